@@ -1,0 +1,16 @@
+/*
+ * hop.h: the umbrella header of hop, resumable functions for C.
+ *
+ * Include this one header to get the core: frames, the coroutine macros,
+ * generator handles, errors and the version.
+ */
+#ifndef HOP_H
+#define HOP_H
+
+#include "hop/conf.h"
+#include "hop/version.h"
+#include "hop/error.h"
+#include "hop/core.h"
+#include "hop/coro.h"
+
+#endif /* HOP_H */

@@ -1,0 +1,53 @@
+/*
+ * hop/conf.h: compile-time knobs of hop.
+ *
+ * Every knob is a HOP_CONF_* macro with a default here. Override one with
+ * -D on the command line, or name a header of your own in HOP_CONF_INCLUDE
+ * and define the knobs there. Knobs that change the layout of a public
+ * struct (HOP_CONF_TRACE) must have the same value in the library and in
+ * every program that uses it. HOP_CONF_RESUME only changes how the
+ * coroutine macros expand, so each translation unit may choose its own.
+ *
+ * This header is freestanding: it includes nothing.
+ */
+#ifndef HOP_CONF_H
+#define HOP_CONF_H
+
+#ifdef HOP_CONF_INCLUDE
+#include HOP_CONF_INCLUDE
+#endif
+
+/* The two resume implementations of the coroutine macros. */
+#define HOP_RESUME_SWITCH 1 /* Duff's-device switch: portable C99 */
+#define HOP_RESUME_LABELS 2 /* GCC/Clang labels as values */
+
+/*
+ * HOP_CONF_RESUME picks the resume implementation. The labels variant
+ * also allows a suspension inside the user's own switch statement; it is
+ * the default wherever the compiler speaks GNU C.
+ */
+#ifndef HOP_CONF_RESUME
+#if defined(__GNUC__)
+#define HOP_CONF_RESUME HOP_RESUME_LABELS
+#else
+#define HOP_CONF_RESUME HOP_RESUME_SWITCH
+#endif
+#endif
+
+#if HOP_CONF_RESUME != HOP_RESUME_SWITCH && HOP_CONF_RESUME != HOP_RESUME_LABELS
+#error "HOP_CONF_RESUME must be HOP_RESUME_SWITCH or HOP_RESUME_LABELS"
+#endif
+#if HOP_CONF_RESUME == HOP_RESUME_LABELS && !defined(__GNUC__)
+#error "HOP_RESUME_LABELS needs GCC or Clang (labels as values)"
+#endif
+
+/*
+ * HOP_CONF_TRACE is the number of file:line entries a raised error keeps
+ * as it crosses frames (its traceback). 0 compiles tracebacks out and
+ * keeps __FILE__ strings out of the image.
+ */
+#ifndef HOP_CONF_TRACE
+#define HOP_CONF_TRACE 8
+#endif
+
+#endif /* HOP_CONF_H */
