@@ -1,0 +1,186 @@
+/*
+ * test/t.c: traces, value names and assertion helpers for the test
+ * cases. Needs no libc, so it runs under every runner.
+ */
+#include "t.h"
+
+static char tr_buf[TR_MAX][TR_LEN];
+static int tr_n;
+
+static struct {
+    hop_value v;
+    const char *name;
+} names[16];
+static int n_names;
+
+int t_streq(const char *a, const char *b)
+{
+    if (a == 0 || b == 0)
+        return a == b;
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
+char *t_itoa(long long v, char *buf)
+{
+    char tmp[24];
+    int n = 0, i = 0;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v
+                                 : (unsigned long long)v;
+
+    do {
+        tmp[n++] = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        buf[i++] = '-';
+    while (n > 0)
+        buf[i++] = tmp[--n];
+    buf[i] = '\0';
+    return buf;
+}
+
+void t_name(hop_value v, const char *name)
+{
+    if (n_names < (int)(sizeof names / sizeof names[0])) {
+        names[n_names].v = v;
+        names[n_names].name = name;
+        n_names++;
+    }
+}
+
+void t_names_reset(void)
+{
+    n_names = 0;
+}
+
+const char *t_vstr(hop_value v, char *buf)
+{
+    int i;
+
+    if (v == HOP_EMPTY)
+        return "EMPTY";
+    for (i = 0; i < n_names; i++)
+        if (names[i].v == v)
+            return names[i].name;
+    return t_itoa((long long)v, buf);
+}
+
+void tr_reset(void)
+{
+    tr_n = 0;
+}
+
+int tr_count(void)
+{
+    return tr_n;
+}
+
+const char *tr_at(int i)
+{
+    return i >= 0 && i < tr_n ? tr_buf[i] : "";
+}
+
+static void cat(char *dst, int *len, const char *s)
+{
+    while (s != 0 && *s != '\0' && *len < TR_LEN - 1)
+        dst[(*len)++] = *s++;
+    dst[*len] = '\0';
+}
+
+void tr_add2(const char *a, const char *b)
+{
+    int len = 0;
+
+    if (tr_n >= TR_MAX)
+        t_fail(__FILE__, __LINE__, "trace overflow");
+    tr_buf[tr_n][0] = '\0';
+    cat(tr_buf[tr_n], &len, a);
+    cat(tr_buf[tr_n], &len, b);
+    tr_n++;
+}
+
+void tr_add(const char *a)
+{
+    tr_add2(a, "");
+}
+
+void tr_addv(const char *a, hop_value v)
+{
+    char buf[T_VBUF];
+
+    tr_add2(a, t_vstr(v, buf));
+}
+
+/* Build "what: got <a>, expected <b>" into a static message buffer. */
+static char msg[512];
+
+static void msg_build(const char *what, int i, const char *got,
+                      const char *exp)
+{
+    int len = 0;
+    char num[24];
+
+    msg[0] = '\0';
+    while (*what && len < (int)sizeof msg - 1)
+        msg[len++] = *what++;
+    msg[len] = '\0';
+    if (i >= 0) {
+        const char *p = " at entry ";
+        while (*p && len < (int)sizeof msg - 1)
+            msg[len++] = *p++;
+        p = t_itoa(i, num);
+        while (*p && len < (int)sizeof msg - 1)
+            msg[len++] = *p++;
+    }
+    {
+        const char *parts[] = {": got \"", got ? got : "(null)",
+                               "\", expected \"", exp ? exp : "(null)", "\""};
+        unsigned k;
+        for (k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+            const char *p = parts[k];
+            while (*p && len < (int)sizeof msg - 1)
+                msg[len++] = *p++;
+        }
+    }
+    msg[len] = '\0';
+}
+
+void tr_check(const char *const *exp, int n, const char *file, int line)
+{
+    int i;
+    char a[24], b[24];
+
+    for (i = 0; i < n && i < tr_n; i++) {
+        if (!t_streq(tr_buf[i], exp[i])) {
+            msg_build("trace differs", i, tr_buf[i], exp[i]);
+            t_fail(file, line, msg);
+        }
+    }
+    if (tr_n != n) {
+        msg_build("trace length differs", -1, t_itoa(tr_n, a),
+                  t_itoa(n, b));
+        if (tr_n > n)
+            msg_build("trace has extra entries", n, tr_buf[n], "(end)");
+        t_fail(file, line, msg);
+    }
+}
+
+void t_fail_eq(const char *file, int line, const char *expr, long long a,
+               long long b)
+{
+    char x[24], y[24];
+
+    msg_build(expr, -1, t_itoa(a, x), t_itoa(b, y));
+    t_fail(file, line, msg);
+}
+
+void t_fail_str(const char *file, int line, const char *expr, const char *a,
+                const char *b)
+{
+    msg_build(expr, -1, a, b);
+    t_fail(file, line, msg);
+}
