@@ -37,7 +37,7 @@ SONAME := libhop.so.$(V_MAJOR)
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes
 HOP_CFLAGS := -std=c99 $(WARN) -Iinclude
-LIB_CFLAGS := $(HOP_CFLAGS) -fPIC -fvisibility=hidden
+LIB_CFLAGS := $(HOP_CFLAGS) -fPIC -fvisibility=hidden -fno-semantic-interposition
 
 DEPS := libevent-dev check pkg-config
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
@@ -199,8 +199,8 @@ samples: $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	@echo "== samples: $(SAMPLES) ran"
 
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILDDIR)/samples/pipeline
-	$(BUILDDIR)/samples/pipeline
+	@$(MAKE) --no-print-directory $(BUILDDIR)/samples/kv
+	$(BUILDDIR)/samples/kv
 
 # -- benchmarks ----------------------------------------------------------
 
@@ -255,11 +255,11 @@ installcheck: deps
 	@! grep -q '$(STAGE)' $(STAGE)$(PKGCONFIGDIR)/hop.pc
 	@mkdir -p $(BUILDDIR)/installcheck
 	PKG_CONFIG_PATH=$(STAGE)$(PKGCONFIGDIR) PKG_CONFIG_SYSROOT_DIR=$(STAGE) \
-	    sh -c '$(CC) -std=c99 $(WARN) samples/pipeline.c \
+	    sh -c '$(CC) -std=c99 $(WARN) samples/kv.c \
 	        $$($(PKG_CONFIG) --cflags --libs hop) \
-	        -o $(BUILDDIR)/installcheck/pipeline'
-	LD_LIBRARY_PATH=$(STAGE)$(LIBDIR) $(BUILDDIR)/installcheck/pipeline
-	@readelf -d $(BUILDDIR)/installcheck/pipeline | grep -q 'NEEDED.*$(SONAME)'
+	        -o $(BUILDDIR)/installcheck/kv'
+	LD_LIBRARY_PATH=$(STAGE)$(LIBDIR) $(BUILDDIR)/installcheck/kv
+	@readelf -d $(BUILDDIR)/installcheck/kv | grep -q 'NEEDED.*$(SONAME)'
 	@echo "== installcheck: OK (sample built through pkg-config and run)"
 
 clean:

@@ -152,8 +152,7 @@ struct hop_gen {
     hop_frame *root;    /* private: outermost frame */
     hop_value val;      /* private: value delivered at the next resume */
     int err;            /* private: error delivered at the next resume */
-    uint16_t state;     /* private: HOP_STATE_* */
-    uint16_t closing;   /* private: close() in progress */
+    uint32_t state;     /* private: HOP_STATE_*, | HOP__GS_CLOSING */
     uint32_t magic;     /* private: set while initialised */
     hop_arena *arena;   /* private: frame arena for recursion, or NULL */
     void *data;         /* public: for the caller */
@@ -320,6 +319,76 @@ HOP_API int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
 HOP_API void hop__site(hop_gen *g, const char *file, int line);
 HOP_API int hop__reraise(hop_gen *g, hop_try *t);
 HOP_API hop_step hop__bad_frame(hop_gen *g, const char *why);
+HOP_API int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s,
+                              hop_value *out);
+
+/* hop_frame.flags: the state bits, marks and the signature init sets. */
+#define HOP__FS_MASK 0x7u
+#define HOP__FF_COROUTINE 0x8u
+#define HOP__FF_CLOSING 0x10u
+#define HOP__FF_SIG 0x4f500000u
+#define HOP__FF_SIG_MASK 0xfff00000u
+
+/* hop_frame_init, inline: the checks fold away for known arguments. */
+static inline int hop__frame_init_inline(hop_frame *f, hop_fn fn, int kind)
+{
+    if (f == NULL || fn == NULL ||
+        (kind != HOP_GENERATOR && kind != HOP_COROUTINE))
+        return HOP_EINVAL;
+    f->fn = fn;
+    f->caller = NULL;
+    f->lc = 0;
+    f->flags = HOP__FF_SIG | HOP_STATE_CREATED |
+               (kind == HOP_COROUTINE ? HOP__FF_COROUTINE : 0u);
+    return HOP_OK;
+}
+
+#define hop_frame_init(f, fn, kind)                                          \
+    hop__frame_init_inline((f), (fn), (kind))
+
+/* hop_gen.state: the state bits, and the mark of a close in progress. */
+#define HOP__GS_STATE 0xffu
+#define HOP__GS_CLOSING 0x100u
+
+/* hop_gen.magic of an initialised handle. */
+#define HOP__GEN_MAGIC 0x686f7067u
+
+/*
+ * The first step of a resume, inline: a suspended generator whose
+ * innermost frame simply yields again costs one indirect call. Anything
+ * else goes on in the library's trampoline (hop__gen_continue), and
+ * every other state takes the checked path of the real functions.
+ */
+static inline int hop__gen_send_inline(hop_gen *g, hop_value v,
+                                       hop_value *out)
+{
+    if (g != NULL && g->magic == HOP__GEN_MAGIC &&
+        g->state == HOP_STATE_SUSPENDED) {
+        hop_frame *f = g->top;
+        hop_step s;
+
+        g->val = v;
+        g->err = 0;
+        g->state = HOP_STATE_RUNNING;
+        s = f->fn(g, f);
+        if (s.op == HOP_STEP_YIELD) {
+            g->state = HOP_STATE_SUSPENDED;
+            if (out != NULL)
+                *out = s.v;
+            return HOP_YIELDED;
+        }
+        return hop__gen_continue(g, f, s, out);
+    }
+    return (hop_gen_send)(g, v, out);
+}
+
+/*
+ * hop_gen_next and hop_gen_send expand to the inline fast path; the
+ * functions themselves stay exported ((hop_gen_next)(g, out) or a
+ * function pointer reaches them).
+ */
+#define hop_gen_next(g, out) hop__gen_send_inline((g), HOP_EMPTY, (out))
+#define hop_gen_send(g, v, out) hop__gen_send_inline((g), (v), (out))
 
 #ifdef __cplusplus
 }

@@ -10,27 +10,16 @@
  */
 #include "internal.h"
 
-int hop_frame_init(hop_frame *f, hop_fn fn, int kind)
+int(hop_frame_init)(hop_frame *f, hop_fn fn, int kind)
 {
-    if (f == NULL || fn == NULL ||
-        (kind != HOP_GENERATOR && kind != HOP_COROUTINE))
-        return HOP_EINVAL;
-    f->fn = fn;
-    f->caller = NULL;
-    f->lc = 0;
-    f->flags = HOP__FF_SIG | HOP_STATE_CREATED |
-               (kind == HOP_COROUTINE ? HOP__FF_COROUTINE : 0u);
-    return HOP_OK;
+    return hop__frame_init_inline(f, fn, kind);
 }
 
 int hop_frame_state(const hop_frame *f)
 {
-    unsigned s;
-
     if (!hop__frame_ok(f))
         return HOP_EINVAL;
-    s = hop__fstate(f);
-    return s == HOP__FS_AWAITING ? HOP_STATE_SUSPENDED : (int)s;
+    return (int)hop__fstate(f);
 }
 
 /* -- the arena ---------------------------------------------------------- */

@@ -18,6 +18,9 @@
  */
 #include "internal.h"
 
+/* The state of g without the closing mark. */
+#define STATE(g) ((g)->state & HOP__GS_STATE)
+
 static void put(hop_value *out, hop_value v)
 {
     if (out != NULL)
@@ -38,7 +41,6 @@ static int done(hop_gen *g, int o, hop_value v, hop_value *out)
 {
     g->top = NULL;
     g->state = HOP_STATE_FINISHED;
-    g->closing = 0;
     put(out, v);
     return o;
 }
@@ -78,7 +80,6 @@ static int ignored(hop_gen *g, hop_frame **fp)
     if (x == NULL || x->caller == NULL) {
         if (x != NULL)
             x->flags &= ~HOP__FF_CLOSING;
-        g->closing = 0;
         g->state = HOP_STATE_SUSPENDED;
         return HOP_EIGNORED;
     }
@@ -96,101 +97,155 @@ static int ignored(hop_gen *g, hop_frame **fp)
     return 0;
 }
 
-/* The trampoline: resume g->top with g->val / g->err until the driver
- * has something to see. */
+/*
+ * Everything but the common cases of the trampoline: the record s came
+ * from the frame f (g->top). Returns an outcome for the driver, or 0 to
+ * go on with g->top.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int dispatch(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
+{
+    hop_frame *p;
+    unsigned closing;
+    int e;
+
+    switch (s.op) {
+    case HOP_STEP_YIELD:
+        if (g->state & HOP__GS_CLOSING)
+            return ignored(g, &f);
+        g->state = HOP_STATE_SUSPENDED;
+        put(out, s.v);
+        return HOP_YIELDED;
+
+    case HOP_STEP_SUSPEND:
+        /* A close in progress goes on when the wait is over. */
+        g->state = (g->state & HOP__GS_CLOSING) | HOP_STATE_SUSPENDED;
+        put(out, s.v);
+        return HOP_WAITING;
+
+    case HOP_STEP_CALL: {
+        hop_frame *c = (hop_frame *)s.v;
+
+        e = call_check(c);
+        g->val = HOP_EMPTY;
+        g->err = 0;
+        if (e == 0) {
+            hop__fset(c, HOP_STATE_SUSPENDED);
+            c->caller = f;
+            g->top = c;
+        } else if (e < 0) {
+            hop__exc_new(g, e, NULL, 0);
+            g->err = e;
+        }
+        return 0;
+    }
+
+    case HOP_STEP_RETURN:
+        p = f->caller;
+        closing = f->flags & HOP__FF_CLOSING;
+        finish(g, f);
+        if (p == NULL)
+            return done(g, HOP_RETURNED, s.v, out);
+        if (closing) {
+            /* A delegate that returned from its close: the close goes
+             * on in its caller (PEP 380). */
+            p->flags |= HOP__FF_CLOSING;
+            hop__exc_new(g, HOP_EEXIT, NULL, 0);
+            g->val = HOP_EMPTY;
+            g->err = HOP_EEXIT;
+        } else {
+            g->val = s.v;
+            g->err = 0;
+        }
+        g->top = p;
+        return 0;
+
+    case HOP_STEP_RAISE:
+    default:
+        if (s.op != HOP_STEP_RAISE || s.v == 0 || s.v < INT32_MIN ||
+            s.v > INT32_MAX) {
+            hop__exc_new(g, HOP_EINVAL, "bad step record", 0);
+            s.v = HOP_EINVAL;
+        }
+        e = (int)s.v;
+        p = f->caller;
+        closing = f->flags & HOP__FF_CLOSING;
+        finish(g, f);
+        if (p == NULL) {
+            if ((g->state & HOP__GS_CLOSING) && e == HOP_EEXIT)
+                return done(g, HOP_RETURNED, HOP_EMPTY, out);
+            return done(g, HOP_RAISED, e, out);
+        }
+        if (closing)
+            p->flags |= HOP__FF_CLOSING;
+        g->val = HOP_EMPTY;
+        g->err = e;
+        g->top = p;
+        return 0;
+    }
+}
+
+/* A frame hop_frame_init made and nobody started. */
+#define CREATED_FLAGS (HOP__FF_SIG | HOP_STATE_CREATED)
+#define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
+
+/*
+ * The trampoline: go on from the record s that the frame f (g->top) just
+ * returned, resuming frames until the driver has something to see. A
+ * yield, a call of a fresh frame and a plain return are handled here;
+ * everything else goes to dispatch(). hop_gen_next and hop_gen_send
+ * (inline in hop/core.h) make the first step themselves and come here
+ * for anything but a plain yield.
+ */
+int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
+{
+    for (;;) {
+        int e;
+
+        if (s.op == HOP_STEP_YIELD && !(g->state & HOP__GS_CLOSING)) {
+            g->state = HOP_STATE_SUSPENDED;
+            if (out != NULL)
+                *out = s.v;
+            return HOP_YIELDED;
+        }
+        if (s.op == HOP_STEP_CALL) {
+            hop_frame *c = (hop_frame *)s.v;
+            if (c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
+                c->fn != NULL) {
+                c->flags += HOP_STATE_SUSPENDED - HOP_STATE_CREATED;
+                c->caller = f;
+                g->top = c;
+                g->val = HOP_EMPTY;
+                g->err = 0;
+                goto next;
+            }
+        } else if (s.op == HOP_STEP_RETURN && f->caller != NULL &&
+                   !(f->flags & HOP__FF_CLOSING) && g->arena == NULL) {
+            f->flags += HOP_STATE_FINISHED - HOP_STATE_SUSPENDED;
+            g->top = f->caller;
+            f->caller = NULL;
+            g->val = s.v;
+            g->err = 0;
+            goto next;
+        }
+        e = dispatch(g, f, s, out);
+        if (e != 0)
+            return e;
+    next:
+        f = g->top;
+        s = f->fn(g, f);
+    }
+}
+
+/* Resume g->top with g->val / g->err. */
 static int run(hop_gen *g, hop_value *out)
 {
     hop_frame *f = g->top;
 
-    g->state = HOP_STATE_RUNNING;
-    for (;;) {
-        hop_step s;
-        hop_frame *p;
-        unsigned closing;
-        int e;
-
-        hop__fset(f, HOP_STATE_RUNNING);
-        s = f->fn(g, f);
-        switch (s.op) {
-        case HOP_STEP_YIELD:
-            hop__fset(f, HOP_STATE_SUSPENDED);
-            if (g->closing) {
-                e = ignored(g, &f);
-                if (e != 0)
-                    return e;
-                continue;
-            }
-            g->state = HOP_STATE_SUSPENDED;
-            put(out, s.v);
-            return HOP_YIELDED;
-
-        case HOP_STEP_SUSPEND:
-            hop__fset(f, HOP_STATE_SUSPENDED);
-            g->state = HOP_STATE_SUSPENDED;
-            put(out, s.v);
-            return HOP_WAITING;
-
-        case HOP_STEP_CALL: {
-            hop_frame *c = (hop_frame *)s.v;
-
-            hop__fset(f, HOP__FS_AWAITING);
-            e = call_check(c);
-            g->val = HOP_EMPTY;
-            g->err = 0;
-            if (e == 0) {
-                c->caller = f;
-                g->top = f = c;
-            } else if (e < 0) {
-                hop__exc_new(g, e, NULL, 0);
-                g->err = e;
-            }
-            continue;
-        }
-
-        case HOP_STEP_RETURN:
-            p = f->caller;
-            closing = f->flags & HOP__FF_CLOSING;
-            finish(g, f);
-            if (p == NULL)
-                return done(g, HOP_RETURNED, s.v, out);
-            if (closing) {
-                /* A delegate that returned from its close: the close
-                 * goes on in its caller (PEP 380). */
-                p->flags |= HOP__FF_CLOSING;
-                hop__exc_new(g, HOP_EEXIT, NULL, 0);
-                g->val = HOP_EMPTY;
-                g->err = HOP_EEXIT;
-            } else {
-                g->val = s.v;
-                g->err = 0;
-            }
-            g->top = f = p;
-            continue;
-
-        case HOP_STEP_RAISE:
-        default:
-            if (s.op != HOP_STEP_RAISE || s.v == 0 || s.v < INT32_MIN ||
-                s.v > INT32_MAX) {
-                hop__exc_new(g, HOP_EINVAL, "bad step record", 0);
-                s.v = HOP_EINVAL;
-            }
-            e = (int)s.v;
-            p = f->caller;
-            closing = f->flags & HOP__FF_CLOSING;
-            finish(g, f);
-            if (p == NULL) {
-                if (g->closing && e == HOP_EEXIT)
-                    return done(g, HOP_RETURNED, HOP_EMPTY, out);
-                return done(g, HOP_RAISED, e, out);
-            }
-            if (closing)
-                p->flags |= HOP__FF_CLOSING;
-            g->val = HOP_EMPTY;
-            g->err = e;
-            g->top = f = p;
-            continue;
-        }
-    }
+    g->state = (g->state & HOP__GS_CLOSING) | HOP_STATE_RUNNING;
+    return hop__gen_continue(g, f, f->fn(g, f), out);
 }
 
 /* -- the handle --------------------------------------------------------- */
@@ -216,7 +271,6 @@ int hop_gen_init(hop_gen *g, hop_frame *root)
     g->val = HOP_EMPTY;
     g->err = 0;
     g->state = HOP_STATE_CREATED;
-    g->closing = 0;
     g->magic = HOP__GEN_MAGIC;
     g->arena = NULL;
     g->data = NULL;
@@ -228,7 +282,7 @@ int hop_gen_cleanup(hop_gen *g)
 {
     if (!gen_ok(g))
         return HOP_EINVAL;
-    if (g->state == HOP_STATE_RUNNING || g->state == HOP_STATE_SUSPENDED)
+    if (STATE(g) == HOP_STATE_RUNNING || STATE(g) == HOP_STATE_SUSPENDED)
         return HOP_EBUSY;
     g->magic = 0;
     return HOP_OK;
@@ -238,7 +292,7 @@ int hop_gen_set_arena(hop_gen *g, hop_arena *a)
 {
     if (!gen_ok(g) || (a != NULL && a->magic != HOP__ARENA_MAGIC))
         return HOP_EINVAL;
-    if (g->state == HOP_STATE_RUNNING || g->state == HOP_STATE_SUSPENDED)
+    if (STATE(g) == HOP_STATE_RUNNING || STATE(g) == HOP_STATE_SUSPENDED)
         return HOP_EBUSY;
     g->arena = a;
     return HOP_OK;
@@ -252,11 +306,11 @@ static int resume(hop_gen *g, hop_value v, int err, hop_value *out)
     return run(g, out);
 }
 
-int hop_gen_send(hop_gen *g, hop_value v, hop_value *out)
+int(hop_gen_send)(hop_gen *g, hop_value v, hop_value *out)
 {
     if (!gen_ok(g))
         return HOP_EINVAL;
-    switch (g->state) {
+    switch (STATE(g)) {
     case HOP_STATE_RUNNING:
         return HOP_ERUNNING;
     case HOP_STATE_FINISHED:
@@ -269,6 +323,7 @@ int hop_gen_send(hop_gen *g, hop_value v, hop_value *out)
             return HOP_ENOTSTARTED;
         if (hop__fstate(g->root) != HOP_STATE_CREATED)
             return HOP_EBUSY;
+        hop__fset(g->root, HOP_STATE_SUSPENDED);
         g->root->caller = NULL;
         g->top = g->root;
         return resume(g, HOP_EMPTY, 0, out);
@@ -277,25 +332,25 @@ int hop_gen_send(hop_gen *g, hop_value v, hop_value *out)
     }
 }
 
-int hop_gen_next(hop_gen *g, hop_value *out)
+int(hop_gen_next)(hop_gen *g, hop_value *out)
 {
-    return hop_gen_send(g, HOP_EMPTY, out);
+    return (hop_gen_send)(g, HOP_EMPTY, out);
 }
 
 int hop_gen_start(hop_gen *g, hop_value *out)
 {
     if (!gen_ok(g))
         return HOP_EINVAL;
-    if (g->state != HOP_STATE_CREATED)
-        return g->state == HOP_STATE_RUNNING ? HOP_ERUNNING : HOP_ESTATE;
-    return hop_gen_send(g, HOP_EMPTY, out);
+    if (STATE(g) != HOP_STATE_CREATED)
+        return STATE(g) == HOP_STATE_RUNNING ? HOP_ERUNNING : HOP_ESTATE;
+    return (hop_gen_send)(g, HOP_EMPTY, out);
 }
 
 int hop_gen_throw(hop_gen *g, int err, const char *msg, hop_value *out)
 {
     if (!gen_ok(g) || err == 0)
         return HOP_EINVAL;
-    switch (g->state) {
+    switch (STATE(g)) {
     case HOP_STATE_RUNNING:
         return HOP_ERUNNING;
     case HOP_STATE_FINISHED:
@@ -321,7 +376,7 @@ int hop_gen_close(hop_gen *g, hop_value *out)
 {
     if (!gen_ok(g))
         return HOP_EINVAL;
-    switch (g->state) {
+    switch (STATE(g)) {
     case HOP_STATE_RUNNING:
         return HOP_ERUNNING;
     case HOP_STATE_FINISHED:
@@ -333,21 +388,21 @@ int hop_gen_close(hop_gen *g, hop_value *out)
     default:
         hop__exc_new(g, HOP_EEXIT, NULL, 0);
         g->top->flags |= HOP__FF_CLOSING;
-        g->closing = 1;
+        g->state |= HOP__GS_CLOSING;
         return resume(g, HOP_EMPTY, HOP_EEXIT, out);
     }
 }
 
 int hop_gen_state(const hop_gen *g)
 {
-    return gen_ok(g) ? (int)g->state : HOP_EINVAL;
+    return gen_ok(g) ? (int)STATE(g) : HOP_EINVAL;
 }
 
 hop_frame *hop_gen_delegate(const hop_gen *g)
 {
     hop_frame *f;
 
-    if (!gen_ok(g) || g->state != HOP_STATE_SUSPENDED || g->top == g->root)
+    if (!gen_ok(g) || STATE(g) != HOP_STATE_SUSPENDED || g->top == g->root)
         return NULL;
     for (f = g->top; f != NULL && f->caller != g->root; f = f->caller)
         ;

@@ -7,16 +7,16 @@
 
 #include "hop/core.h"
 
-/* hop_frame.flags: state in the low bits, then marks, then a signature. */
-#define HOP__FS_MASK 0x7u     /* HOP_STATE_* or HOP__FS_AWAITING */
-#define HOP__FS_AWAITING 5u   /* suspended in an await of a child */
-#define HOP__FF_COROUTINE 0x8u /* kind HOP_COROUTINE */
-#define HOP__FF_CLOSING 0x10u  /* close was delivered into this frame */
-#define HOP__FF_SIG 0x4f500000u /* set by hop_frame_init */
-#define HOP__FF_SIG_MASK 0xfff00000u
+/*
+ * hop_frame.flags: state in the low bits, then marks, then a signature.
+ * The state is CREATED, SUSPENDED (started: on an await chain, whether
+ * its step runs or not; the trampoline writes it only on push and pop)
+ * or FINISHED.
+ */
+/* (HOP__FS_MASK, HOP__FF_COROUTINE, HOP__FF_CLOSING: closing was
+ * delivered into the frame, HOP__FF_SIG and its mask are in core.h.) */
 
-/* Magic numbers of initialised handles. */
-#define HOP__GEN_MAGIC 0x686f7067u   /* "hopg" */
+/* Magic numbers of initialised handles (HOP__GEN_MAGIC is in core.h). */
 #define HOP__ARENA_MAGIC 0x686f7061u /* "hopa" */
 
 static inline unsigned hop__fstate(const hop_frame *f)
@@ -34,7 +34,7 @@ static inline int hop__frame_ok(const hop_frame *f)
     return f != NULL && f->fn != NULL &&
            (f->flags & HOP__FF_SIG_MASK) == HOP__FF_SIG &&
            hop__fstate(f) >= HOP_STATE_CREATED &&
-           hop__fstate(f) <= HOP__FS_AWAITING;
+           hop__fstate(f) <= HOP_STATE_FINISHED;
 }
 
 /* Start a new error in g: code, message, context; empty traceback. */
