@@ -56,7 +56,9 @@ RESUME_labels := 2
 STATIC_LIB := $(BUILDDIR)/libhop.a
 SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
-.PHONY: all check deps test samples bench demo install uninstall clean \
+FORCE:
+
+.PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding \
         check-headers check-sizes check-readme check-exports
 
@@ -67,7 +69,14 @@ deps:
 
 # -- the library ---------------------------------------------------------
 
-$(BUILDDIR)/obj/%.o: %.c $(HEADERS) lib/core/internal.h
+# Objects are rebuilt when the compiler or the flags change.
+FLAGS_STAMP := $(BUILDDIR)/.flags
+FLAGS_NOW := $(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(HOP_CFLAGS)
+$(shell mkdir -p $(BUILDDIR) && \
+    if [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" != '$(FLAGS_NOW)' ]; then \
+        echo '$(FLAGS_NOW)' > $(FLAGS_STAMP); fi)
+
+$(BUILDDIR)/obj/%.o: %.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
@@ -90,7 +99,7 @@ $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H)
 
 # The runner, built once per resume variant.
 define variant_rules
-$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) test/t.h $(BUILDDIR)/test/suites.h
+$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) test/t.h $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
 	    -Itest -I$(BUILDDIR)/test -DHOP_CONF_RESUME=$(RESUME_$(1)) \
@@ -104,7 +113,7 @@ $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 RUNNERS := $(VARIANTS:%=$(BUILDDIR)/test/%/hop-test)
 
 # The list of case tables, one X(name) per t_cases_<name> in the sources.
-$(BUILDDIR)/test/suites.h: $(TEST_SRC)
+$(BUILDDIR)/test/suites.h: FORCE
 	@mkdir -p $(dir $@)
 	@grep -ho '^const t_case t_cases_[a-z0-9_]*\[\]' $(TEST_SRC) | \
 	    sed 's/.*t_cases_\(.*\)\[\]/X(\1)/' | sort > $@.tmp
@@ -132,8 +141,11 @@ check-freestanding:
 	    $(CC) -std=c99 $(WARN) -Os -ffreestanding -fno-builtin -nostdinc \
 	        -isystem $(FREE_INC) -Iinclude -c $$f -o $$o || exit 1; \
 	done
+	@$(NM) --defined-only $(BUILDDIR)/free/*.o | awk 'NF == 3 {print $$3}' | \
+	    sort -u > $(BUILDDIR)/free/defined
 	@bad=$$($(NM) -u $(BUILDDIR)/free/*.o | awk 'NF >= 2 {print $$2}' | \
-	    grep -vxE 'memcpy|memset|memmove|memcmp' | sort -u); \
+	    sort -u | comm -23 - $(BUILDDIR)/free/defined | \
+	    grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
 	if [ -n "$$bad" ]; then echo "core references: $$bad"; exit 1; fi
 	@echo "== freestanding core: OK (nm -u lists nothing outside mem*)"
 
@@ -142,7 +154,7 @@ check-headers:
 	@mkdir -p $(BUILDDIR)/headers
 	@for h in $(HEADERS); do \
 	    n=$$(echo $$h | sed 's|include/||'); \
-	    printf '#include <%s>\n' "$$n" > $(BUILDDIR)/headers/h.c; \
+	    printf '#include <%s>\ntypedef int hop_header_check;\n' "$$n" > $(BUILDDIR)/headers/h.c; \
 	    for std in c99 c11; do \
 	        $(CC) -std=$$std $(WARN) -Iinclude -fsyntax-only \
 	            $(BUILDDIR)/headers/h.c || exit 1; \
@@ -188,7 +200,7 @@ check-exports: $(SHARED_LIB)
 
 # -- samples -------------------------------------------------------------
 
-$(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS)
+$(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
 
