@@ -319,7 +319,7 @@ HOP_API int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
 HOP_API void hop__site(hop_gen *g, const char *file, int line);
 HOP_API int hop__reraise(hop_gen *g, hop_try *t);
 HOP_API hop_step hop__bad_frame(hop_gen *g, const char *why);
-HOP_API int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s,
+HOP_API int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v,
                               hop_value *out);
 
 /* hop_frame.flags: the state bits, marks and the signature init sets. */
@@ -377,7 +377,7 @@ static inline int hop__gen_send_inline(hop_gen *g, hop_value v,
                 *out = s.v;
             return HOP_YIELDED;
         }
-        return hop__gen_continue(g, f, s, out);
+        return hop__gen_continue(g, s.op, s.v, out);
     }
     return (hop_gen_send)(g, v, out);
 }

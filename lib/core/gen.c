@@ -105,12 +105,16 @@ static int ignored(hop_gen *g, hop_frame **fp)
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int dispatch(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
+static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
+                    hop_value *out)
 {
+    hop_step s;
     hop_frame *p;
     unsigned closing;
     int e;
 
+    s.op = op;
+    s.v = v;
     switch (s.op) {
     case HOP_STEP_YIELD:
         if (g->state & HOP__GS_CLOSING)
@@ -192,26 +196,30 @@ static int dispatch(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
 #define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
 
 /*
- * The trampoline: go on from the record s that the frame f (g->top) just
- * returned, resuming frames until the driver has something to see. A
+ * The trampoline: go on from the record (op, v) that the frame g->top
+ * just returned, resuming frames until the driver has something to see. A
  * yield, a call of a fresh frame and a plain return are handled here;
  * everything else goes to dispatch(). hop_gen_next and hop_gen_send
  * (inline in hop/core.h) make the first step themselves and come here
  * for anything but a plain yield.
  */
-int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
+int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
 {
+    hop_frame *f = g->top;
+
+    /* The record travels as two scalars: kept as a struct, it would be
+     * spilled and reloaded through memory on every step. */
     for (;;) {
         int e;
 
-        if (s.op == HOP_STEP_YIELD && !(g->state & HOP__GS_CLOSING)) {
+        if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_CLOSING)) {
             g->state = HOP_STATE_SUSPENDED;
             if (out != NULL)
-                *out = s.v;
+                *out = v;
             return HOP_YIELDED;
         }
-        if (s.op == HOP_STEP_CALL) {
-            hop_frame *c = (hop_frame *)s.v;
+        if (op == HOP_STEP_CALL) {
+            hop_frame *c = (hop_frame *)v;
             if (c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
                 c->fn != NULL) {
                 c->flags += HOP_STATE_SUSPENDED - HOP_STATE_CREATED;
@@ -221,21 +229,25 @@ int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
                 g->err = 0;
                 goto next;
             }
-        } else if (s.op == HOP_STEP_RETURN && f->caller != NULL &&
+        } else if (op == HOP_STEP_RETURN && f->caller != NULL &&
                    !(f->flags & HOP__FF_CLOSING) && g->arena == NULL) {
             f->flags += HOP_STATE_FINISHED - HOP_STATE_SUSPENDED;
             g->top = f->caller;
             f->caller = NULL;
-            g->val = s.v;
+            g->val = v;
             g->err = 0;
             goto next;
         }
-        e = dispatch(g, f, s, out);
+        e = dispatch(g, f, op, v, out);
         if (e != 0)
             return e;
     next:
         f = g->top;
-        s = f->fn(g, f);
+        {
+            hop_step s = f->fn(g, f);
+            op = s.op;
+            v = s.v;
+        }
     }
 }
 
@@ -243,9 +255,11 @@ int hop__gen_continue(hop_gen *g, hop_frame *f, hop_step s, hop_value *out)
 static int run(hop_gen *g, hop_value *out)
 {
     hop_frame *f = g->top;
+    hop_step s;
 
     g->state = (g->state & HOP__GS_CLOSING) | HOP_STATE_RUNNING;
-    return hop__gen_continue(g, f, f->fn(g, f), out);
+    s = f->fn(g, f);
+    return hop__gen_continue(g, s.op, s.v, out);
 }
 
 /* -- the handle --------------------------------------------------------- */
