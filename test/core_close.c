@@ -256,7 +256,85 @@ static void throw_exit_closes_delegates(void)
     TR_EXPECT("catcher caught close", "mid caught close");
 }
 
+/* -- a throw of HOP_EEXIT into a delegate that yields ------------------ */
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+} stubborn_frame;
+
+/* try { yield 1 } handler CLOSE { yield 2 }; return 8 */
+static hop_step stubborn(hop_gen *g, hop_frame *f)
+{
+    stubborn_frame *self = (stubborn_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_YIELD(self, 1);
+    HOP_CATCH(self, HOP_EEXIT);
+        HOP_YIELD(self, 2);
+    HOP_END_TRY(self);
+    HOP_RETURN(self, 8);
+    HOP_END(self);
+}
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    stubborn_frame child;
+} holder_frame;
+
+/* try { DELEGATE stubborn() } handler EIGNORED { record; yield 3 };
+ * r = DELEGATE stubborn(); record r */
+static hop_step holder(hop_gen *g, hop_frame *f)
+{
+    holder_frame *self = (holder_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        hop_frame_init(&self->child.hdr, stubborn, HOP_GENERATOR);
+        HOP_AWAIT(self, &self->child.hdr);
+    HOP_CATCH(self, HOP_EIGNORED);
+        tr_add("holder caught EIGNORED");
+        HOP_YIELD(self, 3);
+    HOP_END_TRY(self);
+    hop_frame_init(&self->child.hdr, stubborn, HOP_GENERATOR);
+    HOP_AWAIT(self, &self->child.hdr);
+    tr_addv("holder got ", HOP_VALUE(self));
+    HOP_END(self);
+}
+
+static void throw_exit_into_yielding_delegate(void)
+{
+    holder_frame h;
+    stubborn_frame s;
+    hop_gen g;
+    hop_value v;
+
+    /* The delegate ignores the exit: its caller gets HOP_EIGNORED. */
+    hop_frame_init(&h.hdr, holder, HOP_GENERATOR);
+    hop_gen_init(&g, &h.hdr);
+    T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
+    T_EQ(v, 1);
+    T_EQ(hop_gen_throw(&g, HOP_EEXIT, NULL, &v), HOP_YIELDED);
+    T_EQ(v, 3);
+    TR_EXPECT("holder caught EIGNORED");
+    /* Nothing stale is left: the next delegate's return value arrives. */
+    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
+    T_EQ(v, 1);
+    T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
+    TR_EXPECT("holder caught EIGNORED", "holder got 8");
+
+    /* The root itself may catch a thrown exit and yield. */
+    hop_frame_init(&s.hdr, stubborn, HOP_GENERATOR);
+    hop_gen_init(&g, &s.hdr);
+    T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
+    T_EQ(hop_gen_throw(&g, HOP_EEXIT, NULL, &v), HOP_YIELDED);
+    T_EQ(v, 2);
+    T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
+    T_EQ(v, 8);
+}
+
 const t_case t_cases_core_close[] = {
+    T_CASE(throw_exit_into_yielding_delegate),
     T_CASE(close_return_value_discarded),
     T_CASE(close_mark_crosses_a_raise),
     T_CASE(close_cleanup_awaits_normally),

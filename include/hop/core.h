@@ -152,7 +152,7 @@ struct hop_gen {
     hop_frame *root;    /* private: outermost frame */
     hop_value val;      /* private: value delivered at the next resume */
     int err;            /* private: error delivered at the next resume */
-    uint32_t state;     /* private: HOP_STATE_*, | HOP__GS_CLOSING */
+    uint32_t state;     /* private: HOP_STATE_* | HOP__GS_* marks */
     uint32_t magic;     /* private: set while initialised */
     hop_arena *arena;   /* private: frame arena for recursion, or NULL */
     void *data;         /* public: for the caller */
@@ -211,9 +211,10 @@ HOP_API size_t hop_arena_used(const hop_arena *a);
 
 /*
  * Take size bytes for a frame from the arena of the handle g (see
- * hop_gen_set_arena). The memory is released when the frame built in it
- * finishes. NULL when g has no arena or the arena is full: the caller
- * raises HOP_ENOMEM.
+ * hop_gen_set_arena). The memory is released when the frame built at its
+ * start finishes (frames embedded in it are not blocks of their own).
+ * NULL when g is not an initialised handle, has no arena, size is 0 or
+ * the arena is full: the caller raises HOP_ENOMEM.
  */
 HOP_API void *hop_frame_alloc(hop_gen *g, size_t size);
 
@@ -232,7 +233,11 @@ HOP_API int hop_gen_init(hop_gen *g, hop_frame *root);
  */
 HOP_API int hop_gen_cleanup(hop_gen *g);
 
-/* Let the frames of g take their frames from arena a (NULL: none). */
+/*
+ * Let the frames of g take their frames from arena a (NULL: none).
+ * HOP_EINVAL for an uninitialised handle or arena; HOP_EBUSY while the
+ * generator is running or suspended.
+ */
 HOP_API int hop_gen_set_arena(hop_gen *g, hop_arena *a);
 
 /*
@@ -244,8 +249,11 @@ HOP_API int hop_gen_set_arena(hop_gen *g, hop_arena *a);
  *   HOP_ERUNNING    the generator is executing (it resumed itself);
  *   HOP_ENOTSTARTED send of a value other than HOP_EMPTY before start;
  *   HOP_ESTATE      start of a generator that has already started;
- *   HOP_EREUSED     next, send or throw on a finished coroutine root.
+ *   HOP_EREUSED     next, send or throw on a finished coroutine root;
+ *   HOP_EBUSY       the root frame was started elsewhere meanwhile.
  * A finished generator root gives HOP_RETURNED with HOP_EMPTY again.
+ * While a close is still in progress (it returned HOP_WAITING), next and
+ * send go on with it, and may return what close would.
  */
 HOP_API int hop_gen_start(hop_gen *g, hop_value *out);
 HOP_API int hop_gen_next(hop_gen *g, hop_value *out);
@@ -256,7 +264,9 @@ HOP_API int hop_gen_send(hop_gen *g, hop_value v, hop_value *out);
  * the point where the innermost frame is suspended. Thrown into a
  * generator that never started or has finished, the error comes straight
  * back as HOP_RAISED and no user code runs. Throwing HOP_EEXIT closes
- * delegates the way close does.
+ * delegates the way close does (a delegate that yields instead raises
+ * HOP_EIGNORED in its caller), but the frame that catches it at the top
+ * may yield, and the escaping error is reported as HOP_RAISED.
  */
 HOP_API int hop_gen_throw(hop_gen *g, int err, const char *msg,
                           hop_value *out);
@@ -268,8 +278,11 @@ HOP_API int hop_gen_throw(hop_gen *g, int err, const char *msg,
  * HOP_EEXIT. HOP_RAISED when another error escaped (a delegate that
  * yielded instead of finishing gives HOP_EIGNORED this way).
  * HOP_EIGNORED when the root frame itself yielded instead of finishing;
- * it stays suspended at that yield. Closing a generator that never
- * started or has finished runs no code and returns HOP_RETURNED.
+ * it stays suspended at that yield and *out is not written. HOP_WAITING
+ * when a cleanup waits on a waitable: the close goes on when the
+ * generator is resumed. Closing a generator that never started or has
+ * finished runs no code and returns HOP_RETURNED. HOP_ERUNNING,
+ * HOP_EINVAL and HOP_EBUSY as for the other operations.
  */
 HOP_API int hop_gen_close(hop_gen *g, hop_value *out);
 
@@ -285,7 +298,8 @@ HOP_API hop_frame *hop_gen_delegate(const hop_gen *g);
 /* The innermost frame while started and not finished, else NULL. */
 HOP_API hop_frame *hop_gen_frame(const hop_gen *g);
 
-/* The number of frames on the handle's await chain (0 when idle). */
+/* The number of frames on the handle's await chain (0 when not started
+ * or finished), or HOP_EINVAL for an uninitialised handle. */
 HOP_API int hop_gen_depth(const hop_gen *g);
 
 /*
@@ -346,9 +360,12 @@ static inline int hop__frame_init_inline(hop_frame *f, hop_fn fn, int kind)
 #define hop_frame_init(f, fn, kind)                                          \
     hop__frame_init_inline((f), (fn), (kind))
 
-/* hop_gen.state: the state bits, and the mark of a close in progress. */
+/* hop_gen.state: the state bits; marks of a close in progress and of an
+ * exit (close, or a throw of HOP_EEXIT) being delivered. */
 #define HOP__GS_STATE 0xffu
 #define HOP__GS_CLOSING 0x100u
+#define HOP__GS_EXITING 0x200u
+#define HOP__GS_MARKS (HOP__GS_CLOSING | HOP__GS_EXITING)
 
 /* hop_gen.magic of an initialised handle. */
 #define HOP__GEN_MAGIC 0x686f7067u

@@ -131,24 +131,21 @@ static int put_int(hop_write_fn w, void *ctx, long v)
     return put(w, ctx, p);
 }
 
-/* "NAME (code)", or just the code for codes hop does not know. */
+/* "HOP_NAME (code)" for hop's codes, just the code for any other. */
 static int put_code(hop_write_fn w, void *ctx, int code)
 {
-    const char *name = hop_err_name(code);
     int r = 0;
 
-    if (name[4] != 'U' || code == 0) { /* not "HOP_UNKNOWN" */
-        r = put(w, ctx, name);
+    if (code == 0 || (code >= HOP_ERR_FIRST && code <= HOP_ERR_LAST &&
+                      hop_err_name(code)[4] != 'U')) { /* not HOP_UNKNOWN */
+        r = put(w, ctx, hop_err_name(code));
         if (r == 0)
             r = put(w, ctx, " (");
-    } else {
-        r = put(w, ctx, "error (");
+        if (r == 0)
+            r = put_int(w, ctx, code);
+        return r == 0 ? put(w, ctx, ")") : r;
     }
-    if (r == 0)
-        r = put_int(w, ctx, code);
-    if (r == 0)
-        r = put(w, ctx, ")");
-    return r;
+    return put_int(w, ctx, code);
 }
 
 int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)

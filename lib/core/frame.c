@@ -28,11 +28,19 @@ int hop_frame_state(const hop_frame *f)
 #define ALIGN (2 * sizeof(void *))
 #define NONE ((size_t)-1)
 
-/* The header in front of each block. */
+/*
+ * The header in front of each block. tag is the block's address mixed
+ * with TAG_LIVE or TAG_FREE: a frame is released only when the header in
+ * front of it says it is a live block of this arena, so a frame embedded
+ * in an arena frame is never mistaken for a block of its own.
+ */
 typedef struct block {
-    size_t prev; /* offset of the block below, or NONE */
-    size_t free; /* 1 once released */
+    size_t prev;   /* offset of the block below, or NONE */
+    uintptr_t tag; /* (uintptr_t)(block + 1) ^ TAG_LIVE or ^ TAG_FREE */
 } block;
+
+#define TAG_LIVE ((uintptr_t)0x5a17a11eu)
+#define TAG_FREE ((uintptr_t)0x0f4ee0b1u)
 
 static block *block_at(const hop_arena *a, size_t off)
 {
@@ -73,7 +81,7 @@ static void *arena_alloc(hop_arena *a, size_t n)
         return NULL;
     b = block_at(a, a->used);
     b->prev = a->last;
-    b->free = 0;
+    b->tag = (uintptr_t)(b + 1) ^ TAG_LIVE;
     a->last = a->used;
     a->used += need;
     return b + 1;
@@ -82,11 +90,18 @@ static void *arena_alloc(hop_arena *a, size_t n)
 void hop__arena_release(hop_arena *a, void *p)
 {
     unsigned char *c = p;
+    block *b;
 
-    if (a == NULL || c < a->base + sizeof(block) || c >= a->base + a->used)
+    if (a == NULL || c < a->base + sizeof(block) || c >= a->base + a->used ||
+        (size_t)(c - a->base) % ALIGN != 0)
         return;
-    ((block *)(void *)c - 1)->free = 1;
-    while (a->last != NONE && block_at(a, a->last)->free) {
+    b = (block *)(void *)c - 1;
+    if (b->tag != ((uintptr_t)c ^ TAG_LIVE))
+        return;
+    b->tag = (uintptr_t)c ^ TAG_FREE;
+    while (a->last != NONE &&
+           block_at(a, a->last)->tag ==
+               ((uintptr_t)(block_at(a, a->last) + 1) ^ TAG_FREE)) {
         a->used = a->last;
         a->last = block_at(a, a->last)->prev;
     }

@@ -14,7 +14,8 @@
  * and every frame it is delivered into is marked closing; when a closing
  * frame finishes, its caller is closed in turn (a returned value is
  * discarded and HOP_EEXIT raised at the await instead); a frame that
- * yields while being closed has ignored the close.
+ * yields while being closed has ignored the close. A throw of HOP_EEXIT
+ * closes delegates the same way, but the root may catch it and yield.
  */
 #include "internal.h"
 
@@ -62,26 +63,32 @@ static int call_check(const hop_frame *c)
 }
 
 /*
- * The frame *fp yielded while close() runs. The innermost closing frame
- * at or above it has ignored its close. If that is the root, close
- * reports HOP_EIGNORED and the generator stays suspended at the yield.
- * Otherwise that delegate's close failed: the frames from the yielding
- * one up to it are abandoned and HOP_EIGNORED is raised at its caller's
- * await; *fp becomes that caller and 0 is returned.
+ * The frame f yielded the value v while an exit is being delivered (by
+ * close, or by a throw of HOP_EEXIT). The innermost frame marked closing
+ * at or above f has ignored its exit. If that is a delegate, its close
+ * failed: the frames from f up to it are abandoned, HOP_EIGNORED is
+ * raised at its caller's await and 0 is returned to go on. If it is the
+ * root (or no frame is marked), the yield reaches the driver: as
+ * HOP_EIGNORED when close() runs, as a plain yield after a throw.
  */
-static int ignored(hop_gen *g, hop_frame **fp)
+static int yield_exiting(hop_gen *g, hop_frame *f, hop_value v,
+                         hop_value *out)
 {
-    hop_frame *f = *fp;
     hop_frame *x = f;
     hop_frame *p;
 
     while (x != NULL && !(x->flags & HOP__FF_CLOSING))
         x = x->caller;
     if (x == NULL || x->caller == NULL) {
+        int closing = (g->state & HOP__GS_CLOSING) != 0;
+
         if (x != NULL)
             x->flags &= ~HOP__FF_CLOSING;
         g->state = HOP_STATE_SUSPENDED;
-        return HOP_EIGNORED;
+        if (closing)
+            return HOP_EIGNORED;
+        put(out, v);
+        return HOP_YIELDED;
     }
     p = x->caller;
     while (f != p) {
@@ -93,7 +100,7 @@ static int ignored(hop_gen *g, hop_frame **fp)
     p->flags |= HOP__FF_CLOSING;
     g->val = HOP_EMPTY;
     g->err = HOP_EIGNORED;
-    g->top = *fp = p;
+    g->top = p;
     return 0;
 }
 
@@ -117,15 +124,15 @@ static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
     s.v = v;
     switch (s.op) {
     case HOP_STEP_YIELD:
-        if (g->state & HOP__GS_CLOSING)
-            return ignored(g, &f);
+        if (g->state & HOP__GS_EXITING)
+            return yield_exiting(g, f, s.v, out);
         g->state = HOP_STATE_SUSPENDED;
         put(out, s.v);
         return HOP_YIELDED;
 
     case HOP_STEP_SUSPEND:
         /* A close in progress goes on when the wait is over. */
-        g->state = (g->state & HOP__GS_CLOSING) | HOP_STATE_SUSPENDED;
+        g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_SUSPENDED;
         put(out, s.v);
         return HOP_WAITING;
 
@@ -212,7 +219,7 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
     for (;;) {
         int e;
 
-        if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_CLOSING)) {
+        if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_EXITING)) {
             g->state = HOP_STATE_SUSPENDED;
             if (out != NULL)
                 *out = v;
@@ -257,7 +264,7 @@ static int run(hop_gen *g, hop_value *out)
     hop_frame *f = g->top;
     hop_step s;
 
-    g->state = (g->state & HOP__GS_CLOSING) | HOP_STATE_RUNNING;
+    g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_RUNNING;
     s = f->fn(g, f);
     return hop__gen_continue(g, s.op, s.v, out);
 }
@@ -375,13 +382,17 @@ int hop_gen_throw(hop_gen *g, int err, const char *msg, hop_value *out)
         return HOP_RAISED;
     case HOP_STATE_CREATED:
         /* Raised before the first line: the body never runs. */
+        if (hop__fstate(g->root) != HOP_STATE_CREATED)
+            return HOP_EBUSY;
         finish(g, g->root);
         hop__exc_new(g, err, msg, 0);
         return done(g, HOP_RAISED, err, out);
     default:
         hop__exc_new(g, err, msg, 0);
-        if (err == HOP_EEXIT)
+        if (err == HOP_EEXIT) {
             g->top->flags |= HOP__FF_CLOSING;
+            g->state |= HOP__GS_EXITING;
+        }
         return resume(g, HOP_EMPTY, err, out);
     }
 }
@@ -397,12 +408,14 @@ int hop_gen_close(hop_gen *g, hop_value *out)
         put(out, HOP_EMPTY);
         return HOP_RETURNED;
     case HOP_STATE_CREATED:
+        if (hop__fstate(g->root) != HOP_STATE_CREATED)
+            return HOP_EBUSY;
         finish(g, g->root);
         return done(g, HOP_RETURNED, HOP_EMPTY, out);
     default:
         hop__exc_new(g, HOP_EEXIT, NULL, 0);
         g->top->flags |= HOP__FF_CLOSING;
-        g->state |= HOP__GS_CLOSING;
+        g->state |= HOP__GS_CLOSING | HOP__GS_EXITING;
         return resume(g, HOP_EMPTY, HOP_EEXIT, out);
     }
 }
