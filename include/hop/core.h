@@ -86,7 +86,7 @@ enum hop_kind {
 /* States of a frame and of a generator handle. */
 enum hop_state {
     HOP_STATE_CREATED = 1,   /* initialised, not started */
-    HOP_STATE_RUNNING = 2,   /* executing (for a frame: its step is running) */
+    HOP_STATE_RUNNING = 2,   /* executing (handles only) */
     HOP_STATE_SUSPENDED = 3, /* started, waiting to be resumed */
     HOP_STATE_FINISHED = 4   /* returned or raised; runs no more code */
 };
@@ -193,8 +193,10 @@ enum hop_outcome {
 HOP_API int hop_frame_init(hop_frame *f, hop_fn fn, int kind);
 
 /*
- * The state of a frame (enum hop_state): a frame awaiting a child counts
- * as SUSPENDED. HOP_EINVAL for NULL or a header hop_frame_init never set.
+ * The state of a frame (enum hop_state): CREATED, SUSPENDED once started
+ * (whether its step is executing, it awaits a child or it waits at a
+ * yield) or FINISHED; hop_gen_state tells whether code is executing.
+ * HOP_EINVAL for NULL or a header hop_frame_init never set.
  */
 HOP_API int hop_frame_state(const hop_frame *f);
 
@@ -202,7 +204,8 @@ HOP_API int hop_frame_state(const hop_frame *f);
 
 /*
  * Make the size bytes at buf a frame arena. Returns HOP_OK, or
- * HOP_EINVAL for NULL arguments or a buffer too small to hold a frame.
+ * HOP_EINVAL for NULL arguments or a buffer smaller than one block
+ * header plus 2 * sizeof(void *) bytes (after alignment).
  */
 HOP_API int hop_arena_init(hop_arena *a, void *buf, size_t size);
 
