@@ -34,6 +34,15 @@ V_PATCH := $(shell sed -n 's/^\#define HOP_VERSION_PATCH \([0-9]*\)/\1/p' $(VERS
 VERSION := $(V_MAJOR).$(V_MINOR).$(V_PATCH)
 SONAME := libhop.so.$(V_MAJOR)
 
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' '$(1)' '$(2)'
+endif
+
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes \
         -Wmissing-prototypes
 HOP_CFLAGS := -std=c99 $(WARN) -Iinclude
@@ -78,20 +87,23 @@ $(shell mkdir -p $(BUILDDIR) && \
 
 $(BUILDDIR)/obj/%.o: %.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
 $(STATIC_LIB): $(CORE_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 $(SHARED_LIB): $(CORE_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
-	ln -sf libhop.so.$(VERSION) $(BUILDDIR)/$(SONAME)
-	ln -sf $(SONAME) $(BUILDDIR)/libhop.so
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+	$(Q)ln -sf libhop.so.$(VERSION) $(BUILDDIR)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(BUILDDIR)/libhop.so
 
 $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H)
 	@mkdir -p $(dir $@)
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
 	    $< > $@
 
@@ -101,12 +113,14 @@ $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H)
 define variant_rules
 $(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) test/t.h $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
+	$$(call say,CC,$$< [$(1)])
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
 	    -Itest -I$(BUILDDIR)/test -DHOP_CONF_RESUME=$(RESUME_$(1)) \
 	    -DHOP_TEST_VARIANT='"$(1)"' -c $$< -o $$@
 
 $(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS)
+	$$(call say,LD,$$@)
+	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS)
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 
@@ -176,7 +190,8 @@ check-sizes: $(BUILDDIR)/sizes
 
 $(BUILDDIR)/sizes: test/tools/sizes.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(HOP_CFLAGS) $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CFLAGS) $(HOP_CFLAGS) $< -o $@
 
 # The example in README.md compiles, runs and prints what README shows.
 check-readme: $(STATIC_LIB)
@@ -202,7 +217,8 @@ check-exports: $(SHARED_LIB)
 
 $(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
 
 samples: $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	@for s in $(SAMPLES); do \
@@ -218,7 +234,8 @@ demo: deps
 
 $(BUILDDIR)/bench/%: bench/%.c $(STATIC_LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
 
 bench: $(BUILDDIR)/bench/bench_core
 	$(BUILDDIR)/bench/bench_core
