@@ -57,6 +57,7 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o)
 HEADERS := include/hop.h $(wildcard include/hop/*.h)
 
 TEST_SRC := $(wildcard test/*.c test/conformance/*.c)
+TEST_HDRS := $(wildcard test/*.h test/conformance/*.h)
 SAMPLES := $(basename $(notdir $(wildcard samples/*.c)))
 VARIANTS := switch labels
 RESUME_switch := 1
@@ -111,7 +112,7 @@ $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H)
 
 # The runner, built once per resume variant.
 define variant_rules
-$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) test/t.h $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
+$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \

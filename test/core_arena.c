@@ -26,14 +26,6 @@ static size_t pad_of(const void *p)
     return (size_t)(-(uintptr_t)p & (uintptr_t)(BLOCK_ALIGN - 1));
 }
 
-static void fill(void *p, size_t n, unsigned char b)
-{
-    unsigned char *c = (unsigned char *)p;
-
-    while (n-- > 0)
-        *c++ = b;
-}
-
 typedef struct {
     hop_frame hdr;
 } plain_frame;
@@ -77,10 +69,10 @@ static void arena_init_args(void)
 
     /* An arena hop_arena_init never set is refused, and empty. */
     idle_handle(&g, &fr);
-    fill(&bad, sizeof bad, 0);
+    t_fill(&bad, sizeof bad, 0);
     T_EQ(hop_gen_set_arena(&g, &bad), HOP_EINVAL);
     T_EQ(hop_arena_used(&bad), 0);
-    fill(&bad, sizeof bad, 0xa5);
+    t_fill(&bad, sizeof bad, 0xa5);
     T_EQ(hop_gen_set_arena(&g, &bad), HOP_EINVAL);
     T_EQ(hop_arena_used(&bad), 0);
     T_EQ(hop_arena_used(NULL), 0);
@@ -155,7 +147,7 @@ static void arena_alignment(void)
             T_ASSERT(p[i] + sizes[i] <= hi);
             T_EQ(hop_arena_used(&a), used + COST(sizes[i]));
             used = hop_arena_used(&a);
-            fill(p[i], sizes[i], (unsigned char)(i + 1));
+            t_fill(p[i], sizes[i], (unsigned char)(i + 1));
         }
         /* No frame overlaps another. */
         for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++)

@@ -9,14 +9,6 @@
 static int w_obj;
 #define W_A ((hop_waitable *)(void *)&w_obj)
 
-static void fill(void *p, size_t n, unsigned char b)
-{
-    unsigned char *c = (unsigned char *)p;
-
-    while (n-- > 0)
-        *c++ = b;
-}
-
 static int same_bytes(const void *p, const void *q, size_t n)
 {
     const unsigned char *a = (const unsigned char *)p;
@@ -73,7 +65,7 @@ static void mis_null_args(void)
     hop_value buf[32];
     hop_value v = 0;
 
-    fill(&fr, sizeof fr, 0);
+    t_fill(&fr, sizeof fr, 0);
     T_EQ(hop_frame_init(NULL, two_fn, HOP_GENERATOR), HOP_EINVAL);
     T_EQ(hop_frame_init(&fr.hdr, NULL, HOP_GENERATOR), HOP_EINVAL);
     T_EQ(hop_frame_state(&fr.hdr), HOP_EINVAL);
@@ -81,7 +73,7 @@ static void mis_null_args(void)
     T_EQ(hop_frame_init(&fr.hdr, two_fn, HOP_GENERATOR), HOP_OK);
     T_EQ(hop_gen_init(NULL, &fr.hdr), HOP_EINVAL);
     T_EQ(hop_frame_state(&fr.hdr), HOP_STATE_CREATED);
-    fill(&g, sizeof g, 0);
+    t_fill(&g, sizeof g, 0);
     T_EQ(hop_gen_init(&g, NULL), HOP_EINVAL);
     T_EQ(hop_gen_state(&g), HOP_EINVAL);
     T_EQ(hop_gen_cleanup(NULL), HOP_EINVAL);
@@ -153,7 +145,7 @@ static void mis_uninit_handle(void)
     unsigned i;
 
     for (i = 0; i < sizeof pats; i++) {
-        fill(&g, sizeof g, pats[i]);
+        t_fill(&g, sizeof g, pats[i]);
         check_dead_handle(&g);
     }
     TR_EXPECT_NONE();
@@ -167,7 +159,7 @@ static void mis_uninit_handle(void)
     TR_EXPECT_NONE();
 
     /* Garbage is fine for hop_gen_init, which overwrites it. */
-    fill(&g, sizeof g, 0xa5);
+    t_fill(&g, sizeof g, 0xa5);
     T_EQ(hop_gen_init(&g, &fr.hdr), HOP_OK);
     T_EQ(hop_gen_state(&g), HOP_STATE_CREATED);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
@@ -185,14 +177,14 @@ static void mis_uninit_frame(void)
     unsigned i;
 
     for (i = 0; i < sizeof pats; i++) {
-        fill(&fr, sizeof fr, pats[i]);
+        t_fill(&fr, sizeof fr, pats[i]);
         T_EQ(hop_frame_state(&fr.hdr), HOP_EINVAL);
-        fill(&g, sizeof g, 0);
+        t_fill(&g, sizeof g, 0);
         T_EQ(hop_gen_init(&g, &fr.hdr), HOP_EINVAL);
         T_EQ(hop_gen_state(&g), HOP_EINVAL);
     }
     /* A step function alone does not make a frame. */
-    fill(&fr, sizeof fr, 0);
+    t_fill(&fr, sizeof fr, 0);
     fr.hdr.fn = two_fn;
     T_EQ(hop_frame_state(&fr.hdr), HOP_EINVAL);
     T_EQ(hop_gen_init(&g, &fr.hdr), HOP_EINVAL);
@@ -207,13 +199,13 @@ static void mis_frame_init_kind(void)
     unsigned i;
 
     for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        fill(&fr, sizeof fr, 0);
+        t_fill(&fr, sizeof fr, 0);
         T_EQ(hop_frame_init(&fr.hdr, two_fn, kinds[i]), HOP_EINVAL);
         T_EQ(hop_frame_state(&fr.hdr), HOP_EINVAL);
         T_EQ(hop_gen_init(&g, &fr.hdr), HOP_EINVAL);
     }
     for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-        fill(&fr, sizeof fr, 0);
+        t_fill(&fr, sizeof fr, 0);
         T_EQ((hop_frame_init)(&fr.hdr, two_fn, kinds[i]), HOP_EINVAL);
         T_EQ(hop_frame_state(&fr.hdr), HOP_EINVAL);
     }
@@ -254,7 +246,7 @@ static void mis_gen_init_busy(void)
 
     ib_spare = &g2;
     ib_inside = 0;
-    fill(&g2, sizeof g2, 0);
+    t_fill(&g2, sizeof g2, 0);
     T_EQ(hop_frame_init(&fr.hdr, ib_fn, HOP_GENERATOR), HOP_OK);
     T_EQ(hop_gen_init(&g1, &fr.hdr), HOP_OK);
     T_EQ(hop_gen_start(&g1, &v), HOP_YIELDED);
@@ -867,8 +859,8 @@ static void mis_await_null_uninit(void)
         if (i == sizeof pats) {
             an_target = NULL;
         } else {
-            fill(&bad, sizeof bad, pats[i]);
-            fill(&copy, sizeof copy, pats[i]);
+            t_fill(&bad, sizeof bad, pats[i]);
+            t_fill(&copy, sizeof copy, pats[i]);
             an_target = &bad.hdr;
         }
         T_EQ(hop_frame_init(&p.hdr, an_fn, HOP_GENERATOR), HOP_OK);

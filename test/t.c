@@ -57,6 +57,11 @@ void t_names_reset(void)
     n_names = 0;
 }
 
+void t_name_str(const char *s)
+{
+    t_name(T_SV(s), s);
+}
+
 const char *t_vstr(hop_value v, char *buf)
 {
     int i;
@@ -67,6 +72,14 @@ const char *t_vstr(hop_value v, char *buf)
         if (names[i].v == v)
             return names[i].name;
     return t_itoa((long long)v, buf);
+}
+
+void t_fill(void *p, size_t n, unsigned char b)
+{
+    unsigned char *c = (unsigned char *)p;
+
+    while (n-- > 0)
+        *c++ = b;
 }
 
 void tr_reset(void)
@@ -91,7 +104,7 @@ static void cat(char *dst, int *len, const char *s)
     dst[*len] = '\0';
 }
 
-void tr_add2(const char *a, const char *b)
+void tr_add3(const char *a, const char *b, const char *c)
 {
     int len = 0;
 
@@ -100,12 +113,18 @@ void tr_add2(const char *a, const char *b)
     tr_buf[tr_n][0] = '\0';
     cat(tr_buf[tr_n], &len, a);
     cat(tr_buf[tr_n], &len, b);
+    cat(tr_buf[tr_n], &len, c);
     tr_n++;
+}
+
+void tr_add2(const char *a, const char *b)
+{
+    tr_add3(a, b, "");
 }
 
 void tr_add(const char *a)
 {
-    tr_add2(a, "");
+    tr_add3(a, "", "");
 }
 
 void tr_addv(const char *a, hop_value v)
@@ -113,6 +132,15 @@ void tr_addv(const char *a, hop_value v)
     char buf[T_VBUF];
 
     tr_add2(a, t_vstr(v, buf));
+}
+
+int tr_drain(hop_gen *g, const char *a, hop_value *last)
+{
+    int r;
+
+    while ((r = hop_gen_next(g, last)) == HOP_YIELDED)
+        tr_addv(a, *last);
+    return r;
 }
 
 /* Build "what: got <a>, expected <b>" into a static message buffer. */

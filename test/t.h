@@ -66,10 +66,16 @@ int t_streq(const char *a, const char *b);
 void tr_reset(void);
 int tr_count(void);
 const char *tr_at(int i);
-/* Append the entry a, a followed by b, or a followed by the value v. */
+/* Append the entry a, a followed by b, a b c, or a followed by the
+ * value v. A NULL part adds nothing. */
 void tr_add(const char *a);
 void tr_add2(const char *a, const char *b);
+void tr_add3(const char *a, const char *b, const char *c);
 void tr_addv(const char *a, hop_value v);
+/* Resume g with next until it stops yielding, appending the entry a
+ * followed by the value for each value yielded; *last gets the last
+ * value seen. Returns the final outcome. */
+int tr_drain(hop_gen *g, const char *a, hop_value *last);
 /* Compare the trace with exp[0..n-1]. */
 void tr_check(const char *const *exp, int n, const char *file, int line);
 
@@ -91,7 +97,15 @@ const char *t_vstr(hop_value v, char *buf);
 void t_name(hop_value v, const char *name);
 void t_names_reset(void);
 
+/* A static string travels as the pointer value T_SV(s); t_name_str
+ * names that value by the string's own text. */
+#define T_SV(s) ((hop_value)(s))
+void t_name_str(const char *s);
+
 /* Decimal text of v in buf (at least 24 bytes); returns buf. */
 char *t_itoa(long long v, char *buf);
+
+/* Set the n bytes at p to b. */
+void t_fill(void *p, size_t n, unsigned char b);
 
 #endif /* HOP_TEST_T_H */

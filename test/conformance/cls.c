@@ -2,27 +2,12 @@
  * test/conformance/cls.c: close, cleanup and finalisation, cases CLS-01
  * to CLS-06 of CASES.md.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_A 1001
 #define E_B 1002
 #define E_C 1003
 
-/* A static string travels as a pointer value; its name is its text. */
-#define SV(s) ((hop_value)(s))
-
-static void name_str(const char *s)
-{
-    t_name(SV(s), s);
-}
-
-static const char s_g1_ham[] = "g1 ham";
-static const char s_g1_eggs[] = "g1 eggs";
-static const char s_g2_spam[] = "g2 spam";
-static const char s_g2_more[] = "g2 more spam";
-static const char s_first[] = "first";
-static const char s_second[] = "second";
-static const char s_returned[] = "returned";
 static const char s_r[] = "r";
 static const char s_foo[] = "foo!";
 
@@ -30,38 +15,42 @@ static const char m_nybbles[] = "nybbles have exploded with delight";
 static const char m_vorpal[] = "Vorpal bunny encountered";
 static const char m_fie[] = "fie!";
 
-/* -- G1 and G2 of THR-01 (used by CLS-01 and CLS-02) --------------------- */
+/* -- CLS-01: a delegated close runs cleanups innermost-first ------------- */
 
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-} g2_frame;
+/* G1 and G2 as in THR-01: cc_thr01_g1 and cc_thr01_g2 (common.c). */
 
-/* G2: try { record "G2 starts"; yield "g2 spam"; yield "g2 more spam" }
- *     cleanup { record "G2 finishing" } */
-static hop_step thr01_g2(hop_gen *g, hop_frame *f)
+static void CLS_01(void)
 {
-    g2_frame *self = (g2_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        tr_add("G2 starts");
-        HOP_YIELD(self, SV(s_g2_spam));
-        HOP_YIELD(self, SV(s_g2_more));
-    HOP_FINALLY(self);
-        tr_add("G2 finishing");
-    HOP_END_TRY(self);
-    HOP_END(self);
+    cc_thr01_g1_frame fr;
+    hop_gen g;
+    hop_value v = 0;
+
+    cc_thr01_next_twice(&fr, &g, cc_thr01_g2);
+    TR_EXPECT(CC_THR01_STARTED);
+
+    T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
+    T_EQ(v, HOP_EMPTY);
+    TR_EXPECT(CC_THR01_FINISHED);
+    T_EQ(hop_gen_state(&g), HOP_STATE_FINISHED);
+
+    v = 0;
+    T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
+    T_EQ(v, HOP_EMPTY);
+    TR_EXPECT(CC_THR01_FINISHED);
 }
 
-/* CLS-02 case A: G2 whose cleanup, after recording, raises E_A. */
+/* -- CLS-02: an error raised while closing ------------------------------- */
+
+/* Case A: G1 as in THR-01 (cc_thr01_g1); G2 as in THR-01 but its
+ * cleanup, after recording, raises E_A. */
 static hop_step cls02a_g2(hop_gen *g, hop_frame *f)
 {
-    g2_frame *self = (g2_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         tr_add("G2 starts");
-        HOP_YIELD(self, SV(s_g2_spam));
-        HOP_YIELD(self, SV(s_g2_more));
+        HOP_YIELD(self, T_SV(cc_s_g2_spam));
+        HOP_YIELD(self, T_SV(cc_s_g2_more));
     HOP_FINALLY(self);
         tr_add("G2 finishing");
         HOP_RAISE_MSG(self, E_A, m_nybbles);
@@ -69,90 +58,11 @@ static hop_step cls02a_g2(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_fn g2_fn; /* the step function of the G2 to delegate to */
-    g2_frame g2;
-} g1_frame;
-
-/* G1: try { record "G1 starts"; yield "g1 ham"; DELEGATE G2();
- *           yield "g1 eggs" } cleanup { record "G1 finishing" } */
-static hop_step thr01_g1(hop_gen *g, hop_frame *f)
-{
-    g1_frame *self = (g1_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        tr_add("G1 starts");
-        HOP_YIELD(self, SV(s_g1_ham));
-        hop_frame_init(&self->g2.hdr, self->g2_fn, HOP_GENERATOR);
-        HOP_AWAIT(self, &self->g2.hdr);
-        HOP_YIELD(self, SV(s_g1_eggs));
-    HOP_FINALLY(self);
-        tr_add("G1 finishing");
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
-static void thr01_names(void)
-{
-    name_str(s_g1_ham);
-    name_str(s_g1_eggs);
-    name_str(s_g2_spam);
-    name_str(s_g2_more);
-}
-
-/* Init G1 delegating to a G2 with step function g2_fn; next twice. */
-static void g1_next_twice(g1_frame *fr, hop_gen *g, hop_fn g2_fn)
-{
-    hop_value v = 0;
-
-    fr->g2_fn = g2_fn;
-    T_EQ(hop_frame_init(&fr->hdr, thr01_g1, HOP_GENERATOR), HOP_OK);
-    T_EQ(hop_gen_init(g, &fr->hdr), HOP_OK);
-    T_EQ(hop_gen_next(g, &v), HOP_YIELDED);
-    tr_addv("got ", v);
-    T_EQ(hop_gen_next(g, &v), HOP_YIELDED);
-    tr_addv("got ", v);
-}
-
-/* -- CLS-01: a delegated close runs cleanups innermost-first ------------- */
-
-static void CLS_01(void)
-{
-    g1_frame fr;
-    hop_gen g;
-    hop_value v = 0;
-
-    thr01_names();
-    g1_next_twice(&fr, &g, thr01_g2);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam");
-
-    T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
-    T_EQ(v, HOP_EMPTY);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam",
-              "G2 finishing", "G1 finishing");
-    T_EQ(hop_gen_state(&g), HOP_STATE_FINISHED);
-
-    v = 0;
-    T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
-    T_EQ(v, HOP_EMPTY);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam",
-              "G2 finishing", "G1 finishing");
-}
-
-/* -- CLS-02: an error raised while closing ------------------------------- */
-
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-} c02_frame;
-
 /* Case B, f: try { record "Enter f"; yield; record "Exit f" }
  *            handler CLOSE { raise E_B("Vorpal bunny encountered") } */
 static hop_step cls02b_f(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         tr_add("Enter f");
@@ -167,7 +77,7 @@ static hop_step cls02b_f(hop_gen *g, hop_frame *f)
 typedef struct {
     hop_frame hdr;
     hop_fn f_fn; /* the step function of the f to delegate to */
-    c02_frame f;
+    cc_try1_frame f;
 } dg_frame;
 
 /* g: record "Enter g"; DELEGATE f(); record "Exit g" */
@@ -185,7 +95,7 @@ static hop_step enter_g(hop_gen *g, hop_frame *f)
 /* Case C: try { yield } handler CLOSE { raise E_C("fie!") } */
 static hop_step cls02c(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         HOP_YIELD(self, HOP_EMPTY);
@@ -199,48 +109,32 @@ static hop_step cls02c(hop_gen *g, hop_frame *f)
  *                cleanup { raise CLOSE } */
 static hop_step cls02d_inner(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        HOP_YIELD(self, SV(s_first));
-        HOP_YIELD(self, SV(s_second));
-        HOP_RETURN(self, SV(s_r));
+        HOP_YIELD(self, T_SV(cc_s_first));
+        HOP_YIELD(self, T_SV(cc_s_second));
+        HOP_RETURN(self, T_SV(s_r));
     HOP_FINALLY(self);
         HOP_RAISE(self, HOP_EEXIT);
     HOP_END_TRY(self);
     HOP_END(self);
 }
 
-typedef struct {
-    hop_frame hdr;
-    hop_fn inner_fn; /* the step function of Inner */
-    c02_frame inner;
-} outer_frame;
-
-/* Outer: return DELEGATE Inner() */
-static hop_step outer(hop_gen *g, hop_frame *f)
-{
-    outer_frame *self = (outer_frame *)f;
-    HOP_BEGIN(g, self);
-    hop_frame_init(&self->inner.hdr, self->inner_fn, HOP_GENERATOR);
-    HOP_AWAIT(self, &self->inner.hdr);
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
+/* Outer: cc_thr04_outer (common.c). */
 
 static void CLS_02(void)
 {
-    g1_frame g1;
+    cc_thr01_g1_frame g1;
     dg_frame dg;
-    c02_frame c;
-    outer_frame o;
+    cc_try1_frame c;
+    cc_thr04_outer_frame o;
     hop_gen g;
     hop_value v = 0;
     const hop_exc *e;
 
     /* Case A: G2's cleanup raises E_A while the close unwinds. */
-    thr01_names();
-    g1_next_twice(&g1, &g, cls02a_g2);
+    cc_thr01_next_twice(&g1, &g, cls02a_g2);
     T_EQ(hop_gen_close(&g, &v), HOP_RAISED);
     T_EQ(v, E_A);
     e = hop_gen_exc(&g);
@@ -248,8 +142,7 @@ static void CLS_02(void)
     T_EQ(e->code, E_A);
     T_STREQ(e->msg, m_nybbles);
     T_EQ(e->ctx, HOP_EEXIT);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam",
-              "G2 finishing", "G1 finishing");
+    TR_EXPECT(CC_THR01_FINISHED);
     v = 0;
     T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
@@ -279,14 +172,14 @@ static void CLS_02(void)
     TR_EXPECT_NONE();
 
     /* Case D: a CLOSE raised by a cleanup during close is not an error. */
-    name_str(s_first);
-    name_str(s_second);
-    name_str(s_r);
+    t_name_str(cc_s_first);
+    t_name_str(cc_s_second);
+    t_name_str(s_r);
     o.inner_fn = cls02d_inner;
-    hop_frame_init(&o.hdr, outer, HOP_GENERATOR);
+    hop_frame_init(&o.hdr, cc_thr04_outer, HOP_GENERATOR);
     hop_gen_init(&g, &o.hdr);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
-    T_EQ(v, SV(s_first));
+    T_EQ(v, T_SV(cc_s_first));
     v = 0;
     T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
@@ -302,13 +195,13 @@ static int cls03_caught; /* runs of the CLOSE handlers of cases A and C */
 /* Case A, f: try { yield } handler CLOSE { yield "foo!" } */
 static hop_step cls03a(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         HOP_YIELD(self, HOP_EMPTY);
     HOP_CATCH(self, HOP_EEXIT);
         cls03_caught++;
-        HOP_YIELD(self, SV(s_foo));
+        HOP_YIELD(self, T_SV(s_foo));
     HOP_END_TRY(self);
     HOP_END(self);
 }
@@ -317,7 +210,7 @@ static hop_step cls03a(hop_gen *g, hop_frame *f)
  *            handler CLOSE { yield } */
 static hop_step cls03b_f(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         tr_add("Enter f");
@@ -329,14 +222,10 @@ static hop_step cls03b_f(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
-typedef struct {
-    hop_frame hdr;
-} gen1_frame;
-
-/* Case C, gen: yields once. */
-static hop_step cls03c_gen(hop_gen *g, hop_frame *f)
+/* Case C, gen: yields once; yield (nothing else) in CLS-05 too. */
+static hop_step yield_once(hop_gen *g, hop_frame *f)
 {
-    gen1_frame *self = (gen1_frame *)f;
+    cc_plain_frame *self = (cc_plain_frame *)f;
     HOP_BEGIN(g, self);
     HOP_YIELD(self, HOP_EMPTY);
     HOP_END(self);
@@ -345,7 +234,7 @@ static hop_step cls03c_gen(hop_gen *g, hop_frame *f)
 typedef struct {
     hop_frame hdr;
     HOP_TRIES(1);
-    gen1_frame gen1, gen2;
+    cc_plain_frame gen1, gen2;
 } c03c_frame;
 
 /* Case C, coro (awaitable coroutine):
@@ -355,42 +244,30 @@ static hop_step cls03c_coro(hop_gen *g, hop_frame *f)
     c03c_frame *self = (c03c_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        hop_frame_init(&self->gen1.hdr, cls03c_gen, HOP_GENERATOR);
+        hop_frame_init(&self->gen1.hdr, yield_once, HOP_GENERATOR);
         HOP_AWAIT(self, &self->gen1.hdr);
     HOP_CATCH(self, HOP_EEXIT);
         cls03_caught++;
-        hop_frame_init(&self->gen2.hdr, cls03c_gen, HOP_GENERATOR);
+        hop_frame_init(&self->gen2.hdr, yield_once, HOP_GENERATOR);
         HOP_AWAIT(self, &self->gen2.hdr);
     HOP_END_TRY(self);
     HOP_END(self);
 }
 
-/* THR-04 Inner: try { yield "first" } cleanup { yield "second" };
- *               return "returned" */
-static hop_step thr04_inner(hop_gen *g, hop_frame *f)
-{
-    c02_frame *self = (c02_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_YIELD(self, SV(s_first));
-    HOP_FINALLY(self);
-        HOP_YIELD(self, SV(s_second));
-    HOP_END_TRY(self);
-    HOP_RETURN(self, SV(s_returned));
-    HOP_END(self);
-}
+/* Case D: Inner and Outer are cc_thr04_inner and cc_thr04_outer
+ * (common.c). */
 
 static void CLS_03(void)
 {
-    c02_frame c;
+    cc_try1_frame c;
     dg_frame dg;
     c03c_frame co;
-    outer_frame o;
+    cc_thr04_outer_frame o;
     hop_gen g;
     hop_value v = 0;
 
     /* Case A: the root yields again while closed; a second close works. */
-    name_str(s_foo);
+    t_name_str(s_foo);
     cls03_caught = 0;
     hop_frame_init(&c.hdr, cls03a, HOP_GENERATOR);
     hop_gen_init(&g, &c.hdr);
@@ -429,14 +306,14 @@ static void CLS_03(void)
     T_EQ(cls03_caught, 1);
 
     /* Case D: Inner's cleanup yields while the close unwinds. */
-    name_str(s_first);
-    name_str(s_second);
-    name_str(s_returned);
-    o.inner_fn = thr04_inner;
-    hop_frame_init(&o.hdr, outer, HOP_GENERATOR);
+    t_name_str(cc_s_first);
+    t_name_str(cc_s_second);
+    t_name_str(cc_s_returned);
+    o.inner_fn = cc_thr04_inner;
+    hop_frame_init(&o.hdr, cc_thr04_outer, HOP_GENERATOR);
     hop_gen_init(&g, &o.hdr);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
-    T_EQ(v, SV(s_first));
+    T_EQ(v, T_SV(cc_s_first));
     T_EQ(hop_gen_close(&g, &v), HOP_RAISED);
     T_EQ(v, HOP_EIGNORED);
     T_EQ(hop_gen_exc(&g)->code, HOP_EIGNORED);
@@ -451,7 +328,7 @@ static void CLS_03(void)
 /* f: try { yield } handler CLOSE { record "exiting" } */
 static hop_step cls04_f(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         HOP_YIELD(self, HOP_EMPTY);
@@ -466,7 +343,7 @@ static int plain_entries; /* entries into plain_yield */
 /* A plain one-yield generator: yield. */
 static hop_step plain_yield(hop_gen *g, hop_frame *f)
 {
-    gen1_frame *self = (gen1_frame *)f;
+    cc_plain_frame *self = (cc_plain_frame *)f;
     HOP_BEGIN(g, self);
     plain_entries++;
     HOP_YIELD(self, HOP_EMPTY);
@@ -475,8 +352,8 @@ static hop_step plain_yield(hop_gen *g, hop_frame *f)
 
 static void CLS_04(void)
 {
-    c02_frame c;
-    gen1_frame p;
+    cc_try1_frame c;
+    cc_plain_frame p;
     hop_gen g;
     hop_value v = 0;
 
@@ -529,19 +406,12 @@ static void CLS_04(void)
 
 /* -- CLS-05: the value returned by close --------------------------------- */
 
-/* yield (nothing else) */
-static hop_step cls05_yield(hop_gen *g, hop_frame *f)
-{
-    gen1_frame *self = (gen1_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_YIELD(self, HOP_EMPTY);
-    HOP_END(self);
-}
+/* yield (nothing else): yield_once (CLS-03). */
 
 /* try { yield } handler CLOSE { return 0 } */
 static hop_step cls05_catch_ret0(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         HOP_YIELD(self, HOP_EMPTY);
@@ -554,7 +424,7 @@ static hop_step cls05_catch_ret0(hop_gen *g, hop_frame *f)
 /* yield; return 0 */
 static hop_step cls05_yield_ret0(hop_gen *g, hop_frame *f)
 {
-    gen1_frame *self = (gen1_frame *)f;
+    cc_plain_frame *self = (cc_plain_frame *)f;
     HOP_BEGIN(g, self);
     HOP_YIELD(self, HOP_EMPTY);
     HOP_RETURN(self, 0);
@@ -564,7 +434,7 @@ static hop_step cls05_yield_ret0(hop_gen *g, hop_frame *f)
 /* try { yield } handler CLOSE { }; raise E_A */
 static hop_step cls05_raise(hop_gen *g, hop_frame *f)
 {
-    c02_frame *self = (c02_frame *)f;
+    cc_try1_frame *self = (cc_try1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         HOP_YIELD(self, HOP_EMPTY);
@@ -587,12 +457,12 @@ static void start_root(hop_gen *g, hop_frame *fr, hop_fn fn)
 
 static void CLS_05(void)
 {
-    c02_frame c;
+    cc_try1_frame c;
     hop_gen g;
     hop_value v;
 
     /* yield: close returns EMPTY. */
-    start_root(&g, &c.hdr, cls05_yield);
+    start_root(&g, &c.hdr, yield_once);
     v = 0;
     T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
@@ -686,18 +556,19 @@ static hop_step scope(hop_gen *g, hop_frame *f)
 {
     scope_frame *self = (scope_frame *)f;
     HOP_BEGIN(g, self);
-    steps_init(&self->steps, SV(self->names[0]), SV(self->names[1]));
+    steps_init(&self->steps, T_SV(self->names[0]), T_SV(self->names[1]));
     HOP_AWAIT(self, &self->steps.hdr);
     self->exited = 0;
     HOP_TRY(self);
         HOP_AWAIT(self, self->body);
     HOP_CATCH_IF(self, self->swallows && HOP_ERROR(self) != HOP_EEXIT);
         self->exited = 1;
-        steps_init(&self->steps, SV(self->names[2]), SV(self->names[3]));
+        steps_init(&self->steps, T_SV(self->names[2]), T_SV(self->names[3]));
         HOP_AWAIT(self, &self->steps.hdr);
     HOP_FINALLY(self);
         if (!self->exited) {
-            steps_init(&self->steps, SV(self->names[2]), SV(self->names[3]));
+            steps_init(&self->steps, T_SV(self->names[2]),
+                       T_SV(self->names[3]));
             HOP_AWAIT(self, &self->steps.hdr);
         }
     HOP_END_TRY(self);
@@ -769,19 +640,15 @@ static void cls06_names(const char *const *n)
     int i;
 
     for (i = 0; i < 4; i++)
-        name_str(n[i]);
+        t_name_str(n[i]);
 }
 
 /* Drain foo, recording each yielded value; return the final outcome. */
 static int cls06_drain(foo_frame *fr, hop_gen *g, hop_value *last)
 {
-    int r;
-
     T_EQ(hop_frame_init(&fr->hdr, cls06_foo, HOP_GENERATOR), HOP_OK);
     T_EQ(hop_gen_init(g, &fr->hdr), HOP_OK);
-    while ((r = hop_gen_next(g, last)) == HOP_YIELDED)
-        tr_addv("", *last);
-    return r;
+    return tr_drain(g, "", last);
 }
 
 static void CLS_06(void)

@@ -4,8 +4,6 @@
  */
 #include "t.h"
 
-#define SV(s) ((hop_value)(s))
-
 /* Stack addresses of two probes differ by less than this many bytes. */
 #define STACK_SLACK 512
 
@@ -63,7 +61,7 @@ static hop_step d01_L(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     d01_note(STACK_ADDR(&probe));
     if (self->k == 0) {
-        HOP_YIELD(self, SV(d01_bottom));
+        HOP_YIELD(self, T_SV(d01_bottom));
         d01_note(STACK_ADDR(&probe));
         HOP_RETURN(self, HOP_VALUE(self));
     }
@@ -108,7 +106,7 @@ static void d01_run(int n, uintptr_t *lo, uintptr_t *hi)
 
     d01_setup(&a, d01_buf, sizeof d01_buf, &root, &g, n);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
-    T_EQ(v, SV(d01_bottom));
+    T_EQ(v, T_SV(d01_bottom));
     T_STREQ((const char *)v, "bottom");
     /* The chain is kept, in the arena: n frames besides the root. */
     T_EQ(hop_gen_depth(&g), n + 1);

@@ -2,7 +2,7 @@
  * test/conformance/dlg.c: delegation (PEP 380), cases DLG-01 to DLG-03 of
  * CASES.md.
  */
-#include "t.h"
+#include "common.h"
 
 /* -- DLG-01: the first resume is delegated to the child ------------------ */
 
@@ -43,13 +43,10 @@ static void DLG_01(void)
     d01g1_frame fr;
     hop_gen g;
     hop_value v = 0;
-    int r;
 
     T_EQ(hop_frame_init(&fr.hdr, d01g1, HOP_GENERATOR), HOP_OK);
     T_EQ(hop_gen_init(&g, &fr.hdr), HOP_OK);
-    while ((r = hop_gen_next(&g, &v)) == HOP_YIELDED)
-        tr_addv("got ", v);
-    T_EQ(r, HOP_RETURNED);
+    T_EQ(tr_drain(&g, "got ", &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
     TR_EXPECT("G1 starts", "G2 starts", "got 42", "G2 finishes",
               "G1 finishes");
@@ -187,23 +184,11 @@ static hop_step d03foob(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
-typedef struct {
-    hop_frame hdr;
-} d03f_frame;
-
-/* F: return (yield) */
-static hop_step d03f(hop_gen *g, hop_frame *f)
-{
-    d03f_frame *self = (d03f_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_YIELD(self, HOP_EMPTY);
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
+/* F: cc_return_yield (common.c). */
 
 typedef struct {
     hop_frame hdr;
-    d03f_frame f;
+    cc_plain_frame f;
 } d03c1_frame;
 
 /* coro1: return DELEGATE F() */
@@ -211,7 +196,7 @@ static hop_step d03c1(hop_gen *g, hop_frame *f)
 {
     d03c1_frame *self = (d03c1_frame *)f;
     HOP_BEGIN(g, self);
-    hop_frame_init(&self->f.hdr, d03f, HOP_GENERATOR);
+    hop_frame_init(&self->f.hdr, cc_return_yield, HOP_GENERATOR);
     HOP_AWAIT(self, &self->f.hdr);
     HOP_RETURN(self, HOP_VALUE(self));
     HOP_END(self);

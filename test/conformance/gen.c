@@ -158,16 +158,6 @@ static hop_step g02b(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
-/* Drain g, recording each yielded value; return the final outcome. */
-static int drain(hop_gen *g, hop_value *last)
-{
-    int r;
-
-    while ((r = hop_gen_next(g, last)) == HOP_YIELDED)
-        tr_addv("", *last);
-    return r;
-}
-
 static void GEN_02(void)
 {
     g02_frame fr;
@@ -176,14 +166,14 @@ static void GEN_02(void)
 
     hop_frame_init(&fr.hdr, g02, HOP_GENERATOR);
     hop_gen_init(&g, &fr.hdr);
-    T_EQ(drain(&g, &v), HOP_RETURNED);
+    T_EQ(tr_drain(&g, "", &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
     TR_EXPECT("1", "2", "4", "5", "8", "9", "10", "11");
 
     tr_reset();
     hop_frame_init(&fr.hdr, g02a, HOP_GENERATOR);
     hop_gen_init(&g, &fr.hdr);
-    T_EQ(drain(&g, &v), HOP_RETURNED);
+    T_EQ(tr_drain(&g, "", &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
     TR_EXPECT_NONE();
 

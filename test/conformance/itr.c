@@ -106,15 +106,12 @@ static void ITR_01(void)
     caller_frame c;
     hop_gen g;
     hop_value v = 0;
-    int r;
 
     /* Draining zrange(5) gives 0, 1, 2, 3, 4. */
     z.n = 5;
     hop_frame_init(&z.hdr, zrange, HOP_GENERATOR);
     hop_gen_init(&g, &z.hdr);
-    while ((r = hop_gen_next(&g, &v)) == HOP_YIELDED)
-        tr_addv("", v);
-    T_EQ(r, HOP_RETURNED);
+    T_EQ(tr_drain(&g, "", &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
     TR_EXPECT("0", "1", "2", "3", "4");
 

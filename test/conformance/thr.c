@@ -2,100 +2,34 @@
  * test/conformance/thr.c: throw into a suspended coroutine, cases THR-01
  * to THR-04 of CASES.md.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_A 1001
 #define E_B 1002
 #define E_M 1003
 
-/* Append the entry a b c (b may be NULL: nothing). */
-static void tr_add3(const char *a, const char *b, const char *c)
-{
-    char buf[TR_LEN];
-    int n = 0;
-
-    while (a != 0 && *a != '\0' && n < TR_LEN - 1)
-        buf[n++] = *a++;
-    while (b != 0 && *b != '\0' && n < TR_LEN - 1)
-        buf[n++] = *b++;
-    while (c != 0 && *c != '\0' && n < TR_LEN - 1)
-        buf[n++] = *c++;
-    buf[n] = '\0';
-    tr_add(buf);
-}
-
 /* -- THR-01: a delegated throw that nobody catches ----------------------- */
 
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-} t01g2_frame;
-
-/* G2: try { record "G2 starts"; yield "g2 spam"; yield "g2 more spam" }
- * cleanup { record "G2 finishing" } */
-static hop_step t01g2(hop_gen *g, hop_frame *f)
-{
-    t01g2_frame *self = (t01g2_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        tr_add("G2 starts");
-        HOP_YIELD(self, "g2 spam");
-        HOP_YIELD(self, "g2 more spam");
-    HOP_FINALLY(self);
-        tr_add("G2 finishing");
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    t01g2_frame g2;
-} t01g1_frame;
-
-/* G1: try { record "G1 starts"; yield "g1 ham"; DELEGATE G2();
- * yield "g1 eggs" } cleanup { record "G1 finishing" } */
-static hop_step t01g1(hop_gen *g, hop_frame *f)
-{
-    t01g1_frame *self = (t01g1_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        tr_add("G1 starts");
-        HOP_YIELD(self, "g1 ham");
-        hop_frame_init(&self->g2.hdr, t01g2, HOP_GENERATOR);
-        HOP_AWAIT(self, &self->g2.hdr);
-        HOP_YIELD(self, "g1 eggs");
-    HOP_FINALLY(self);
-        tr_add("G1 finishing");
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
+/* G1 and G2: cc_thr01_g1 and cc_thr01_g2 (common.c). */
 
 static void THR_01(void)
 {
     static const char tomato[] = "tomato ejected";
-    t01g1_frame fr;
+    cc_thr01_g1_frame fr;
     hop_gen g;
     hop_value v = 0;
 
-    T_EQ(hop_frame_init(&fr.hdr, t01g1, HOP_GENERATOR), HOP_OK);
-    T_EQ(hop_gen_init(&g, &fr.hdr), HOP_OK);
-    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
-    tr_add2("got ", (const char *)v);
-    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
-    tr_add2("got ", (const char *)v);
+    cc_thr01_next_twice(&fr, &g, cc_thr01_g2);
     v = 0;
     T_EQ(hop_gen_throw(&g, E_A, tomato, &v), HOP_RAISED);
     T_EQ(v, E_A);
     T_EQ(hop_gen_exc(&g)->code, E_A);
     T_STREQ(hop_gen_exc(&g)->msg, "tomato ejected");
     T_EQ(hop_gen_exc(&g)->ctx, 0);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam",
-              "G2 finishing", "G1 finishing");
+    TR_EXPECT(CC_THR01_FINISHED);
     T_EQ(hop_gen_next(&g, &v), HOP_RETURNED);
     T_EQ(v, HOP_EMPTY);
-    TR_EXPECT("G1 starts", "got g1 ham", "G2 starts", "got g2 spam",
-              "G2 finishing", "G1 finishing");
+    TR_EXPECT(CC_THR01_FINISHED);
 }
 
 /* -- THR-02: throw on a looping catcher, then on finished and unstarted -- */
@@ -200,24 +134,12 @@ static void THR_02(void)
 
 /* -- THR-03: throw and close through an await chain ---------------------- */
 
-typedef struct {
-    hop_frame hdr;
-} t03f_frame;
-
-/* F: return (yield) */
-static hop_step t03f(hop_gen *g, hop_frame *f)
-{
-    t03f_frame *self = (t03f_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_YIELD(self, HOP_EMPTY);
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
+/* F: cc_return_yield (common.c). */
 
 typedef struct {
     hop_frame hdr;
     HOP_TRIES(1);
-    t03f_frame f;
+    cc_plain_frame f;
 } t03c1_frame;
 
 /* coro1: try { return DELEGATE F() } handler E_A { raise E_M } */
@@ -226,7 +148,7 @@ static hop_step t03c1(hop_gen *g, hop_frame *f)
     t03c1_frame *self = (t03c1_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        hop_frame_init(&self->f.hdr, t03f, HOP_GENERATOR);
+        hop_frame_init(&self->f.hdr, cc_return_yield, HOP_GENERATOR);
         HOP_AWAIT(self, &self->f.hdr);
         HOP_RETURN(self, HOP_VALUE(self));
     HOP_CATCH(self, E_A);
@@ -343,53 +265,20 @@ static void THR_03(void)
 
 /* -- THR-04: a cleanup that yields while an error is unwinding ---------- */
 
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-} t04in_frame;
-
-/* Inner: try { yield "first" } cleanup { yield "second" };
- * return "returned" */
-static hop_step t04in(hop_gen *g, hop_frame *f)
-{
-    t04in_frame *self = (t04in_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_YIELD(self, "first");
-    HOP_FINALLY(self);
-        HOP_YIELD(self, "second");
-    HOP_END_TRY(self);
-    HOP_RETURN(self, "returned");
-    HOP_END(self);
-}
-
-typedef struct {
-    hop_frame hdr;
-    t04in_frame in;
-} t04out_frame;
-
-/* Outer: return DELEGATE Inner() */
-static hop_step t04out(hop_gen *g, hop_frame *f)
-{
-    t04out_frame *self = (t04out_frame *)f;
-    HOP_BEGIN(g, self);
-    hop_frame_init(&self->in.hdr, t04in, HOP_GENERATOR);
-    HOP_AWAIT(self, &self->in.hdr);
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
+/* Inner and Outer: cc_thr04_inner and cc_thr04_outer (common.c). */
 
 static void THR_04(void)
 {
     /* E_A thrown without a message, then with one. */
     static const char *const msgs[2] = {0, "thr04 E_A"};
-    t04out_frame fr;
+    cc_thr04_outer_frame fr;
     hop_gen g;
     hop_value v = 0;
     int k;
 
     for (k = 0; k < 2; k++) {
-        T_EQ(hop_frame_init(&fr.hdr, t04out, HOP_GENERATOR), HOP_OK);
+        fr.inner_fn = cc_thr04_inner;
+        T_EQ(hop_frame_init(&fr.hdr, cc_thr04_outer, HOP_GENERATOR), HOP_OK);
         T_EQ(hop_gen_init(&g, &fr.hdr), HOP_OK);
 
         /* 1. start Outer: YIELD "first". */
@@ -401,7 +290,7 @@ static void THR_04(void)
         T_EQ(hop_gen_throw(&g, E_A, msgs[k], &v), HOP_YIELDED);
         T_STREQ((const char *)v, "second");
         T_EQ(hop_gen_state(&g), HOP_STATE_SUSPENDED);
-        T_ASSERT(hop_gen_frame(&g) == &fr.in.hdr);
+        T_ASSERT(hop_gen_frame(&g) == &fr.inner.hdr);
 
         /* 3. next: ERROR E_A, the same error, nothing linked. */
         v = 0;
