@@ -12,5 +12,7 @@
 #include "hop/error.h"
 #include "hop/core.h"
 #include "hop/coro.h"
+#include "hop/task.h"
+#include "hop/waitable.h"
 
 #endif /* HOP_H */

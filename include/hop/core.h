@@ -369,6 +369,7 @@ static inline int hop__frame_init_inline(hop_frame *f, hop_fn fn, int kind)
 #define HOP__GS_CLOSING 0x100u
 #define HOP__GS_EXITING 0x200u
 #define HOP__GS_MARKS (HOP__GS_CLOSING | HOP__GS_EXITING)
+#define HOP__GS_LOOP 0x400u /* the handle a loop runs its tasks on */
 
 /* hop_gen.magic of an initialised handle. */
 #define HOP__GEN_MAGIC 0x686f7067u

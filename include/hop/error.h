@@ -37,7 +37,8 @@ extern "C" {
     XX(ERUNNING, -4010, "coroutine already running")                         \
     XX(ENOTSTARTED, -4011, "value sent to a coroutine that has not started") \
     XX(EIGNORED, -4012, "coroutine ignored close")                           \
-    XX(EREUSED, -4013, "coroutine already finished")
+    XX(EREUSED, -4013, "coroutine already finished")                         \
+    XX(ESELFJOIN, -4014, "a task cannot join itself")
 
 /* HOP_OK and one enumerator per row of HOP_ERRNO_MAP. */
 enum hop_errno {

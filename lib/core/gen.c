@@ -41,7 +41,7 @@ static void finish(hop_gen *g, hop_frame *f)
 static int done(hop_gen *g, int o, hop_value v, hop_value *out)
 {
     g->top = NULL;
-    g->state = HOP_STATE_FINISHED;
+    g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_FINISHED;
     put(out, v);
     return o;
 }
@@ -84,7 +84,7 @@ static int yield_exiting(hop_gen *g, hop_frame *f, hop_value v,
 
         if (x != NULL)
             x->flags &= ~HOP__FF_CLOSING;
-        g->state = HOP_STATE_SUSPENDED;
+        g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
         if (closing)
             return HOP_EIGNORED;
         put(out, v);
@@ -126,13 +126,14 @@ static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
     case HOP_STEP_YIELD:
         if (g->state & HOP__GS_EXITING)
             return yield_exiting(g, f, s.v, out);
-        g->state = HOP_STATE_SUSPENDED;
+        g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
         put(out, s.v);
         return HOP_YIELDED;
 
     case HOP_STEP_SUSPEND:
         /* A close in progress goes on when the wait is over. */
-        g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_SUSPENDED;
+        g->state =
+            (g->state & (HOP__GS_MARKS | HOP__GS_LOOP)) | HOP_STATE_SUSPENDED;
         put(out, s.v);
         return HOP_WAITING;
 
@@ -220,7 +221,7 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
         int e;
 
         if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_EXITING)) {
-            g->state = HOP_STATE_SUSPENDED;
+            g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
             if (out != NULL)
                 *out = v;
             return HOP_YIELDED;
@@ -264,7 +265,8 @@ static int run(hop_gen *g, hop_value *out)
     hop_frame *f = g->top;
     hop_step s;
 
-    g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_RUNNING;
+    g->state =
+        (g->state & (HOP__GS_MARKS | HOP__GS_LOOP)) | HOP_STATE_RUNNING;
     s = f->fn(g, f);
     return hop__gen_continue(g, s.op, s.v, out);
 }

@@ -6,6 +6,8 @@
 #define HOP_CORE_INTERNAL_H
 
 #include "hop/core.h"
+#include "hop/task.h"
+#include "hop/waitable.h"
 
 /*
  * hop_frame.flags: state in the low bits, then marks, then a signature.
@@ -18,6 +20,8 @@
 
 /* Magic numbers of initialised handles (HOP__GEN_MAGIC is in core.h). */
 #define HOP__ARENA_MAGIC 0x686f7061u /* "hopa" */
+#define HOP__LOOP_MAGIC 0x686f706cu  /* "hopl" */
+#define HOP__TASK_MAGIC 0x686f7074u  /* "hopt" */
 
 static inline unsigned hop__fstate(const hop_frame *f)
 {
@@ -42,5 +46,15 @@ void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx);
 
 /* Release a frame taken from a's memory (no-op for any other frame). */
 void hop__arena_release(hop_arena *a, void *p);
+
+/* Put t at the end of its loop's ready queue, to resume with HOP_EMPTY
+ * on the next pass (a yield to the other tasks, sleep(0)). */
+void hop__task_requeue(hop_task *t);
+
+/* The earliest expiry in l's timer heap, or HOP_FOREVER. */
+hop_time hop__timers_next(const hop_loop *l);
+
+/* Fire, in order, every timer of l due at now. */
+void hop__timers_fire(hop_loop *l, hop_time now);
 
 #endif /* HOP_CORE_INTERNAL_H */

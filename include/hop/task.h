@@ -1,0 +1,376 @@
+/*
+ * hop/task.h: tasks and the loop that schedules them.
+ *
+ * A task runs a tree of frames concurrently with other tasks of its loop.
+ * A frame suspends on a waitable (HOP_SUSPEND): the loop arms it, runs
+ * other ready tasks, and resumes the task with the waitable's value, or
+ * raises its error there, when the waitable fires. Timers, sleeps, joins
+ * and futures are built in; hop/waitable.h lets a program add its own
+ * kinds of waitable.
+ *
+ * The loop talks to the outside world through a backend (hop_backend):
+ * a clock, a way to wait until a deadline, and a way to be woken. The
+ * simulation backend in this header runs a virtual clock that jumps to
+ * the next deadline, so timing code is tested deterministically and in
+ * no real time; other backends live in their own layers.
+ *
+ * Everything is caller-owned and nothing allocates. This header is
+ * freestanding.
+ */
+#ifndef HOP_TASK_H
+#define HOP_TASK_H
+
+#include "core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* -- time --------------------------------------------------------------- */
+
+/* A point or span of time on a loop's clock, in nanoseconds. */
+typedef int64_t hop_time;
+
+/* A deadline that never comes. */
+#define HOP_FOREVER INT64_MAX
+
+#define HOP_USEC(n) ((hop_time)(n) * 1000)
+#define HOP_MSEC(n) ((hop_time)(n) * 1000000)
+#define HOP_SEC(n) ((hop_time)(n) * 1000000000)
+
+typedef struct hop_loop hop_loop;
+typedef struct hop_task hop_task;
+typedef struct hop_timer hop_timer;
+typedef struct hop_waitable_ops hop_waitable_ops;
+
+/*
+ * The header of every waitable: its kind's operations (hop/waitable.h
+ * defines them, for those who write a new kind).
+ */
+struct hop_waitable {
+    const hop_waitable_ops *ops; /* the kind's operations */
+};
+
+/* -- timers --------------------------------------------------------------- */
+
+/* Called by the loop when the timer t expires (it is then stopped). */
+typedef void (*hop_timer_fn)(hop_timer *t);
+
+/*
+ * A timer: a node of the loop's timer heap. Caller-owned; hop_timer_init
+ * once, then start and stop any number of times. Start and stop cost
+ * O(log n) in the number of running timers. All fields are private but
+ * data.
+ */
+struct hop_timer {
+    hop_timer *left;   /* private: heap children */
+    hop_timer *right;  /* private */
+    hop_timer *parent; /* private: NULL for the root */
+    hop_time when;     /* private: absolute expiry */
+    hop_timer_fn fn;   /* private: called on expiry */
+    uint32_t seq;      /* private: start order, breaks ties */
+    uint32_t active;   /* private: in the heap */
+    void *data;        /* public: for the caller */
+};
+
+/* Initialise t with the expiry callback fn. HOP_EINVAL for NULL. */
+HOP_API int hop_timer_init(hop_timer *t, hop_timer_fn fn);
+
+/*
+ * Start t to expire at the absolute time when (restarting it if it was
+ * running). Timers that expire together fire in the order they were
+ * started. HOP_EINVAL for NULL or uninitialised arguments.
+ */
+HOP_API int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when);
+
+/* Stop t if it runs. HOP_EINVAL for NULL arguments. */
+HOP_API int hop_timer_stop(hop_loop *l, hop_timer *t);
+
+/* Nonzero while t is started and has not expired. */
+HOP_API int hop_timer_active(const hop_timer *t);
+
+/* -- backends ------------------------------------------------------------- */
+
+/*
+ * What a loop needs from the world. now returns the current time.
+ * wait blocks until the absolute time deadline (HOP_FOREVER: until woken
+ * or until an event source of the backend fires) or until wake is
+ * called; it returns HOP_OK, or HOP_EBUSY when it can never return
+ * (nothing could ever happen: a deadlock). wake may be called from
+ * another thread or a signal handler, if the backend says so.
+ */
+typedef struct hop_backend {
+    hop_time (*now)(void *ctx);
+    int (*wait)(void *ctx, hop_time deadline);
+    void (*wake)(void *ctx);
+} hop_backend;
+
+/*
+ * The simulation backend: a virtual clock that starts at 0 and jumps to
+ * each deadline the loop waits for. Waiting forever with nothing to wake
+ * the loop is a deadlock, reported as HOP_EBUSY by hop_loop_run.
+ */
+typedef struct hop_sim {
+    hop_time now; /* read-only: the virtual time */
+    int woken;    /* private: wake was called */
+} hop_sim;
+
+/* Initialise the clock at 0 and the loop l on it. */
+HOP_API int hop_loop_init_sim(hop_loop *l, hop_sim *sim);
+
+/* Move the virtual clock forward by d (>= 0); timers fire on the next
+ * pass of the loop. */
+HOP_API int hop_sim_advance(hop_sim *sim, hop_time d);
+
+/* -- the loop ------------------------------------------------------------ */
+
+/* How hop_loop_run runs. */
+enum hop_run_mode {
+    HOP_RUN_DEFAULT = 0, /* until no task is left, or hop_loop_stop */
+    HOP_RUN_ONCE = 1,    /* one pass, waiting for an event if none is ready */
+    HOP_RUN_NOWAIT = 2   /* one pass, never waiting */
+};
+
+/*
+ * A loop. Caller-owned, not movable while initialised. All fields are
+ * private but data.
+ */
+struct hop_loop {
+    const hop_backend *be; /* private: the backend */
+    void *be_ctx;          /* private: its context */
+    hop_gen run;           /* private: registers of the running task */
+    hop_task *ready;       /* private: head of the ready queue */
+    hop_task *ready_tail;  /* private: its tail */
+    hop_task *delayed;     /* private: tasks spawned with a delay, by time */
+    hop_task *current;     /* private: the task running now, or NULL */
+    hop_timer *timers;     /* private: root of the timer heap */
+    uint32_t ntimers;      /* private: timers in the heap */
+    uint32_t seq;          /* private: timer start counter */
+    uint32_t ntasks;       /* private: tasks spawned and not finished */
+    uint32_t next_id;      /* private: id of the next task */
+    uint32_t magic;        /* private: set while initialised */
+    int stop;              /* private: hop_loop_stop was called */
+    void (*on_error)(hop_task *t); /* private: unhandled task errors */
+    void *data;            /* public: for the caller */
+};
+
+/*
+ * Initialise l on the backend be (its context ctx). HOP_EINVAL for NULL
+ * arguments or a backend without now and wait.
+ */
+HOP_API int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx);
+
+/* Release l. HOP_EBUSY while tasks or timers are still attached. */
+HOP_API int hop_loop_cleanup(hop_loop *l);
+
+/*
+ * Run the loop (enum hop_run_mode). Returns HOP_OK when it stopped as
+ * the mode says, HOP_EBUSY when tasks are left that nothing can ever
+ * wake (the backend says so), HOP_ERUNNING when called from inside a
+ * task of the same loop, HOP_EINVAL for an uninitialised loop.
+ */
+HOP_API int hop_loop_run(hop_loop *l, int mode);
+
+/* Make hop_loop_run return after the task running now (if any). */
+HOP_API void hop_loop_stop(hop_loop *l);
+
+/* The loop's clock. */
+HOP_API hop_time hop_loop_now(const hop_loop *l);
+
+/* The task running now in l, or NULL outside a task. */
+HOP_API hop_task *hop_loop_current(const hop_loop *l);
+
+/* The number of tasks spawned and not yet finished. */
+HOP_API int hop_loop_tasks(const hop_loop *l);
+
+/*
+ * Report each task that ends with an error nobody joined to fn, once,
+ * when it ends. Without it the error stays in the task for a later join.
+ */
+HOP_API void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t));
+
+/* The loop that runs the frame a step function was given g for, or NULL
+ * when g is a plain generator handle. */
+HOP_API hop_loop *hop_gen_loop(const hop_gen *g);
+
+/* -- tasks ---------------------------------------------------------------- */
+
+/* Task status (hop_task_status). */
+enum hop_task_status {
+    HOP_TASK_NEW = 1,       /* initialised, not spawned */
+    HOP_TASK_RUNNING = 2,   /* spawned and not finished */
+    HOP_TASK_DONE = 3,      /* returned a value */
+    HOP_TASK_FAILED = 4,    /* ended with an error */
+    HOP_TASK_CANCELLED = 5  /* ended cancelled */
+};
+
+/*
+ * A task. Caller-owned; hop_task_init, then hop_spawn. All fields are
+ * private but data.
+ */
+struct hop_task {
+    hop_frame *top;      /* private: innermost frame while suspended */
+    hop_frame *root;     /* private: the task's outermost frame */
+    hop_task *next;      /* private: ready queue, wait list or delayed list */
+    hop_waitable *wait;  /* private: what the task waits on */
+    hop_loop *loop;      /* private */
+    hop_task *joiners;   /* private: tasks waiting for this one to end */
+    hop_value val;       /* private: value to deliver; result when done */
+    const char *msg;     /* private: message of err */
+    const char *cmsg;    /* private: message of the cancel request */
+    hop_time start;      /* private: start time of a delayed spawn */
+    int32_t err;         /* private: error to deliver; error when failed */
+    uint16_t state;      /* private */
+    uint8_t cancels;     /* private: cancel requests not yet delivered */
+    uint8_t flags;       /* private */
+    uint32_t id;         /* read-only: the task's id, from 1 */
+    uint32_t magic;      /* private: set while initialised */
+    const char *name;    /* read-only: static name, or NULL */
+    void *data;          /* public: for the caller */
+};
+
+/*
+ * Initialise t to run the CREATED frame root in loop l, with an optional
+ * static name. HOP_EINVAL for NULL or uninitialised arguments; HOP_EBUSY
+ * when t is spawned and not finished, or root is not CREATED.
+ */
+HOP_API int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
+                          const char *name);
+
+/*
+ * Spawn t: it first runs on the loop's next pass (never inside this
+ * call), or, with hop_spawn_after, once delay has passed (delay <= 0: on
+ * the next pass). HOP_EINVAL for an uninitialised task; HOP_EBUSY when
+ * it was already spawned.
+ */
+HOP_API int hop_spawn(hop_task *t);
+HOP_API int hop_spawn_after(hop_task *t, hop_time delay);
+
+/*
+ * Ask t to cancel, with an optional static message: HOP_ECANCELED is
+ * raised where it is suspended, when it next runs. If t waits on
+ * something, that wait is disarmed now (a future is cancelled). Returns 1
+ * when t had not finished, 0 when it had, HOP_EINVAL for NULL.
+ */
+HOP_API int hop_task_cancel(hop_task *t, const char *msg);
+
+/* enum hop_task_status, or HOP_EINVAL. */
+HOP_API int hop_task_status(const hop_task *t);
+
+/* The value of a DONE task (HOP_EMPTY otherwise). */
+HOP_API hop_value hop_task_result(const hop_task *t);
+
+/* The error of a FAILED task (HOP_ECANCELED for a CANCELLED one, 0
+ * otherwise), and its static message. */
+HOP_API int hop_task_error(const hop_task *t);
+HOP_API const char *hop_task_errmsg(const hop_task *t);
+
+/*
+ * Release t. HOP_EBUSY while it is spawned and not finished, or while
+ * other tasks wait to join it.
+ */
+HOP_API int hop_task_cleanup(hop_task *t);
+
+/* -- sleeping ------------------------------------------------------------- */
+
+/*
+ * A sleep: a frame to await. hop_sleep(&self->s, d) suspends the task
+ * for d (d <= 0: one pass, letting every other ready task run once);
+ * hop_sleep_until waits until an absolute time. Both return the frame to
+ * pass to HOP_AWAIT; the await gives HOP_EMPTY. Outside a task the await
+ * raises HOP_ESTATE. Cancelling the task stops the timer.
+ */
+typedef struct hop_sleep_frame {
+    hop_frame hdr;      /* private */
+    hop_waitable w;     /* private: what the task waits on */
+    hop_timer timer;    /* private */
+    hop_task *task;     /* private: the sleeping task */
+    hop_time when;      /* private: absolute wake-up time */
+    int relative;       /* private: when is still a delay */
+} hop_sleep_frame;
+
+HOP_API hop_frame *hop_sleep(hop_sleep_frame *s, hop_time delay);
+HOP_API hop_frame *hop_sleep_until(hop_sleep_frame *s, hop_time when);
+
+/* -- joining --------------------------------------------------------------- */
+
+/*
+ * A join: a frame to await. hop_join(&self->j, t) waits until the task t
+ * has ended and gives its value; its error is raised at the await, and
+ * HOP_ECANCELED if it ended cancelled. A task joining itself raises
+ * HOP_ESELFJOIN; joining a task never spawned raises HOP_ESTATE.
+ */
+typedef struct hop_join_frame {
+    hop_frame hdr;      /* private */
+    hop_waitable w;     /* private */
+    hop_task *target;   /* private: the task joined */
+    hop_task *self;     /* private: the joining task */
+} hop_join_frame;
+
+HOP_API hop_frame *hop_join(hop_join_frame *j, hop_task *t);
+
+/* -- futures ---------------------------------------------------------------- */
+
+/* States of a future. */
+enum hop_future_state {
+    HOP_FUTURE_PENDING = 1,
+    HOP_FUTURE_DONE = 2,      /* completed with a value */
+    HOP_FUTURE_FAILED = 3,    /* failed with an error */
+    HOP_FUTURE_CANCELLED = 4  /* cancelled */
+};
+
+typedef struct hop_future hop_future;
+
+/*
+ * Called when a pending future is cancelled, before it becomes
+ * CANCELLED. The hook may complete or fail f instead; then that outcome
+ * stands and waiters get it.
+ */
+typedef void (*hop_future_hook)(hop_future *f);
+
+/*
+ * A future: a waitable that plain C code completes, fails or cancels.
+ * Tasks wait on it with HOP_SUSPEND(self, hop_future_wait(f)): the value
+ * is delivered, or the error raised, at that point (HOP_ECANCELED when
+ * cancelled); waiting on a finished future does not suspend. A task that
+ * is cancelled while it waits cancels the future. All fields are
+ * private but data.
+ */
+struct hop_future {
+    hop_waitable w;        /* private: the waitable */
+    hop_task *waiters;     /* private: tasks waiting */
+    hop_value val;         /* private: the value */
+    const char *msg;       /* private: the error's message */
+    hop_future_hook hook;  /* private: cancel hook, or NULL */
+    int err;               /* private: the error */
+    int state;             /* private: enum hop_future_state */
+    void *data;            /* public: for the caller */
+};
+
+/* Initialise f as pending, with an optional cancel hook. */
+HOP_API int hop_future_init(hop_future *f, hop_future_hook hook);
+
+/*
+ * Complete f with the value v, fail it with the error err (nonzero, msg
+ * an optional static message) or cancel it, and wake every task waiting.
+ * HOP_ESTATE when f is no longer pending (cancel returns 0 then, 1 when
+ * it cancelled); HOP_EINVAL for NULL or an error code 0.
+ */
+HOP_API int hop_future_complete(hop_future *f, hop_value v);
+HOP_API int hop_future_fail(hop_future *f, int err, const char *msg);
+HOP_API int hop_future_cancel(hop_future *f);
+
+/* enum hop_future_state, or HOP_EINVAL. */
+HOP_API int hop_future_state(const hop_future *f);
+
+/* The waitable to suspend on (NULL for NULL). */
+HOP_API hop_waitable *hop_future_wait(hop_future *f);
+
+/* Release f. HOP_EBUSY while tasks wait on it. */
+HOP_API int hop_future_cleanup(hop_future *f);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOP_TASK_H */

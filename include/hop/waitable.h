@@ -1,0 +1,57 @@
+/*
+ * hop/waitable.h: the extension API for new kinds of waitable.
+ *
+ * A waitable is a struct whose first member is a hop_waitable: a pointer
+ * to an ops table. A frame suspends on it with HOP_SUSPEND(self, w); the
+ * loop then calls ops->arm(w, task). The waitable completes the wait by
+ * calling hop_task_wake or hop_task_wake_err for that task, later (from a
+ * timer, a callback, another task) or at once inside arm when it has
+ * already completed, in which case the task goes on without suspending.
+ * When the wait is abandoned (the task is cancelled), the loop calls
+ * ops->disarm(w, task), after which the waitable must not wake the task.
+ * The trampoline needs no change for a new kind.
+ *
+ * This header is freestanding.
+ */
+#ifndef HOP_WAITABLE_H
+#define HOP_WAITABLE_H
+
+#include "task.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What arm returns to make the task give way for one pass. */
+#define HOP_WAIT_PASS 1
+
+/* The operations of a kind of waitable. */
+struct hop_waitable_ops {
+    /* Arm w for the task t, which just suspended on it. Return HOP_OK
+     * to wait, HOP_WAIT_PASS to give way (t resumes with HOP_EMPTY on
+     * the next pass), or a negative error code to raise in t at once. */
+    int (*arm)(hop_waitable *w, hop_task *t);
+    /* The task t stops waiting on w (it was cancelled). */
+    void (*disarm)(hop_waitable *w, hop_task *t);
+    /* A short static description for debugging ("future", "sleep"). */
+    const char *kind;
+};
+
+/*
+ * Complete t's wait: it resumes with the value v, or with the error err
+ * (nonzero; msg an optional static message) raised where it suspended.
+ * Called inside arm, the task goes on at once without suspending;
+ * otherwise it is queued to run on the loop's pass. HOP_ESTATE when t is
+ * not waiting; HOP_EINVAL for NULL.
+ */
+HOP_API int hop_task_wake(hop_task *t, hop_value v);
+HOP_API int hop_task_wake_err(hop_task *t, int err, const char *msg);
+
+/* The waitable t is suspended on, or NULL. */
+HOP_API hop_waitable *hop_task_waiting_on(const hop_task *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOP_WAITABLE_H */

@@ -1,0 +1,290 @@
+/*
+ * lib/core/wait.c: the built-in waitables: sleeps, joins and futures.
+ *
+ * Each is a waitable (an ops table) that links the waiting task somewhere
+ * when armed and wakes it when the thing happens: the sleep's timer
+ * expires, the joined task ends, the future is completed. Sleeps and
+ * joins are also small frames to await, so the checks and the result
+ * (a joined task's error raised at the join) are written as coroutines.
+ */
+#include "internal.h"
+
+#define CONTAINER(p, type, member)                                           \
+    ((type *)(void *)((char *)(void *)(p) - offsetof(type, member)))
+
+/* The task running the frame a step got g for, or NULL. */
+static hop_task *current(hop_gen *g)
+{
+    hop_loop *l = hop_gen_loop(g);
+
+    return l != NULL ? l->current : NULL;
+}
+
+/* -- sleep ---------------------------------------------------------------- */
+
+static void sleep_fire(hop_timer *tm)
+{
+    hop_sleep_frame *s = tm->data;
+
+    hop_task_wake(s->task, HOP_EMPTY);
+}
+
+static int sleep_arm(hop_waitable *w, hop_task *t)
+{
+    hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
+
+    s->task = t;
+    if (s->relative && s->when <= 0)
+        return HOP_WAIT_PASS;
+    if (s->relative)
+        s->when += hop_loop_now(t->loop);
+    if (s->when <= hop_loop_now(t->loop))
+        return hop_task_wake(t, HOP_EMPTY);
+    return hop_timer_start(t->loop, &s->timer, s->when);
+}
+
+static void sleep_disarm(hop_waitable *w, hop_task *t)
+{
+    hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
+
+    hop_timer_stop(t->loop, &s->timer);
+}
+
+static const hop_waitable_ops sleep_ops = {sleep_arm, sleep_disarm,
+                                           "sleep"};
+
+static hop_step sleep_step(hop_gen *g, hop_frame *f)
+{
+    hop_sleep_frame *self = (hop_sleep_frame *)f;
+    HOP_BEGIN(g, self);
+    if (current(g) == NULL)
+        HOP_RAISE_MSG(self, HOP_ESTATE, "sleep outside a task");
+    HOP_SUSPEND(self, &self->w);
+    HOP_END(self);
+}
+
+static hop_frame *sleep_init(hop_sleep_frame *s, hop_time t, int relative)
+{
+    if (s == NULL)
+        return NULL;
+    hop_frame_init(&s->hdr, sleep_step, HOP_COROUTINE);
+    s->w.ops = &sleep_ops;
+    hop_timer_init(&s->timer, sleep_fire);
+    s->timer.data = s;
+    s->task = NULL;
+    s->when = t;
+    s->relative = relative;
+    return &s->hdr;
+}
+
+hop_frame *hop_sleep(hop_sleep_frame *s, hop_time delay)
+{
+    return sleep_init(s, delay, 1);
+}
+
+hop_frame *hop_sleep_until(hop_sleep_frame *s, hop_time when)
+{
+    return sleep_init(s, when, 0);
+}
+
+/* -- join ------------------------------------------------------------------ */
+
+static int join_arm(hop_waitable *w, hop_task *t)
+{
+    hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
+
+    if (hop_task_status(j->target) != HOP_TASK_RUNNING)
+        return hop_task_wake(t, HOP_EMPTY);
+    t->next = j->target->joiners;
+    j->target->joiners = t;
+    return HOP_OK;
+}
+
+static void join_disarm(hop_waitable *w, hop_task *t)
+{
+    hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
+    hop_task **p;
+
+    for (p = &j->target->joiners; *p != NULL; p = &(*p)->next) {
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    }
+}
+
+static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task"};
+
+static hop_step join_step(hop_gen *g, hop_frame *f)
+{
+    hop_join_frame *self = (hop_join_frame *)f;
+    HOP_BEGIN(g, self);
+    self->self = current(g);
+    if (self->self == NULL)
+        HOP_RAISE_MSG(self, HOP_ESTATE, "join outside a task");
+    if (hop_task_status(self->target) < 0)
+        HOP_RAISE(self, HOP_EINVAL);
+    if (self->target == self->self)
+        HOP_RAISE(self, HOP_ESELFJOIN);
+    if (hop_task_status(self->target) == HOP_TASK_NEW)
+        HOP_RAISE_MSG(self, HOP_ESTATE, "join of a task never spawned");
+    if (hop_task_status(self->target) == HOP_TASK_RUNNING)
+        HOP_SUSPEND(self, &self->w);
+    switch (hop_task_status(self->target)) {
+    case HOP_TASK_DONE:
+        HOP_RETURN(self, hop_task_result(self->target));
+        break;
+    case HOP_TASK_FAILED:
+    case HOP_TASK_CANCELLED:
+        HOP_RAISE_MSG(self, hop_task_error(self->target),
+                      hop_task_errmsg(self->target));
+        break;
+    default:
+        HOP_RAISE_MSG(self, HOP_ESTATE, "joined task still running");
+        break;
+    }
+    HOP_END(self);
+}
+
+hop_frame *hop_join(hop_join_frame *j, hop_task *t)
+{
+    if (j == NULL)
+        return NULL;
+    hop_frame_init(&j->hdr, join_step, HOP_COROUTINE);
+    j->w.ops = &join_ops;
+    j->target = t;
+    j->self = NULL;
+    return &j->hdr;
+}
+
+/* -- futures --------------------------------------------------------------- */
+
+static int future_ok(const hop_future *f)
+{
+    return f != NULL && f->state >= HOP_FUTURE_PENDING &&
+           f->state <= HOP_FUTURE_CANCELLED;
+}
+
+/* Wake task t with f's outcome. */
+static int deliver(hop_future *f, hop_task *t)
+{
+    switch (f->state) {
+    case HOP_FUTURE_DONE:
+        return hop_task_wake(t, f->val);
+    case HOP_FUTURE_FAILED:
+        return hop_task_wake_err(t, f->err, f->msg);
+    default:
+        return hop_task_wake_err(t, HOP_ECANCELED, NULL);
+    }
+}
+
+static void wake_all(hop_future *f)
+{
+    hop_task *t = f->waiters;
+
+    f->waiters = NULL;
+    while (t != NULL) {
+        hop_task *next = t->next;
+        deliver(f, t);
+        t = next;
+    }
+}
+
+static int future_arm(hop_waitable *w, hop_task *t)
+{
+    hop_future *f = CONTAINER(w, hop_future, w);
+
+    if (f->state != HOP_FUTURE_PENDING)
+        return deliver(f, t);
+    t->next = f->waiters;
+    f->waiters = t;
+    return HOP_OK;
+}
+
+/* A waiting task is cancelled: the future is cancelled with it. */
+static void future_disarm(hop_waitable *w, hop_task *t)
+{
+    hop_future *f = CONTAINER(w, hop_future, w);
+
+    (void)t;
+    hop_future_cancel(f);
+}
+
+static const hop_waitable_ops future_ops = {future_arm, future_disarm,
+                                            "future"};
+
+int hop_future_init(hop_future *f, hop_future_hook hook)
+{
+    if (f == NULL)
+        return HOP_EINVAL;
+    f->w.ops = &future_ops;
+    f->waiters = NULL;
+    f->val = HOP_EMPTY;
+    f->msg = NULL;
+    f->hook = hook;
+    f->err = 0;
+    f->state = HOP_FUTURE_PENDING;
+    f->data = NULL;
+    return HOP_OK;
+}
+
+int hop_future_complete(hop_future *f, hop_value v)
+{
+    if (!future_ok(f))
+        return HOP_EINVAL;
+    if (f->state != HOP_FUTURE_PENDING)
+        return HOP_ESTATE;
+    f->val = v;
+    f->state = HOP_FUTURE_DONE;
+    wake_all(f);
+    return HOP_OK;
+}
+
+int hop_future_fail(hop_future *f, int err, const char *msg)
+{
+    if (!future_ok(f) || err == 0)
+        return HOP_EINVAL;
+    if (f->state != HOP_FUTURE_PENDING)
+        return HOP_ESTATE;
+    f->err = err;
+    f->msg = msg;
+    f->state = HOP_FUTURE_FAILED;
+    wake_all(f);
+    return HOP_OK;
+}
+
+int hop_future_cancel(hop_future *f)
+{
+    if (!future_ok(f))
+        return HOP_EINVAL;
+    if (f->state != HOP_FUTURE_PENDING)
+        return 0;
+    if (f->hook != NULL) {
+        f->hook(f);
+        if (f->state != HOP_FUTURE_PENDING)
+            return 0; /* the hook settled it another way */
+    }
+    f->state = HOP_FUTURE_CANCELLED;
+    wake_all(f);
+    return 1;
+}
+
+int hop_future_state(const hop_future *f)
+{
+    return future_ok(f) ? f->state : HOP_EINVAL;
+}
+
+hop_waitable *hop_future_wait(hop_future *f)
+{
+    return f != NULL ? &f->w : NULL;
+}
+
+int hop_future_cleanup(hop_future *f)
+{
+    if (!future_ok(f))
+        return HOP_EINVAL;
+    if (f->waiters != NULL)
+        return HOP_EBUSY;
+    f->state = 0;
+    return HOP_OK;
+}
