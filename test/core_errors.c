@@ -143,7 +143,7 @@ static void err_names_messages(void)
 static void err_zero_unknown(void)
 {
     static const int unknown[] = {1,          -1,         -2,
-                                  4001,       -4000,      -4014,
+                                  4001,       -4000,      -4094,
                                   -4095,      -4096,      -3999,
                                   1001,       INT32_MAX,  INT32_MIN,
                                   HOP_ERR_FIRST, HOP_ERR_LAST};
