@@ -334,6 +334,7 @@ HOP_API int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx);
 HOP_API int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
                        const char *file, int line);
 HOP_API void hop__site(hop_gen *g, const char *file, int line);
+HOP_API void hop__arrive(hop_gen *g, int ctx, const char *file, int line);
 HOP_API int hop__reraise(hop_gen *g, hop_try *t);
 HOP_API hop_step hop__bad_frame(hop_gen *g, const char *why);
 HOP_API int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v,

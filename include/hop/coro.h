@@ -215,7 +215,7 @@ static inline int hop__ordinary(int err)
 /* After a resume: an error delivered here is raised here. */
 #define HOP__CHECK_ERR(self)                                                 \
     if (hop__g->err != 0) {                                                  \
-        hop__site(hop__g, HOP__SITE);                                        \
+        hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                      \
         HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->err, hop__g->exc.msg); \
     }
 
@@ -288,7 +288,7 @@ static inline int hop__ordinary(int err)
         }                                                                    \
         (err_) = hop__g->err;                                                 \
         if (hop__g->err != 0) {                                              \
-            hop__site(hop__g, HOP__SITE);                                    \
+            hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                  \
             hop__g->err = 0;                                                 \
         }                                                                    \
     } while (0)

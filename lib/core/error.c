@@ -68,6 +68,19 @@ void hop__site(hop_gen *g, const char *file, int line)
 #endif
 }
 
+/*
+ * An error arrives at a suspension point (thrown in, or raised by a
+ * child): record the site, and link the error being handled there, if
+ * the error has no context yet (an error crossing a handler is raised
+ * while handling that one).
+ */
+void hop__arrive(hop_gen *g, int ctx, const char *file, int line)
+{
+    if (g->exc.ctx == 0 && ctx != g->exc.code)
+        g->exc.ctx = ctx;
+    hop__site(g, file, line);
+}
+
 int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
                const char *file, int line)
 {
