@@ -262,6 +262,9 @@ static int wake(hop_task *t, hop_value v, int err, const char *msg)
 {
     if (!task_ok(t))
         return HOP_EINVAL;
+    if ((t->state != T_ARMING && t->state != T_WAITING) ||
+        (t->flags & F_NOW))
+        return HOP_ESTATE; /* not waiting, or already woken */
     t->val = v;
     t->err = err;
     t->msg = msg;
@@ -269,8 +272,6 @@ static int wake(hop_task *t, hop_value v, int err, const char *msg)
         t->flags |= F_NOW;
         return HOP_OK;
     }
-    if (t->state != T_WAITING)
-        return HOP_ESTATE;
     t->wait = NULL;
     enqueue(t->loop, t);
     return HOP_OK;
