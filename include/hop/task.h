@@ -69,7 +69,8 @@ struct hop_timer {
     hop_time when;     /* private: absolute expiry */
     hop_timer_fn fn;   /* private: called on expiry */
     uint32_t seq;      /* private: start order, breaks ties */
-    uint32_t active;   /* private: in the heap */
+    uint16_t active;   /* private: in the heap */
+    uint16_t magic;    /* private: set by hop_timer_init */
     void *data;        /* public: for the caller */
 };
 
@@ -126,7 +127,8 @@ HOP_API int hop_sim_advance(hop_sim *sim, hop_time d);
 
 /* How hop_loop_run runs. */
 enum hop_run_mode {
-    HOP_RUN_DEFAULT = 0, /* until no task is left, or hop_loop_stop */
+    HOP_RUN_DEFAULT = 0, /* until no task and no timer is left, or
+                            hop_loop_stop */
     HOP_RUN_ONCE = 1,    /* one pass, waiting for an event if none is ready */
     HOP_RUN_NOWAIT = 2   /* one pass, never waiting */
 };
@@ -150,6 +152,7 @@ struct hop_loop {
     uint32_t next_id;      /* private: id of the next task */
     uint32_t magic;        /* private: set while initialised */
     int stop;              /* private: hop_loop_stop was called */
+    int running;           /* private: inside hop_loop_run */
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
     void *data;            /* public: for the caller */
 };
@@ -221,8 +224,10 @@ struct hop_task {
     hop_time start;      /* private: start time of a delayed spawn */
     int32_t err;         /* private: error to deliver; error when failed */
     uint16_t state;      /* private */
-    uint8_t cancels;     /* private: cancel requests not yet delivered */
+    uint8_t pending;     /* private: an interruption not yet delivered */
     uint8_t flags;       /* private */
+    uint32_t icount;     /* private: interruption count (cancels,
+                            expired deadline scopes) */
     uint32_t id;         /* read-only: the task's id, from 1 */
     uint32_t magic;      /* private: set while initialised */
     const char *name;    /* read-only: static name, or NULL */

@@ -51,6 +51,15 @@ void hop__arena_release(hop_arena *a, void *p);
  * on the next pass (a yield to the other tasks, sleep(0)). */
 void hop__task_requeue(hop_task *t);
 
+/* now + d, saturating at HOP_FOREVER (d >= 0). */
+static inline hop_time hop__after(hop_time now, hop_time d)
+{
+    return d >= HOP_FOREVER - now ? HOP_FOREVER : now + d;
+}
+
+/* Interrupt t (a cancel request or an expired deadline scope). */
+void hop__task_interrupt(hop_task *t, const char *msg);
+
 /* The earliest expiry in l's timer heap, or HOP_FOREVER. */
 hop_time hop__timers_next(const hop_loop *l);
 

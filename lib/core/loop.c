@@ -75,6 +75,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->ntasks = 0;
     l->next_id = 1;
     l->stop = 0;
+    l->running = 0;
     l->on_error = NULL;
     l->data = NULL;
     l->magic = HOP__LOOP_MAGIC;
@@ -85,7 +86,8 @@ int hop_loop_cleanup(hop_loop *l)
 {
     if (!loop_ok(l))
         return HOP_EINVAL;
-    if (l->ntasks != 0 || l->ntimers != 0 || l->current != NULL)
+    if (l->ntasks != 0 || l->ntimers != 0 || l->current != NULL ||
+        l->running)
         return HOP_EBUSY;
     l->magic = 0;
     l->run.magic = 0;
@@ -163,7 +165,8 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
     t->start = 0;
     t->err = 0;
     t->state = T_NEW;
-    t->cancels = 0;
+    t->pending = 0;
+    t->icount = 0;
     t->flags = 0;
     t->id = l->next_id++;
     t->magic = HOP__TASK_MAGIC;
@@ -192,7 +195,7 @@ int hop_spawn_after(hop_task *t, hop_time delay)
         enqueue(l, t);
         return HOP_OK;
     }
-    t->start = l->be->now(l->be_ctx) + delay;
+    t->start = hop__after(l->be->now(l->be_ctx), delay);
     t->state = T_DELAYED;
     for (p = &l->delayed; *p != NULL && (*p)->start <= t->start;
          p = &(*p)->next)
@@ -298,17 +301,18 @@ void hop__task_requeue(hop_task *t)
     enqueue(t->loop, t);
 }
 
-int hop_task_cancel(hop_task *t, const char *msg)
+/*
+ * Interrupt t: count it and have HOP_ECANCELED (with the message msg)
+ * delivered where t is suspended when it next runs. A wait in progress
+ * is disarmed now; a waitable that settles the wait another way while
+ * being disarmed (a future's cancel hook) uses the interruption up.
+ */
+void hop__task_interrupt(hop_task *t, const char *msg)
 {
-    hop_loop *l;
+    hop_loop *l = t->loop;
 
-    if (!task_ok(t))
-        return HOP_EINVAL;
-    if (finished(t))
-        return 0;
-    l = t->loop;
-    if (t->cancels < 255)
-        t->cancels++;
+    t->icount++;
+    t->pending = 1;
     t->cmsg = msg;
     switch (t->state) {
     case T_DELAYED: {
@@ -321,13 +325,11 @@ int hop_task_cancel(hop_task *t, const char *msg)
     }
     case T_WAITING: {
         hop_waitable *w = t->wait;
-        /* Disarm: the waitable may wake t with its own outcome (a future
-         * whose cancellation completed it another way). */
         t->state = T_ARMING;
         t->flags &= ~F_NOW;
         w->ops->disarm(w, t);
         if ((t->flags & F_NOW) && t->err != HOP_ECANCELED)
-            t->cancels--; /* another outcome used the request up */
+            t->pending = 0; /* another outcome used the request up */
         t->flags &= ~F_NOW;
         t->wait = NULL;
         enqueue(l, t);
@@ -337,6 +339,15 @@ int hop_task_cancel(hop_task *t, const char *msg)
         /* Ready, running or not spawned: delivered when it next runs. */
         break;
     }
+}
+
+int hop_task_cancel(hop_task *t, const char *msg)
+{
+    if (!task_ok(t))
+        return HOP_EINVAL;
+    if (finished(t))
+        return 0;
+    hop__task_interrupt(t, msg);
     return 1;
 }
 
@@ -345,7 +356,15 @@ int hop_task_cancel(hop_task *t, const char *msg)
 /* t has ended with the state s; wake whoever joins it. */
 static void end_task(hop_loop *l, hop_task *t, int s)
 {
-    hop_task *j = t->joiners;
+    hop_task *j = NULL;
+    hop_task *p = t->joiners;
+
+    while (p != NULL) { /* pushed newest first: wake in waiting order */
+        hop_task *next = p->next;
+        p->next = j;
+        j = p;
+        p = next;
+    }
 
     t->state = (uint16_t)s;
     t->top = NULL;
@@ -372,7 +391,7 @@ static void run_task(hop_loop *l, hop_task *t)
     t->state = T_RUNNING;
     g->root = t->root;
     if (!(t->flags & F_STARTED)) {
-        if (t->cancels != 0) {
+        if (t->pending) {
             /* Cancelled before its body ran: none of it runs. */
             t->err = HOP_ECANCELED;
             t->msg = t->cmsg;
@@ -396,7 +415,7 @@ static void run_task(hop_loop *l, hop_task *t)
             int e;
 
             t->top = g->top;
-            if (t->cancels == 0) {
+            if (!t->pending) {
                 t->wait = w;
                 t->state = T_ARMING;
                 t->flags &= ~F_NOW;
@@ -432,12 +451,12 @@ static void run_task(hop_loop *l, hop_task *t)
             t->val = v;
             t->err = 0;
             t->msg = NULL;
-            if (t->cancels != 0) {
+            if (t->pending) {
                 t->err = HOP_ECANCELED;
                 t->msg = t->cmsg;
             }
             l->current = NULL;
-            end_task(l, t, t->cancels != 0 ? T_CANCELLED : T_DONE);
+            end_task(l, t, t->pending ? T_CANCELLED : T_DONE);
             return;
         default:
             t->err = r == HOP_RAISED ? g->exc.code : r;
@@ -449,9 +468,9 @@ static void run_task(hop_loop *l, hop_task *t)
             return;
         }
     deliver:
-        if (t->cancels != 0) {
+        if (t->pending) {
             /* Every interruption so far arrives as one CANCELLED. */
-            t->cancels = 0;
+            t->pending = 0;
             r = hop_gen_throw(g, HOP_ECANCELED, t->cmsg, &v);
         } else if (t->err != 0) {
             r = hop_gen_throw(g, t->err, t->msg, &v);
@@ -513,16 +532,28 @@ static hop_time next_deadline(const hop_loop *l)
     return d;
 }
 
+static int loop_run(hop_loop *l, int mode);
+
 int hop_loop_run(hop_loop *l, int mode)
 {
+    int r;
+
     if (!loop_ok(l))
         return HOP_EINVAL;
-    if (l->current != NULL)
+    if (l->current != NULL || l->running)
         return HOP_ERUNNING;
     if (mode != HOP_RUN_DEFAULT && mode != HOP_RUN_ONCE &&
         mode != HOP_RUN_NOWAIT)
         return HOP_EINVAL;
     l->stop = 0;
+    l->running = 1;
+    r = loop_run(l, mode);
+    l->running = 0;
+    return r;
+}
+
+static int loop_run(hop_loop *l, int mode)
+{
     for (;;) {
         due(l);
         if (l->ready == NULL && mode != HOP_RUN_NOWAIT &&
@@ -535,7 +566,7 @@ int hop_loop_run(hop_loop *l, int mode)
         pass(l);
         if (mode != HOP_RUN_DEFAULT || l->stop)
             return HOP_OK;
-        if (l->ntasks == 0)
+        if (l->ntasks == 0 && l->ntimers == 0)
             return HOP_OK;
     }
 }

@@ -9,6 +9,8 @@
  */
 #include "internal.h"
 
+#define TIMER_MAGIC 0x7e3du
+
 int hop_timer_init(hop_timer *t, hop_timer_fn fn)
 {
     if (t == NULL || fn == NULL)
@@ -18,6 +20,7 @@ int hop_timer_init(hop_timer *t, hop_timer_fn fn)
     t->fn = fn;
     t->seq = 0;
     t->active = 0;
+    t->magic = TIMER_MAGIC;
     t->data = NULL;
     return HOP_OK;
 }
@@ -128,7 +131,7 @@ int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
     hop_timer **link;
 
     if (l == NULL || l->magic != HOP__LOOP_MAGIC || t == NULL ||
-        t->fn == NULL)
+        t->fn == NULL || t->magic != TIMER_MAGIC)
         return HOP_EINVAL;
     if (t->active)
         heap_remove(l, t);
@@ -145,7 +148,8 @@ int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
 
 int hop_timer_stop(hop_loop *l, hop_timer *t)
 {
-    if (l == NULL || t == NULL)
+    if (l == NULL || l->magic != HOP__LOOP_MAGIC || t == NULL ||
+        t->magic != TIMER_MAGIC)
         return HOP_EINVAL;
     if (t->active)
         heap_remove(l, t);

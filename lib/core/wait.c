@@ -37,9 +37,11 @@ static int sleep_arm(hop_waitable *w, hop_task *t)
     if (s->relative && s->when <= 0)
         return HOP_WAIT_PASS;
     if (s->relative)
-        s->when += hop_loop_now(t->loop);
+        s->when = hop__after(hop_loop_now(t->loop), s->when);
     if (s->when <= hop_loop_now(t->loop))
         return hop_task_wake(t, HOP_EMPTY);
+    if (s->when == HOP_FOREVER)
+        return HOP_OK; /* only a cancel ends it */
     return hop_timer_start(t->loop, &s->timer, s->when);
 }
 
@@ -178,9 +180,23 @@ static int deliver(hop_future *f, hop_task *t)
     }
 }
 
+/* Reverse a wait list (pushed newest first) into waiting order. */
+static hop_task *fifo(hop_task *t)
+{
+    hop_task *r = NULL;
+
+    while (t != NULL) {
+        hop_task *next = t->next;
+        t->next = r;
+        r = t;
+        t = next;
+    }
+    return r;
+}
+
 static void wake_all(hop_future *f)
 {
-    hop_task *t = f->waiters;
+    hop_task *t = fifo(f->waiters);
 
     f->waiters = NULL;
     while (t != NULL) {
@@ -260,7 +276,10 @@ int hop_future_cancel(hop_future *f)
     if (f->state != HOP_FUTURE_PENDING)
         return 0;
     if (f->hook != NULL) {
-        f->hook(f);
+        hop_future_hook hook = f->hook;
+        f->hook = NULL; /* a cancel from inside the hook just cancels */
+        hook(f);
+        f->hook = hook;
         if (f->state != HOP_FUTURE_PENDING)
             return 0; /* the hook settled it another way */
     }

@@ -12,5 +12,11 @@ int main(void)
     printf("hop_gen %u\n", (unsigned)sizeof(hop_gen));
     printf("hop_step %u\n", (unsigned)sizeof(hop_step));
     printf("hop_arena %u\n", (unsigned)sizeof(hop_arena));
+    printf("hop_loop %u\n", (unsigned)sizeof(hop_loop));
+    printf("hop_task %u\n", (unsigned)sizeof(hop_task));
+    printf("hop_timer %u\n", (unsigned)sizeof(hop_timer));
+    printf("hop_future %u\n", (unsigned)sizeof(hop_future));
+    printf("hop_sleep_frame %u\n", (unsigned)sizeof(hop_sleep_frame));
+    printf("hop_join_frame %u\n", (unsigned)sizeof(hop_join_frame));
     return 0;
 }
