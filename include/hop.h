@@ -14,5 +14,6 @@
 #include "hop/coro.h"
 #include "hop/task.h"
 #include "hop/waitable.h"
+#include "hop/sync.h"
 
 #endif /* HOP_H */

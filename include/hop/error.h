@@ -38,7 +38,9 @@ extern "C" {
     XX(ENOTSTARTED, -4011, "value sent to a coroutine that has not started") \
     XX(EIGNORED, -4012, "coroutine ignored close")                           \
     XX(EREUSED, -4013, "coroutine already finished")                         \
-    XX(ESELFJOIN, -4014, "a task cannot join itself")
+    XX(ESELFJOIN, -4014, "a task cannot join itself")                        \
+    XX(ENOTASK, -4015, "no task is running")                                 \
+    XX(EGROUP, -4016, "tasks of a group failed")
 
 /* HOP_OK and one enumerator per row of HOP_ERRNO_MAP. */
 enum hop_errno {

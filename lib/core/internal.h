@@ -60,6 +60,9 @@ static inline hop_time hop__after(hop_time now, hop_time d)
 /* Interrupt t (a cancel request or an expired deadline scope). */
 void hop__task_interrupt(hop_task *t, const char *msg);
 
+/* A child task of a group has ended. */
+void hop__group_child_ended(hop_task *t);
+
 /* The earliest expiry in l's timer heap, or HOP_FOREVER. */
 hop_time hop__timers_next(const hop_loop *l);
 

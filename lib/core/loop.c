@@ -159,6 +159,8 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
     t->wait = NULL;
     t->loop = l;
     t->joiners = NULL;
+    t->group = NULL;
+    t->gnext = NULL;
     t->val = HOP_EMPTY;
     t->msg = NULL;
     t->cmsg = NULL;
@@ -371,6 +373,8 @@ static void end_task(hop_loop *l, hop_task *t, int s)
     t->wait = NULL;
     t->joiners = NULL;
     l->ntasks--;
+    if (t->group != NULL)
+        hop__group_child_ended(t);
     if (s == T_FAILED && j == NULL && l->on_error != NULL)
         l->on_error(t);
     while (j != NULL) {
