@@ -263,9 +263,9 @@ static void count_error(hop_task *t)
 
 static void loop_args(void)
 {
-    static const hop_backend no_now = {0, be_wait, 0};
-    static const hop_backend no_wait = {be_now, 0, 0};
-    static const hop_backend no_wake = {be_now, be_wait, 0};
+    static const hop_backend no_now = {0, be_wait, 0, 0};
+    static const hop_backend no_wait = {be_now, 0, 0, 0};
+    static const hop_backend no_wake = {be_now, be_wait, 0, 0};
     hop_loop l, bad;
     hop_sim sim;
     hop_gen pg;
@@ -1299,7 +1299,7 @@ static void fire_nothing(hop_timer *t)
 /* The loop waits for the earliest of its timers and delayed spawns. */
 static void loop_custom_backend(void)
 {
-    static const hop_backend be = {fake_now, fake_wait, 0};
+    static const hop_backend be = {fake_now, fake_wait, 0, 0};
     fake_be fb;
     hop_loop l;
     hop_task a, b;

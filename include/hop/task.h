@@ -98,12 +98,17 @@ HOP_API int hop_timer_active(const hop_timer *t);
  * or until an event source of the backend fires) or until wake is
  * called; it returns HOP_OK, or HOP_EBUSY when it can never return
  * (nothing could ever happen: a deadlock). wake may be called from
- * another thread or a signal handler, if the backend says so.
+ * another thread or a signal handler, if the backend says so. notify
+ * (optional, NULL for none) is called when work appears while
+ * hop_loop_run is not running (a task became ready, or the earliest
+ * deadline moved), for backends whose event loop is run by the
+ * application and runs hop's passes from its own callbacks.
  */
 typedef struct hop_backend {
     hop_time (*now)(void *ctx);
     int (*wait)(void *ctx, hop_time deadline);
     void (*wake)(void *ctx);
+    void (*notify)(void *ctx);
 } hop_backend;
 
 /*
@@ -179,6 +184,13 @@ HOP_API void hop_loop_stop(hop_loop *l);
 
 /* The loop's clock. */
 HOP_API hop_time hop_loop_now(const hop_loop *l);
+
+/*
+ * For backends: when the loop next has something to do: the time now
+ * when a task is ready, else the earliest timer or delayed start, or
+ * HOP_FOREVER. Returns HOP_FOREVER for an uninitialised loop.
+ */
+HOP_API hop_time hop_loop_deadline(const hop_loop *l);
 
 /* The task running now in l, or NULL outside a task. */
 HOP_API hop_task *hop_loop_current(const hop_loop *l);

@@ -63,6 +63,9 @@ void hop__task_interrupt(hop_task *t, const char *msg);
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);
 
+/* Work appeared: tell a backend that runs passes from its callbacks. */
+void hop__loop_notify(hop_loop *l);
+
 /* The earliest expiry in l's timer heap, or HOP_FOREVER. */
 hop_time hop__timers_next(const hop_loop *l);
 

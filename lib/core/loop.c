@@ -134,11 +134,33 @@ static void enqueue(hop_loop *l, hop_task *t)
 {
     t->state = T_READY;
     t->next = NULL;
-    if (l->ready_tail != NULL)
+    if (l->ready_tail != NULL) {
         l->ready_tail->next = t;
-    else
+    } else {
         l->ready = t;
+        hop__loop_notify(l);
+    }
     l->ready_tail = t;
+}
+
+void hop__loop_notify(hop_loop *l)
+{
+    if (!l->running && l->be->notify != NULL)
+        l->be->notify(l->be_ctx);
+}
+
+hop_time hop_loop_deadline(const hop_loop *l)
+{
+    hop_time d;
+
+    if (!loop_ok(l))
+        return HOP_FOREVER;
+    if (l->ready != NULL)
+        return l->be->now(l->be_ctx);
+    d = hop__timers_next(l);
+    if (l->delayed != NULL && l->delayed->start < d)
+        d = l->delayed->start;
+    return d;
 }
 
 /* -- tasks ---------------------------------------------------------------- */
@@ -204,6 +226,8 @@ int hop_spawn_after(hop_task *t, hop_time delay)
         ;
     t->next = *p;
     *p = t;
+    if (l->delayed == t)
+        hop__loop_notify(l);
     return HOP_OK;
 }
 
@@ -602,7 +626,7 @@ static void sim_wake(void *ctx)
     ((hop_sim *)ctx)->woken = 1;
 }
 
-static const hop_backend sim_backend = {sim_now, sim_wait, sim_wake};
+static const hop_backend sim_backend = {sim_now, sim_wait, sim_wake, NULL};
 
 int hop_loop_init_sim(hop_loop *l, hop_sim *sim)
 {

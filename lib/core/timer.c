@@ -143,6 +143,8 @@ int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
     t->parent = parent;
     t->active = 1;
     sift(l, t);
+    if (l->timers == t)
+        hop__loop_notify(l);
     return HOP_OK;
 }
 
