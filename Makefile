@@ -53,7 +53,10 @@ CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 
 CORE_SRC := $(wildcard lib/core/*.c)
-CORE_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o)
+EVENT_SRC := $(wildcard lib/event/*.c)
+LIB_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o) $(EVENT_SRC:%.c=$(BUILDDIR)/obj/%.o)
+EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
+EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
 HEADERS := include/hop.h $(wildcard include/hop/*.h)
 
 TEST_SRC := $(wildcard test/*.c test/conformance/*.c)
@@ -86,19 +89,24 @@ $(shell mkdir -p $(BUILDDIR) && \
     if [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" != '$(FLAGS_NOW)' ]; then \
         echo '$(FLAGS_NOW)' > $(FLAGS_STAMP); fi)
 
-$(BUILDDIR)/obj/%.o: %.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+$(BUILDDIR)/obj/lib/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
-$(STATIC_LIB): $(CORE_OBJ)
+$(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@
+
+$(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(call say,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-$(SHARED_LIB): $(CORE_OBJ)
+$(SHARED_LIB): $(LIB_OBJ)
 	$(call say,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -o $@ $^ $(EVENT_LIBS)
 	$(Q)ln -sf libhop.so.$(VERSION) $(BUILDDIR)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $(BUILDDIR)/libhop.so
 
@@ -116,12 +124,12 @@ $(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
-	    -Itest -I$(BUILDDIR)/test -DHOP_CONF_RESUME=$(RESUME_$(1)) \
+	    -Itest -I$(BUILDDIR)/test $$(EVENT_CFLAGS) -DHOP_CONF_RESUME=$(RESUME_$(1)) \
 	    -DHOP_TEST_VARIANT='"$(1)"' -c $$< -o $$@
 
 $(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
 	$$(call say,LD,$$@)
-	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS)
+	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS) $$(EVENT_LIBS)
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 
@@ -202,7 +210,7 @@ check-readme: $(STATIC_LIB)
 	@sed -n '/<!-- output -->/,/<!-- end -->/p' README.md | \
 	    sed -n '/^```$$/,/^```$$/p' | sed '1d;$$d' > $(BUILDDIR)/readme/expected
 	@$(CC) $(CFLAGS) $(HOP_CFLAGS) $(BUILDDIR)/readme/example.c $(STATIC_LIB) \
-	    -o $(BUILDDIR)/readme/example
+	    $(EVENT_LIBS) -o $(BUILDDIR)/readme/example
 	@$(BUILDDIR)/readme/example > $(BUILDDIR)/readme/got
 	@diff -u $(BUILDDIR)/readme/expected $(BUILDDIR)/readme/got
 	@echo "== README example: OK"
@@ -219,7 +227,7 @@ check-exports: $(SHARED_LIB)
 $(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
 samples: $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	@for s in $(SAMPLES); do \
@@ -236,7 +244,7 @@ demo: deps
 $(BUILDDIR)/bench/%: bench/%.c $(STATIC_LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) -o $@
+	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
 bench: $(BUILDDIR)/bench/bench_core
 	$(BUILDDIR)/bench/bench_core

@@ -14,6 +14,7 @@
 #include "hop/coro.h"
 #include "hop/task.h"
 #include "hop/waitable.h"
+#include "hop/event.h"
 #include "hop/sync.h"
 
 #endif /* HOP_H */

@@ -1,0 +1,119 @@
+/*
+ * hop/event.h: the libevent backend.
+ *
+ * A hop loop on a libevent event_base: hop's own, made by hop_ev_init,
+ * or one the application already owns. With its own base, hop_loop_run
+ * drives everything: it waits in event_base_loop until the next deadline
+ * or an event. With the application's base (hop_ev_attach), the
+ * application keeps running event_base_dispatch as before and hop runs
+ * its passes from libevent callbacks, so hop tasks live in the same loop
+ * as the application's evhttp, bufferevent or evdns code.
+ *
+ * The clock is monotonic (CLOCK_MONOTONIC). One libevent timer tracks
+ * the earliest deadline of hop's own timer heap. File descriptor waits
+ * use caller-owned storage for their struct event (event_assign, no
+ * malloc).
+ *
+ * This header declares libevent's types only by name; link with
+ * libevent_core (pkg-config libevent_core).
+ */
+#ifndef HOP_EVENT_H
+#define HOP_EVENT_H
+
+#include "task.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct event_base;
+
+/*
+ * Room for one struct event: 128 bytes on every platform libevent 2.1
+ * supports (hop_ev_init checks event_get_struct_event_size()).
+ */
+#define HOP_EV_EVENT_SIZE 128
+
+/* Storage for one struct event, aligned for it. */
+typedef union hop_ev_event {
+    unsigned char bytes[HOP_EV_EVENT_SIZE]; /* private */
+    void *align_p;                          /* private */
+    long long align_ll;                     /* private */
+} hop_ev_event;
+
+/*
+ * The libevent backend's state. Caller-owned; not movable while
+ * initialised. All fields are private but data.
+ */
+typedef struct hop_ev {
+    hop_loop *loop;           /* private: the loop it serves */
+    struct event_base *base;  /* private */
+    hop_ev_event timer;       /* private: the earliest deadline */
+    hop_ev_event runner;      /* private: runs passes (attached mode) */
+    int owns_base;            /* private: made by hop_ev_init */
+    int attached;             /* private: the application runs the base */
+    int expired;              /* private: the deadline timer fired */
+    void *data;               /* public: for the caller */
+} hop_ev;
+
+/*
+ * Make a new event_base and initialise the loop l on it; hop_loop_run
+ * then runs it. HOP_ENOMEM when libevent cannot make a base, HOP_EINVAL
+ * for NULL arguments or a libevent whose struct event is larger than
+ * HOP_EV_EVENT_SIZE.
+ */
+HOP_API int hop_ev_init(hop_loop *l, hop_ev *ev);
+
+/*
+ * Initialise the loop l on the application's event_base base. The
+ * application runs the base (event_base_dispatch or event_base_loop);
+ * hop runs its passes from libevent callbacks whenever a task is ready
+ * or a deadline is due. Do not call hop_loop_run for such a loop.
+ */
+HOP_API int hop_ev_attach(hop_loop *l, hop_ev *ev, struct event_base *base);
+
+/*
+ * Release the backend after hop_loop_cleanup succeeded: delete its
+ * events and free the base hop_ev_init made. HOP_EBUSY while the loop
+ * is still initialised.
+ */
+HOP_API int hop_ev_cleanup(hop_ev *ev);
+
+/* The event_base of the loop l (NULL when l is not on this backend). */
+HOP_API struct event_base *hop_ev_base(const hop_loop *l);
+
+/* -- waiting on a file descriptor ----------------------------------------- */
+
+/* What to wait for (may be or-ed). */
+#define HOP_READABLE 0x02
+#define HOP_WRITABLE 0x04
+
+/*
+ * A file descriptor wait, as a frame to await: hop_fd_wait(&self->w, fd,
+ * HOP_READABLE, deadline) suspends the task until fd is readable (or
+ * writable), or until the absolute deadline passes (HOP_FOREVER: none),
+ * which raises HOP_ETIMEDOUT. The await gives the events that fired.
+ * When the task is cancelled, the fd interest is removed before anything
+ * else runs. Outside a task on this backend it raises HOP_ENOTASK or
+ * HOP_EINVAL.
+ */
+typedef struct hop_fd_frame {
+    hop_frame hdr;      /* private */
+    hop_waitable w;     /* private */
+    hop_ev_event ev;    /* private: the struct event */
+    hop_timer timer;    /* private: the deadline */
+    hop_task *task;     /* private */
+    hop_time deadline;  /* private */
+    int fd;             /* private */
+    short what;         /* private: HOP_READABLE | HOP_WRITABLE */
+    short added;        /* private: the event is pending in libevent */
+} hop_fd_frame;
+
+HOP_API hop_frame *hop_fd_wait(hop_fd_frame *f, int fd, int what,
+                               hop_time deadline);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOP_EVENT_H */

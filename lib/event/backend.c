@@ -1,0 +1,183 @@
+/*
+ * lib/event/backend.c: the libevent backend of the loop.
+ *
+ * The clock is CLOCK_MONOTONIC in nanoseconds. With a base of its own,
+ * hop_loop_run asks wait() to run one libevent iteration, bounded by a
+ * timer at hop's earliest deadline; libevent's callbacks (fd readiness)
+ * wake tasks, and the loop runs them after wait returns. With the
+ * application's base, hop never waits: a "runner" event, activated when
+ * work appears (the loop's notify op) or when the deadline timer fires,
+ * runs one pass from inside the application's event loop and then arms
+ * the timer for the next deadline.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <event2/event.h>
+#include <event2/event_struct.h>
+#include <time.h>
+
+#include "hop/event.h"
+#include "internal.h"
+
+#define EV(x) ((struct event *)(void *)(x).bytes)
+
+static hop_time ev_now(void *ctx)
+{
+    struct timespec ts;
+
+    (void)ctx;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (hop_time)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static struct timeval until(hop_time deadline)
+{
+    struct timeval tv;
+    hop_time d = deadline - ev_now(NULL);
+
+    if (d < 0)
+        d = 0;
+    tv.tv_sec = (time_t)(d / 1000000000);
+    tv.tv_usec = (suseconds_t)((d % 1000000000 + 999) / 1000);
+    if (tv.tv_usec >= 1000000) {
+        tv.tv_sec++;
+        tv.tv_usec -= 1000000;
+    }
+    return tv;
+}
+
+/* Attached mode: after a pass, arrange for the next one. */
+static void rearm(hop_ev *ev)
+{
+    hop_time d = hop_loop_deadline(ev->loop);
+
+    if (d == HOP_FOREVER) {
+        event_del(EV(ev->timer));
+    } else if (d <= ev_now(NULL)) {
+        event_active(EV(ev->runner), EV_READ, 0);
+    } else {
+        struct timeval tv = until(d);
+        event_add(EV(ev->timer), &tv);
+    }
+}
+
+static void runner_cb(evutil_socket_t fd, short what, void *arg)
+{
+    hop_ev *ev = arg;
+
+    (void)fd;
+    (void)what;
+    hop_loop_run(ev->loop, HOP_RUN_NOWAIT);
+    rearm(ev);
+}
+
+static void timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+    hop_ev *ev = arg;
+
+    ev->expired = 1;
+    if (ev->attached)
+        runner_cb(fd, what, arg);
+}
+
+static int ev_wait(void *ctx, hop_time deadline)
+{
+    hop_ev *ev = ctx;
+    int r;
+
+    if (deadline != HOP_FOREVER) {
+        struct timeval tv = until(deadline);
+        event_add(EV(ev->timer), &tv);
+    }
+    ev->expired = 0;
+    r = event_base_loop(ev->base, EVLOOP_ONCE);
+    if (deadline != HOP_FOREVER && !ev->expired)
+        event_del(EV(ev->timer));
+    if (r < 0)
+        return HOP_EINVAL;
+    return r == 1 ? HOP_EBUSY : HOP_OK; /* 1: nothing could happen */
+}
+
+static void ev_wake(void *ctx)
+{
+    hop_ev *ev = ctx;
+
+    event_base_loopbreak(ev->base);
+}
+
+static void ev_notify(void *ctx)
+{
+    hop_ev *ev = ctx;
+
+    if (ev->attached)
+        event_active(EV(ev->runner), EV_READ, 0);
+}
+
+static const hop_backend ev_backend = {ev_now, ev_wait, ev_wake, ev_notify};
+
+static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
+{
+    int r;
+
+    if (event_get_struct_event_size() > sizeof(hop_ev_event)) {
+        if (ev->owns_base)
+            event_base_free(base);
+        return HOP_EINVAL;
+    }
+    ev->loop = l;
+    ev->base = base;
+    ev->expired = 0;
+    ev->data = NULL;
+    event_assign(EV(ev->timer), base, -1, 0, timer_cb, ev);
+    event_assign(EV(ev->runner), base, -1, 0, runner_cb, ev);
+    r = hop_loop_init(l, &ev_backend, ev);
+    if (r != HOP_OK && ev->owns_base)
+        event_base_free(base);
+    return r;
+}
+
+int hop_ev_init(hop_loop *l, hop_ev *ev)
+{
+    struct event_base *base;
+
+    if (l == NULL || ev == NULL)
+        return HOP_EINVAL;
+    base = event_base_new();
+    if (base == NULL)
+        return HOP_ENOMEM;
+    ev->owns_base = 1;
+    ev->attached = 0;
+    return setup(l, ev, base);
+}
+
+int hop_ev_attach(hop_loop *l, hop_ev *ev, struct event_base *base)
+{
+    int r;
+
+    if (l == NULL || ev == NULL || base == NULL)
+        return HOP_EINVAL;
+    ev->owns_base = 0;
+    ev->attached = 1;
+    r = setup(l, ev, base);
+    return r;
+}
+
+int hop_ev_cleanup(hop_ev *ev)
+{
+    if (ev == NULL || ev->base == NULL)
+        return HOP_EINVAL;
+    if (hop_loop_tasks(ev->loop) >= 0)
+        return HOP_EBUSY; /* the loop is still initialised */
+    event_del(EV(ev->timer));
+    event_del(EV(ev->runner));
+    if (ev->owns_base)
+        event_base_free(ev->base);
+    ev->base = NULL;
+    return HOP_OK;
+}
+
+struct event_base *hop_ev_base(const hop_loop *l)
+{
+    if (hop_loop_tasks(l) < 0 || l->be != &ev_backend)
+        return NULL;
+    return ((hop_ev *)l->be_ctx)->base;
+}
