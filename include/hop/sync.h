@@ -23,9 +23,10 @@
  *
  * An operation that completed is never undone: a send that completed
  * delivered its value, a receive that completed has its value. If the
- * task is cancelled after its operation completed but before it ran
- * again, the await still gives the result and the cancellation is raised
- * at the task's next suspension instead.
+ * task is interrupted (cancelled, or its deadline scope expired) after
+ * its operation completed but before it ran again, the await still
+ * gives the result and the same interruption is raised at the task's
+ * next suspension instead.
  *
  * The non-blocking variants (try_send, try_recv, try_acquire, try_lock)
  * return HOP_EBUSY when the operation would block. Tasks and plain C
@@ -79,7 +80,7 @@ typedef struct hop_sync_op hop_sem_op;
 typedef struct hop_sync_op hop_event_op;
 typedef struct hop_sync_op hop_mutex_op;
 
-/* -- channels --------------------------------------------------------------- */
+/* -- channels -------------------------------------------------------------- */
 
 /*
  * A channel: a FIFO of values between tasks, buffered (capacity n > 0:
@@ -160,7 +161,7 @@ HOP_API int hop_chan_close(hop_chan *ch);
 /* The number of values in the buffer, or HOP_EINVAL. */
 HOP_API int hop_chan_len(const hop_chan *ch);
 
-/* -- semaphores --------------------------------------------------------------- */
+/* -- semaphores ------------------------------------------------------------ */
 
 /* The largest count of a semaphore. */
 #define HOP_SEM_MAX INT32_MAX
@@ -204,7 +205,7 @@ HOP_API int hop_sem_try_acquire(hop_sem *s);
 /* The permits available, or HOP_EINVAL. */
 HOP_API int hop_sem_count(const hop_sem *s);
 
-/* -- events ------------------------------------------------------------------- */
+/* -- events ---------------------------------------------------------------- */
 
 /* An event: a flag tasks wait for. All fields are private but data. */
 typedef struct hop_event {
@@ -244,7 +245,7 @@ HOP_API int hop_event_is_set(const hop_event *e);
 HOP_API hop_frame *hop_event_wait(hop_event_op *op, hop_event *e,
                                   hop_time deadline);
 
-/* -- mutexes ------------------------------------------------------------------ */
+/* -- mutexes --------------------------------------------------------------- */
 
 /*
  * A mutex: held by at most one task; on unlock it is handed to the

@@ -16,8 +16,8 @@
  * open: a task woken with a value that is cancelled before it runs
  * again gets HOP_ECANCELED thrown in. The step catches it, keeps the
  * completed outcome (a value received, a value delivered, a lock held)
- * and asks for the cancellation again, which the loop then raises at
- * the task's next suspension.
+ * and marks the same interruption pending again, so the loop raises it
+ * at the task's next suspension.
  */
 #include "internal.h"
 #include "hop/sync.h"
@@ -69,7 +69,7 @@ static int mutex_ok(const hop_mutex *m)
     return m != NULL && m->magic == MUTEX_MAGIC;
 }
 
-/* -- wait queues ------------------------------------------------------------ */
+/* -- wait queues ----------------------------------------------------------- */
 
 static void q_init(hop_sync_queue *q)
 {
@@ -166,7 +166,7 @@ static void op_disarm(hop_waitable *w, hop_task *t)
     withdraw(op);
 }
 
-/* -- channels: moving values -------------------------------------------- */
+/* -- channels: moving values ----------------------------------------------- */
 
 static void buf_push(hop_chan *ch, hop_value v)
 {
@@ -235,7 +235,7 @@ static int chan_take(hop_chan *ch, hop_value *v)
 static const char closed_send[] = "send on a closed channel";
 static const char closed_recv[] = "receive on a closed channel";
 
-/* -- the arms of the operations ------------------------------------------- */
+/* -- the arms of the operations -------------------------------------------- */
 
 static int send_arm(hop_waitable *w, hop_task *t)
 {
@@ -323,7 +323,7 @@ static const hop_waitable_ops sem_ops = {sem_arm, op_disarm, "semaphore"};
 static const hop_waitable_ops event_ops = {event_arm, op_disarm, "event"};
 static const hop_waitable_ops mutex_ops = {mutex_arm, op_disarm, "mutex"};
 
-/* -- the operation frame ---------------------------------------------------- */
+/* -- the operation frame --------------------------------------------------- */
 
 /* Whether op->obj is an initialised primitive of op's kind. */
 static int target_ok(const hop_sync_op *op)
@@ -356,9 +356,12 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
         withdraw(self);
         if (self->state != S_DONE || HOP_ERROR(self) != HOP_ECANCELED)
             HOP_RERAISE(self);
-        /* Completed, then cancelled before the task ran again: keep the
-         * outcome and raise the cancellation at the next suspension. */
-        hop_task_cancel(self->task, HOP_ERROR_MSG(self));
+        /* Completed, then interrupted before the task ran again: keep
+         * the outcome, and deliver the same interruption (not a new
+         * one: a deadline scope's count stays right) at the next
+         * suspension. */
+        self->task->pending = 1;
+        self->task->cmsg = HOP_ERROR_MSG(self);
     HOP_END_TRY(self);
     if (self->state != S_DONE) {
         /* Woken by something else than the operation (a stray wake). */
@@ -397,7 +400,7 @@ static void fail_all(hop_sync_queue *q, int err, const char *msg)
         complete(q->head, HOP_EMPTY, err, msg);
 }
 
-/* -- channels ------------------------------------------------------------------ */
+/* -- channels -------------------------------------------------------------- */
 
 int hop_chan_init(hop_chan *ch, hop_value *buf, size_t cap)
 {
@@ -474,7 +477,7 @@ int hop_chan_len(const hop_chan *ch)
     return chan_ok(ch) ? (int)ch->len : HOP_EINVAL;
 }
 
-/* -- semaphores ---------------------------------------------------------------- */
+/* -- semaphores ------------------------------------------------------------ */
 
 int hop_sem_init(hop_sem *s, uint32_t count)
 {
@@ -533,7 +536,7 @@ int hop_sem_count(const hop_sem *s)
     return sem_ok(s) ? (int)s->count : HOP_EINVAL;
 }
 
-/* -- events -------------------------------------------------------------------- */
+/* -- events ---------------------------------------------------------------- */
 
 int hop_event_init(hop_event *e)
 {
@@ -586,7 +589,7 @@ hop_frame *hop_event_wait(hop_event_op *op, hop_event *e, hop_time deadline)
     return op_init(op, K_EVENT, &event_ops, e, HOP_EMPTY, deadline);
 }
 
-/* -- mutexes ------------------------------------------------------------------- */
+/* -- mutexes --------------------------------------------------------------- */
 
 int hop_mutex_init(hop_mutex *m)
 {
