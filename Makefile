@@ -246,8 +246,9 @@ $(BUILDDIR)/bench/%: bench/%.c $(STATIC_LIB) $(HEADERS)
 	$(call say,CC,$<)
 	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
-bench: $(BUILDDIR)/bench/bench_core
+bench: $(BUILDDIR)/bench/bench_core $(BUILDDIR)/bench/bench_sched
 	$(BUILDDIR)/bench/bench_core
+	$(BUILDDIR)/bench/bench_sched
 
 # -- sanitizers and valgrind ---------------------------------------------
 

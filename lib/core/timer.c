@@ -1,11 +1,12 @@
 /*
  * lib/core/timer.c: the loop's timer heap.
  *
- * An intrusive binary min-heap: every timer is a node with links to its
- * parent and children, so starting and stopping a timer costs O(log n)
- * and nothing is allocated. The position of the n-th node is given by
- * the bits of n read from the root (0: left, 1: right), which finds the
- * last node for a removal. Ties in expiry are broken by start order.
+ * An intrusive pairing heap: every timer is a node with three links, so
+ * nothing is allocated. Starting a timer melds it with the root in O(1)
+ * (one comparison, no walk through a million nodes' cache lines);
+ * removing the earliest, or stopping any timer, re-melds the removed
+ * node's children in amortised O(log n). Ties in expiry are broken by
+ * start order.
  */
 #include "internal.h"
 
@@ -37,99 +38,91 @@ static int less(const hop_timer *a, const hop_timer *b)
     return (int32_t)(a->seq - b->seq) < 0;
 }
 
-/* The link that points at t. */
-static hop_timer **link_of(hop_loop *l, hop_timer *t)
+/*
+ * The heap is a pairing heap: left is a node's first child, right its
+ * next sibling, parent its previous sibling, or its parent when it is a
+ * first child. Two roots meld in O(1): the later one becomes the first
+ * child of the earlier.
+ */
+static hop_timer *meld(hop_timer *a, hop_timer *b)
 {
-    if (t->parent == NULL)
-        return &l->timers;
-    return t->parent->left == t ? &t->parent->left : &t->parent->right;
+    hop_timer *t;
+
+    if (a == NULL)
+        return b;
+    if (b == NULL)
+        return a;
+    if (less(b, a)) {
+        t = a;
+        a = b;
+        b = t;
+    }
+    b->right = a->left;
+    if (a->left != NULL)
+        a->left->parent = b;
+    b->parent = a;
+    a->left = b;
+    a->right = NULL;
+    a->parent = NULL;
+    return a;
 }
 
-/* Swap the node c with its parent p. */
-static void swap_up(hop_loop *l, hop_timer *p, hop_timer *c)
+/* Meld a list of siblings into one heap: pairs left to right, then the
+ * pairs right to left (amortised O(log n)). */
+static hop_timer *merge_pairs(hop_timer *first)
 {
-    hop_timer *cl = c->left, *cr = c->right;
+    hop_timer *acc = NULL;
+    hop_timer *res = NULL;
 
-    *link_of(l, p) = c;
-    c->parent = p->parent;
-    if (p->left == c) {
-        c->left = p;
-        c->right = p->right;
-        if (c->right != NULL)
-            c->right->parent = c;
-    } else {
-        c->right = p;
-        c->left = p->left;
-        if (c->left != NULL)
-            c->left->parent = c;
+    while (first != NULL) {
+        hop_timer *a = first;
+        hop_timer *b = a->right;
+        hop_timer *m;
+
+        if (b == NULL) {
+            first = NULL;
+            a->parent = NULL;
+            m = a;
+        } else {
+            first = b->right;
+            a->right = b->right = NULL;
+            a->parent = b->parent = NULL;
+            m = meld(a, b);
+        }
+        m->right = acc;
+        acc = m;
     }
-    p->parent = c;
-    p->left = cl;
-    p->right = cr;
-    if (cl != NULL)
-        cl->parent = p;
-    if (cr != NULL)
-        cr->parent = p;
-}
-
-/* The link for heap position n (1-based), and the parent it hangs on. */
-static hop_timer **position(hop_loop *l, uint32_t n, hop_timer **parent)
-{
-    hop_timer **link = &l->timers;
-    int k = 31;
-
-    *parent = NULL;
-    while (k > 0 && !(n >> k))
-        k--;
-    for (k--; k >= 0; k--) {
-        *parent = *link;
-        link = ((n >> k) & 1u) ? &(*parent)->right : &(*parent)->left;
+    while (acc != NULL) {
+        hop_timer *next = acc->right;
+        acc->right = NULL;
+        res = meld(res, acc);
+        acc = next;
     }
-    return link;
-}
-
-static void sift(hop_loop *l, hop_timer *t)
-{
-    while (t->parent != NULL && less(t, t->parent))
-        swap_up(l, t->parent, t);
-    for (;;) {
-        hop_timer *c = t->left;
-        if (t->right != NULL && (c == NULL || less(t->right, c)))
-            c = t->right;
-        if (c == NULL || !less(c, t))
-            break;
-        swap_up(l, t, c);
-    }
+    return res;
 }
 
 static void heap_remove(hop_loop *l, hop_timer *t)
 {
-    hop_timer *parent;
-    hop_timer **link = position(l, l->ntimers, &parent);
-    hop_timer *last = *link;
-
-    *link = NULL;
-    l->ntimers--;
-    if (last != t) {
-        last->left = t->left;
-        last->right = t->right;
-        last->parent = t->parent;
-        *link_of(l, t) = last;
-        if (last->left != NULL)
-            last->left->parent = last;
-        if (last->right != NULL)
-            last->right->parent = last;
-        sift(l, last);
+    if (t == l->timers) {
+        l->timers = merge_pairs(t->left);
+    } else {
+        if (t->parent->left == t)
+            t->parent->left = t->right;
+        else
+            t->parent->right = t->right;
+        if (t->right != NULL)
+            t->right->parent = t->parent;
+        l->timers = meld(l->timers, merge_pairs(t->left));
     }
+    if (l->timers != NULL)
+        l->timers->parent = NULL;
+    l->ntimers--;
     t->left = t->right = t->parent = NULL;
     t->active = 0;
 }
 
 int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
 {
-    hop_timer *parent;
-    hop_timer **link;
-
     if (l == NULL || l->magic != HOP__LOOP_MAGIC || t == NULL ||
         t->fn == NULL || t->magic != TIMER_MAGIC)
         return HOP_EINVAL;
@@ -137,12 +130,10 @@ int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
         heap_remove(l, t);
     t->when = when;
     t->seq = l->seq++;
-    t->left = t->right = NULL;
-    link = position(l, ++l->ntimers, &parent);
-    *link = t;
-    t->parent = parent;
+    t->left = t->right = t->parent = NULL;
     t->active = 1;
-    sift(l, t);
+    l->ntimers++;
+    l->timers = meld(l->timers, t);
     if (l->timers == t)
         hop__loop_notify(l);
     return HOP_OK;
