@@ -18,5 +18,8 @@ int main(void)
     printf("hop_future %u\n", (unsigned)sizeof(hop_future));
     printf("hop_sleep_frame %u\n", (unsigned)sizeof(hop_sleep_frame));
     printf("hop_join_frame %u\n", (unsigned)sizeof(hop_join_frame));
+    printf("hop_scope %u\n", (unsigned)sizeof(hop_scope));
+    printf("hop_timeout_frame %u\n", (unsigned)sizeof(hop_timeout_frame));
+    printf("hop_group %u\n", (unsigned)sizeof(hop_group));
     return 0;
 }
