@@ -57,21 +57,22 @@ struct hop_waitable {
 typedef void (*hop_timer_fn)(hop_timer *t);
 
 /*
- * A timer: a node of the loop's timer heap. Caller-owned; hop_timer_init
- * once, then start and stop any number of times. Start and stop cost
- * O(log n) in the number of running timers. All fields are private but
- * data.
+ * A timer: a node of the loop's timer queue. Caller-owned; hop_timer_init
+ * once, then start and stop any number of times. Starting and stopping
+ * cost O(1); firing costs amortised O(log d) in the span d of the
+ * deadlines (a radix heap: time only moves forward). All fields are
+ * private but data.
  */
 struct hop_timer {
-    hop_timer *left;   /* private: heap children */
-    hop_timer *right;  /* private */
-    hop_timer *parent; /* private: NULL for the root */
-    hop_time when;     /* private: absolute expiry */
-    hop_timer_fn fn;   /* private: called on expiry */
-    uint32_t seq;      /* private: start order, breaks ties */
-    uint16_t active;   /* private: in the heap */
-    uint16_t magic;    /* private: set by hop_timer_init */
-    void *data;        /* public: for the caller */
+    hop_timer *next;    /* private: next in its bucket */
+    hop_timer **pprev;  /* private: the link that points at it */
+    hop_time when;      /* private: absolute expiry */
+    hop_timer_fn fn;    /* private: called on expiry */
+    uint32_t seq;       /* private: start order, breaks ties */
+    uint8_t active;     /* private: queued */
+    uint8_t bucket;     /* private: its bucket */
+    uint16_t magic;     /* private: set by hop_timer_init */
+    void *data;         /* public: for the caller */
 };
 
 /* Initialise t with the expiry callback fn. HOP_EINVAL for NULL. */
@@ -150,8 +151,12 @@ struct hop_loop {
     hop_task *ready_tail;  /* private: its tail */
     hop_task *delayed;     /* private: tasks spawned with a delay, by time */
     hop_task *current;     /* private: the task running now, or NULL */
-    hop_timer *timers;     /* private: root of the timer heap */
-    uint32_t ntimers;      /* private: timers in the heap */
+    hop_timer *buckets[65]; /* private: the radix heap of timers */
+    hop_timer *btails[65]; /* private: the last timer of each bucket */
+    hop_time tlast;        /* private: the deadline bucket 0 is due at */
+    hop_time tmin;         /* private: earliest deadline above bucket 0 */
+    uint32_t tmin_ok;      /* private: tmin is known */
+    uint32_t ntimers;      /* private: timers queued */
     uint32_t seq;          /* private: timer start counter */
     uint32_t ntasks;       /* private: tasks spawned and not finished */
     uint32_t next_id;      /* private: id of the next task */

@@ -69,7 +69,14 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->ready = l->ready_tail = NULL;
     l->delayed = NULL;
     l->current = NULL;
-    l->timers = NULL;
+    {
+        int i;
+        for (i = 0; i < 65; i++)
+            l->buckets[i] = l->btails[i] = NULL;
+    }
+    l->tlast = 0;
+    l->tmin = HOP_FOREVER;
+    l->tmin_ok = 0;
     l->ntimers = 0;
     l->seq = 0;
     l->ntasks = 0;
