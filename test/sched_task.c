@@ -429,8 +429,10 @@ static void task_init_busy(void)
     b.v = 5;
     id = t.id;
     T_EQ(hop_frame_init(&b2.hdr, b_return, HOP_COROUTINE), HOP_OK);
-    /* Spawned, not finished: busy. */
-    T_EQ(hop_task_init(&t, &l, &b2.hdr, "B"), HOP_EBUSY);
+    /* Spawned, not finished: spawning again and releasing are refused
+     * (hop_task_init itself never reads the struct it initialises). */
+    T_EQ(hop_spawn(&t), HOP_EBUSY);
+    T_EQ(hop_task_cleanup(&t), HOP_EBUSY);
     T_EQ(t.id, id);
     T_STREQ(t.name, "A");
     T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);

@@ -104,7 +104,8 @@ typedef struct hop_chan {
  * Initialise ch with the buffer buf of cap values (buf may be NULL when
  * cap is 0). The buffer is the caller's and must stay in place until
  * hop_chan_cleanup. HOP_EINVAL for a NULL ch, or a NULL buf with cap >
- * 0; HOP_EBUSY when ch is initialised and operations wait on it.
+ * 0. Like every init, it does not read what ch held: never initialise
+ * a channel in use (hop_chan_cleanup refuses while it is).
  */
 HOP_API int hop_chan_init(hop_chan *ch, hop_value *buf, size_t cap);
 
@@ -176,8 +177,8 @@ typedef struct hop_sem {
 
 /*
  * Initialise s with count permits (at most HOP_SEM_MAX). HOP_EINVAL for
- * NULL or a count above HOP_SEM_MAX; HOP_EBUSY when s is initialised and
- * tasks wait on it.
+ * NULL or a count above HOP_SEM_MAX. Never initialise a semaphore in
+ * use.
  */
 HOP_API int hop_sem_init(hop_sem *s, uint32_t count);
 
@@ -216,8 +217,8 @@ typedef struct hop_event {
 } hop_event;
 
 /*
- * Initialise e, clear. HOP_EINVAL for NULL; HOP_EBUSY when e is
- * initialised and tasks wait on it.
+ * Initialise e, clear. HOP_EINVAL for NULL. Never initialise an event
+ * in use.
  */
 HOP_API int hop_event_init(hop_event *e);
 
@@ -259,8 +260,8 @@ typedef struct hop_mutex {
 } hop_mutex;
 
 /*
- * Initialise m, unlocked. HOP_EINVAL for NULL; HOP_EBUSY when m is
- * initialised and held.
+ * Initialise m, unlocked. HOP_EINVAL for NULL. Never initialise a mutex
+ * in use.
  */
 HOP_API int hop_mutex_init(hop_mutex *m);
 

@@ -256,7 +256,10 @@ struct hop_task {
 /*
  * Initialise t to run the CREATED frame root in loop l, with an optional
  * static name. HOP_EINVAL for NULL or uninitialised arguments; HOP_EBUSY
- * when t is spawned and not finished, or root is not CREATED.
+ * when root is not CREATED. Like every init, it never reads what t held
+ * (so uninitialised memory is fine): never initialise a task that is
+ * spawned and not finished (hop_spawn and hop_task_cleanup refuse such a
+ * task with HOP_EBUSY).
  */
 HOP_API int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
                           const char *name);

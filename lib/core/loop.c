@@ -177,9 +177,6 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
 {
     if (t == NULL || !loop_ok(l) || root == NULL)
         return HOP_EINVAL;
-    if (t->magic == HOP__TASK_MAGIC && t->state > T_NEW &&
-        t->state < T_DONE)
-        return HOP_EBUSY;
     if (hop_frame_state(root) != HOP_STATE_CREATED)
         return hop_frame_state(root) < 0 ? HOP_EINVAL : HOP_EBUSY;
     t->top = NULL;

@@ -406,9 +406,6 @@ int hop_chan_init(hop_chan *ch, hop_value *buf, size_t cap)
 {
     if (ch == NULL || (buf == NULL && cap > 0))
         return HOP_EINVAL;
-    if (ch->magic == CHAN_MAGIC &&
-        (ch->senders.head != NULL || ch->receivers.head != NULL))
-        return HOP_EBUSY;
     ch->buf = buf;
     ch->cap = cap;
     ch->head = 0;
@@ -483,8 +480,6 @@ int hop_sem_init(hop_sem *s, uint32_t count)
 {
     if (s == NULL || count > (uint32_t)HOP_SEM_MAX)
         return HOP_EINVAL;
-    if (s->magic == SEM_MAGIC && s->waiters.head != NULL)
-        return HOP_EBUSY;
     q_init(&s->waiters);
     s->count = count;
     s->magic = SEM_MAGIC;
@@ -542,8 +537,6 @@ int hop_event_init(hop_event *e)
 {
     if (e == NULL)
         return HOP_EINVAL;
-    if (e->magic == EVENT_MAGIC && e->waiters.head != NULL)
-        return HOP_EBUSY;
     q_init(&e->waiters);
     e->magic = EVENT_MAGIC;
     e->set = 0;
@@ -595,8 +588,6 @@ int hop_mutex_init(hop_mutex *m)
 {
     if (m == NULL)
         return HOP_EINVAL;
-    if (m->magic == MUTEX_MAGIC && m->owner != NULL)
-        return HOP_EBUSY;
     q_init(&m->waiters);
     m->owner = NULL;
     m->magic = MUTEX_MAGIC;
