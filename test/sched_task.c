@@ -1607,7 +1607,7 @@ static void tick_fire(hop_timer *tm)
                        : hop_task_wake(k->task, k->v + i);
 }
 
-static const hop_waitable_ops tick_ops = {tick_arm, tick_disarm, "tick"};
+static const hop_waitable_ops tick_ops = {tick_arm, tick_disarm, "tick", NULL};
 
 static void tick_init(tick *k, hop_loop *l, hop_time delay, hop_value v)
 {
@@ -1774,7 +1774,7 @@ static void now_disarm(hop_waitable *w, hop_task *t)
     ((now_w *)(void *)w)->disarmed++;
 }
 
-static const hop_waitable_ops now_ops = {now_arm, now_disarm, "now"};
+static const hop_waitable_ops now_ops = {now_arm, now_disarm, "now", NULL};
 
 static void now_case(int mode)
 {

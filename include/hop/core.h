@@ -117,6 +117,12 @@ struct hop_try {
 /* Room for n nested try blocks; must directly follow the frame header. */
 #define HOP_TRIES(n) hop_try hop_tries[n]
 
+/* Where a step function is written: its file and function name. */
+typedef struct hop_where {
+    const char *file; /* __FILE__ (NULL when HOP_CONF_TRACE is 0) */
+    const char *func; /* __func__ (NULL when HOP_CONF_TRACE is 0) */
+} hop_where;
+
 /* One file:line entry of a traceback. */
 typedef struct hop_site {
     const char *file; /* source file (__FILE__), static */

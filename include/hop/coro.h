@@ -54,9 +54,20 @@
 
 #if HOP_CONF_TRACE > 0
 #define HOP__SITE __FILE__, __LINE__
+#define HOP__WHERE {__FILE__, __func__}
 #else
 #define HOP__SITE (const char *)0, 0
+#define HOP__WHERE {(const char *)0, (const char *)0}
 #endif
+
+/*
+ * hop_dump asks a suspended frame where it is by resuming a copy of its
+ * header with the error HOP__QUERY: the code at the suspension point
+ * answers with its function's hop_where and (in the handle's val) its
+ * line, and nothing else runs. Costs nothing on the normal path.
+ */
+#define HOP__STEP_WHERE 6
+#define HOP__QUERY (-4095) /* in the reserved band, never raised */
 
 /* What a try block has pending (hop_try.mode). */
 #define HOP__T_BODY 0       /* running its body; nothing pending */
@@ -126,7 +137,14 @@ static inline const char *hop__msg_of(const hop_try *t)
 
 static inline int hop__ordinary(int err)
 {
-    return err != HOP_EEXIT && err != HOP_ECANCELED;
+    return err != HOP_EEXIT && err != HOP_ECANCELED && err != HOP__QUERY;
+}
+
+static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
+                                       int line)
+{
+    g->val = line;
+    return hop__step(HOP__STEP_WHERE, (hop_value)w);
 }
 
 /*
@@ -215,6 +233,8 @@ static inline int hop__ordinary(int err)
 /* After a resume: an error delivered here is raised here. */
 #define HOP__CHECK_ERR(self)                                                 \
     if (hop__g->err != 0) {                                                  \
+        if (hop__g->err == HOP__QUERY)                                       \
+            return hop__where_step(hop__g, &hop__where, __LINE__);           \
         hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                      \
         HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->err, hop__g->exc.msg); \
     }
@@ -235,11 +255,13 @@ static inline int hop__ordinary(int err)
  */
 #define HOP_BEGIN(g, self)                                                   \
     hop_gen *const hop__g = (g);                                             \
+    static const hop_where hop__where = HOP__WHERE;                          \
     struct hop__xd { char c[1]; };                                           \
     struct hop__xu { char c[1]; };                                           \
     struct hop__xh { char c[1]; };                                           \
     struct hop__xc { char c[1]; };                                           \
     (void)hop__g;                                                            \
+    (void)hop__where;                                                        \
     HOP__DISPATCH(self)
 
 /*

@@ -82,6 +82,14 @@ HOP_API int hop_ev_cleanup(hop_ev *ev);
 /* The event_base of the loop l (NULL when l is not on this backend). */
 HOP_API struct event_base *hop_ev_base(const hop_loop *l);
 
+/*
+ * hop_dump written to the file descriptor fd, or to standard error, with
+ * write(2): async-signal-safe, and callable from gdb ("call
+ * hop_dump_stderr(&loop)"). Returns as hop_dump (-1 when write fails).
+ */
+HOP_API int hop_dump_fd(const hop_loop *l, int fd);
+HOP_API int hop_dump_stderr(const hop_loop *l);
+
 /* -- waiting on a file descriptor ----------------------------------------- */
 
 /* What to wait for (may be or-ed). */

@@ -151,6 +151,7 @@ struct hop_loop {
     hop_task *ready_tail;  /* private: its tail */
     hop_task *delayed;     /* private: tasks spawned with a delay, by time */
     hop_task *current;     /* private: the task running now, or NULL */
+    hop_task *all;         /* private: every live task, newest first */
     hop_timer *buckets[65]; /* private: the radix heap of timers */
     hop_timer *btails[65]; /* private: the last timer of each bucket */
     hop_time tlast;        /* private: the deadline bucket 0 is due at */
@@ -213,6 +214,16 @@ HOP_API void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t));
  * when g is a plain generator handle. */
 HOP_API hop_loop *hop_gen_loop(const hop_gen *g);
 
+/*
+ * Write, through w, every live task of l: its id, name and state, what
+ * it waits on, where it was spawned, and its await chain innermost first
+ * with the function and file:line of each suspension. Reads the loop and
+ * writes nothing into it, allocates nothing and needs no libc, so it may
+ * be called from a debugger or a signal handler. Returns HOP_OK,
+ * HOP_EINVAL for NULL arguments, or the first nonzero result of w.
+ */
+HOP_API int hop_dump(const hop_loop *l, hop_write_fn w, void *ctx);
+
 /* -- tasks ---------------------------------------------------------------- */
 
 /* Task status (hop_task_status). */
@@ -237,6 +248,10 @@ struct hop_task {
     hop_task *joiners;   /* private: tasks waiting for this one to end */
     struct hop_group *group; /* private: the group it belongs to */
     hop_task *gnext;     /* private: next child of that group */
+    hop_task *lnext;     /* private: the loop's list of live tasks */
+    hop_task *lprev;     /* private */
+    const char *sfile;   /* read-only: where it was spawned */
+    int32_t sline;       /* read-only */
     hop_value val;       /* private: value to deliver; result when done */
     const char *msg;     /* private: message of err */
     const char *cmsg;    /* private: message of the cancel request */
@@ -272,6 +287,12 @@ HOP_API int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
  */
 HOP_API int hop_spawn(hop_task *t);
 HOP_API int hop_spawn_after(hop_task *t, hop_time delay);
+HOP_API int hop__spawn_at(hop_task *t, hop_time delay, const char *file,
+                          int line);
+
+/* The macros record where the task was spawned, for hop_dump. */
+#define hop_spawn(t) hop__spawn_at((t), 0, HOP__SITE)
+#define hop_spawn_after(t, delay) hop__spawn_at((t), (delay), HOP__SITE)
 
 /*
  * Ask t to cancel, with an optional static message: HOP_ECANCELED is
@@ -542,6 +563,9 @@ typedef struct hop_group {
  * HOP_EBUSY as hop_spawn.
  */
 HOP_API int hop_group_spawn(hop_group *g, hop_task *t);
+HOP_API int hop__group_spawn_at(hop_group *g, hop_task *t, const char *file,
+                                int line);
+#define hop_group_spawn(g, t) hop__group_spawn_at((g), (t), HOP__SITE)
 
 /*
  * The errors of the last HOP_EGROUP raised by g: the number of members,

@@ -35,6 +35,11 @@ struct hop_waitable_ops {
     void (*disarm)(hop_waitable *w, hop_task *t);
     /* A short static description for debugging ("future", "sleep"). */
     const char *kind;
+    /* Optional (NULL: kind is printed): describe what t waits on for
+     * hop_dump ("fd 7 readable", "deadline +120 ms") through w, and
+     * return w's result. Must not allocate or change anything. */
+    int (*describe)(hop_waitable *w, const hop_task *t, hop_write_fn wr,
+                    void *ctx);
 };
 
 /*

@@ -119,7 +119,7 @@ hop_step hop__bad_frame(hop_gen *g, const char *why)
 
 /* -- writing a traceback ------------------------------------------------ */
 
-static int put(hop_write_fn w, void *ctx, const char *s)
+int hop__put(hop_write_fn w, void *ctx, const char *s)
 {
     size_t n = 0;
 
@@ -128,11 +128,12 @@ static int put(hop_write_fn w, void *ctx, const char *s)
     return n == 0 ? 0 : w(ctx, s, n);
 }
 
-static int put_int(hop_write_fn w, void *ctx, long v)
+int hop__put_int(hop_write_fn w, void *ctx, long long v)
 {
     char buf[24];
     char *p = buf + sizeof buf;
-    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    unsigned long long u =
+        v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
 
     *--p = '\0';
     do {
@@ -141,7 +142,7 @@ static int put_int(hop_write_fn w, void *ctx, long v)
     } while (u != 0);
     if (v < 0)
         *--p = '-';
-    return put(w, ctx, p);
+    return hop__put(w, ctx, p);
 }
 
 /* "HOP_NAME (code)" for hop's codes, just the code for any other. */
@@ -151,14 +152,14 @@ static int put_code(hop_write_fn w, void *ctx, int code)
 
     if (code == 0 || (code >= HOP_ERR_FIRST && code <= HOP_ERR_LAST &&
                       hop_err_name(code)[4] != 'U')) { /* not HOP_UNKNOWN */
-        r = put(w, ctx, hop_err_name(code));
+        r = hop__put(w, ctx, hop_err_name(code));
         if (r == 0)
-            r = put(w, ctx, " (");
+            r = hop__put(w, ctx, " (");
         if (r == 0)
-            r = put_int(w, ctx, code);
-        return r == 0 ? put(w, ctx, ")") : r;
+            r = hop__put_int(w, ctx, code);
+        return r == 0 ? hop__put(w, ctx, ")") : r;
     }
-    return put_int(w, ctx, code);
+    return hop__put_int(w, ctx, code);
 }
 
 int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
@@ -168,43 +169,43 @@ int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
 
     if (e == NULL || w == NULL)
         return HOP_EINVAL;
-    r = put(w, ctx, "error ");
+    r = hop__put(w, ctx, "error ");
     if (r == 0)
         r = put_code(w, ctx, e->code);
     if (r == 0)
-        r = put(w, ctx, ": ");
+        r = hop__put(w, ctx, ": ");
     if (r == 0)
-        r = put(w, ctx, e->msg != NULL ? e->msg : hop_strerror(e->code));
+        r = hop__put(w, ctx, e->msg != NULL ? e->msg : hop_strerror(e->code));
     if (r == 0)
-        r = put(w, ctx, "\n");
+        r = hop__put(w, ctx, "\n");
 #if HOP_CONF_TRACE > 0
     for (i = 0; r == 0 && i < e->ntrace; i++) {
-        r = put(w, ctx, "  at ");
+        r = hop__put(w, ctx, "  at ");
         if (r == 0)
-            r = put(w, ctx, e->trace[i].file);
+            r = hop__put(w, ctx, e->trace[i].file);
         if (r == 0)
-            r = put(w, ctx, ":");
+            r = hop__put(w, ctx, ":");
         if (r == 0)
-            r = put_int(w, ctx, e->trace[i].line);
+            r = hop__put_int(w, ctx, e->trace[i].line);
         if (r == 0)
-            r = put(w, ctx, "\n");
+            r = hop__put(w, ctx, "\n");
     }
 #else
     (void)i;
 #endif
     if (r == 0 && e->dropped != 0) {
-        r = put(w, ctx, "  ... ");
+        r = hop__put(w, ctx, "  ... ");
         if (r == 0)
-            r = put_int(w, ctx, (long)e->dropped);
+            r = hop__put_int(w, ctx, (long long)e->dropped);
         if (r == 0)
-            r = put(w, ctx, " more\n");
+            r = hop__put(w, ctx, " more\n");
     }
     if (r == 0 && e->ctx != 0) {
-        r = put(w, ctx, "while handling ");
+        r = hop__put(w, ctx, "while handling ");
         if (r == 0)
             r = put_code(w, ctx, e->ctx);
         if (r == 0)
-            r = put(w, ctx, "\n");
+            r = hop__put(w, ctx, "\n");
     }
     return r;
 }

@@ -43,7 +43,7 @@ static void group_disarm(hop_waitable *w, hop_task *t)
 }
 
 static const hop_waitable_ops group_ops = {group_arm, group_disarm,
-                                           "group"};
+                                           "group", NULL};
 
 void hop__group_child_ended(hop_task *t)
 {
@@ -89,7 +89,13 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
     return HOP_OK;
 }
 
-int hop_group_spawn(hop_group *g, hop_task *t)
+int(hop_group_spawn)(hop_group *g, hop_task *t)
+{
+    return hop__group_spawn_at(g, t, NULL, 0);
+}
+
+int hop__group_spawn_at(hop_group *g, hop_task *t, const char *file,
+                        int line)
 {
     int r;
 
@@ -101,7 +107,7 @@ int hop_group_spawn(hop_group *g, hop_task *t)
         return HOP_ESTATE; /* the block is ending */
     if (t->loop != g->owner->loop)
         return HOP_EINVAL;
-    r = hop_spawn(t);
+    r = hop__spawn_at(t, 0, file, line);
     if (r != HOP_OK)
         return r;
     t->group = g;

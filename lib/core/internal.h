@@ -63,6 +63,10 @@ void hop__task_interrupt(hop_task *t, const char *msg);
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);
 
+/* Write the string s, or the decimal v, through w (0 or w's result). */
+int hop__put(hop_write_fn w, void *ctx, const char *s);
+int hop__put_int(hop_write_fn w, void *ctx, long long v);
+
 /* Work appeared: tell a backend that runs passes from its callbacks. */
 void hop__loop_notify(hop_loop *l);
 

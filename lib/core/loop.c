@@ -69,6 +69,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->ready = l->ready_tail = NULL;
     l->delayed = NULL;
     l->current = NULL;
+    l->all = NULL;
     {
         int i;
         for (i = 0; i < 65; i++)
@@ -187,6 +188,9 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
     t->joiners = NULL;
     t->group = NULL;
     t->gnext = NULL;
+    t->lnext = t->lprev = NULL;
+    t->sfile = NULL;
+    t->sline = 0;
     t->val = HOP_EMPTY;
     t->msg = NULL;
     t->cmsg = NULL;
@@ -203,12 +207,17 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
     return HOP_OK;
 }
 
-int hop_spawn(hop_task *t)
+int(hop_spawn)(hop_task *t)
 {
-    return hop_spawn_after(t, 0);
+    return hop__spawn_at(t, 0, NULL, 0);
 }
 
-int hop_spawn_after(hop_task *t, hop_time delay)
+int(hop_spawn_after)(hop_task *t, hop_time delay)
+{
+    return hop__spawn_at(t, delay, NULL, 0);
+}
+
+int hop__spawn_at(hop_task *t, hop_time delay, const char *file, int line)
 {
     hop_loop *l;
     hop_task **p;
@@ -219,6 +228,13 @@ int hop_spawn_after(hop_task *t, hop_time delay)
         return HOP_EBUSY;
     l = t->loop;
     l->ntasks++;
+    t->sfile = file;
+    t->sline = line;
+    t->lprev = NULL;
+    t->lnext = l->all;
+    if (l->all != NULL)
+        l->all->lprev = t;
+    l->all = t;
     if (delay <= 0) {
         enqueue(l, t);
         return HOP_OK;
@@ -401,6 +417,13 @@ static void end_task(hop_loop *l, hop_task *t, int s)
     t->wait = NULL;
     t->joiners = NULL;
     l->ntasks--;
+    if (t->lprev != NULL)
+        t->lprev->lnext = t->lnext;
+    else
+        l->all = t->lnext;
+    if (t->lnext != NULL)
+        t->lnext->lprev = t->lprev;
+    t->lnext = t->lprev = NULL;
     if (t->group != NULL)
         hop__group_child_ended(t);
     if (s == T_FAILED && j == NULL && l->on_error != NULL)

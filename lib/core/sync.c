@@ -316,12 +316,12 @@ static int mutex_arm(hop_waitable *w, hop_task *t)
 }
 
 static const hop_waitable_ops send_ops = {send_arm, op_disarm,
-                                          "channel send"};
+                                          "channel send", NULL};
 static const hop_waitable_ops recv_ops = {recv_arm, op_disarm,
-                                          "channel receive"};
-static const hop_waitable_ops sem_ops = {sem_arm, op_disarm, "semaphore"};
-static const hop_waitable_ops event_ops = {event_arm, op_disarm, "event"};
-static const hop_waitable_ops mutex_ops = {mutex_arm, op_disarm, "mutex"};
+                                          "channel receive", NULL};
+static const hop_waitable_ops sem_ops = {sem_arm, op_disarm, "semaphore", NULL};
+static const hop_waitable_ops event_ops = {event_arm, op_disarm, "event", NULL};
+static const hop_waitable_ops mutex_ops = {mutex_arm, op_disarm, "mutex", NULL};
 
 /* -- the operation frame --------------------------------------------------- */
 

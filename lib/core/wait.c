@@ -52,8 +52,27 @@ static void sleep_disarm(hop_waitable *w, hop_task *t)
     hop_timer_stop(t->loop, &s->timer);
 }
 
+/* "deadline +120 ms" (or "pass"), relative to the loop's clock. */
+static int sleep_describe(hop_waitable *w, const hop_task *t,
+                          hop_write_fn wr, void *ctx)
+{
+    hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
+    hop_time d;
+    int r;
+
+    if (s->relative && s->when <= 0)
+        return hop__put(wr, ctx, "pass");
+    if (s->when == HOP_FOREVER)
+        return hop__put(wr, ctx, "deadline never");
+    d = s->when - hop_loop_now(t->loop);
+    r = hop__put(wr, ctx, d < 0 ? "deadline -" : "deadline +");
+    if (r == 0)
+        r = hop__put_int(wr, ctx, (d < 0 ? -d : d) / 1000000);
+    return r == 0 ? hop__put(wr, ctx, " ms") : r;
+}
+
 static const hop_waitable_ops sleep_ops = {sleep_arm, sleep_disarm,
-                                           "sleep"};
+                                           "sleep", sleep_describe};
 
 static hop_step sleep_step(hop_gen *g, hop_frame *f)
 {
@@ -115,7 +134,19 @@ static void join_disarm(hop_waitable *w, hop_task *t)
     }
 }
 
-static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task"};
+/* "task 12" */
+static int join_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
+                         void *ctx)
+{
+    hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
+    int r = hop__put(wr, ctx, "task ");
+
+    (void)t;
+    return r == 0 ? hop__put_int(wr, ctx, j->target->id) : r;
+}
+
+static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task",
+                                          join_describe};
 
 static hop_step join_step(hop_gen *g, hop_frame *f)
 {
@@ -227,7 +258,7 @@ static void future_disarm(hop_waitable *w, hop_task *t)
 }
 
 static const hop_waitable_ops future_ops = {future_arm, future_disarm,
-                                            "future"};
+                                            "future", NULL};
 
 int hop_future_init(hop_future *f, hop_future_hook hook)
 {

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hop/event.h"
 #include "internal.h"
@@ -180,4 +181,30 @@ struct event_base *hop_ev_base(const hop_loop *l)
     if (hop_loop_tasks(l) < 0 || l->be != &ev_backend)
         return NULL;
     return ((hop_ev *)l->be_ctx)->base;
+}
+
+/* -- debugging ------------------------------------------------------------- */
+
+static int write_fd(void *ctx, const char *buf, size_t len)
+{
+    int fd = *(const int *)ctx;
+
+    while (len > 0) {
+        ssize_t n = write(fd, buf, len);
+        if (n <= 0)
+            return -1;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int hop_dump_fd(const hop_loop *l, int fd)
+{
+    return hop_dump(l, write_fd, &fd);
+}
+
+int hop_dump_stderr(const hop_loop *l)
+{
+    return hop_dump_fd(l, 2);
 }

@@ -71,7 +71,25 @@ static void fd_disarm(hop_waitable *w, hop_task *t)
     hop_timer_stop(t->loop, &f->timer);
 }
 
-static const hop_waitable_ops fd_ops = {fd_arm, fd_disarm, "fd"};
+/* "fd 7 readable" */
+static int fd_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
+                       void *ctx)
+{
+    hop_fd_frame *f = from_w(w);
+    int r = hop__put(wr, ctx, "fd ");
+
+    (void)t;
+    if (r == 0)
+        r = hop__put_int(wr, ctx, f->fd);
+    if (r == 0 && (f->what & HOP_READABLE))
+        r = hop__put(wr, ctx, " readable");
+    if (r == 0 && (f->what & HOP_WRITABLE))
+        r = hop__put(wr, ctx, " writable");
+    return r;
+}
+
+static const hop_waitable_ops fd_ops = {fd_arm, fd_disarm, "fd",
+                                        fd_describe};
 
 static hop_step fd_step(hop_gen *g, hop_frame *fr)
 {
