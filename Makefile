@@ -94,7 +94,7 @@ $(BUILDDIR)/obj/lib/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAG
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
-$(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+$(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/core/internal.h lib/event/ev_internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@

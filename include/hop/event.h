@@ -45,8 +45,15 @@ typedef union hop_ev_event {
  * The libevent backend's state. Caller-owned; not movable while
  * initialised. All fields are private but data.
  */
+typedef struct hop_post hop_post;
+
 typedef struct hop_ev {
     hop_loop *loop;           /* private: the loop it serves */
+    hop_post *inbox;          /* private: posts from outside, newest first */
+    int pipe_r;               /* private: self-pipe (-1 when posts are off) */
+    int pipe_w;               /* private */
+    int signaled;             /* private: a byte is in the pipe */
+    hop_ev_event poster;      /* private: reads the self-pipe */
     struct event_base *base;  /* private */
     hop_ev_event timer;       /* private: the earliest deadline */
     hop_ev_event runner;      /* private: runs passes (attached mode) */
@@ -81,6 +88,41 @@ HOP_API int hop_ev_cleanup(hop_ev *ev);
 
 /* The event_base of the loop l (NULL when l is not on this backend). */
 HOP_API struct event_base *hop_ev_base(const hop_loop *l);
+
+/* -- posting from other threads and signal handlers ------------------------ */
+
+/*
+ * A post: a caller-owned message to the loop's thread. fn runs there,
+ * inside the loop (between passes), and may do anything a callback of
+ * the loop may do: complete a future, wake a task, spawn one.
+ */
+struct hop_post {
+    hop_post *next;                 /* private */
+    void (*fn)(hop_post *p);        /* called in the loop's thread */
+    hop_future *future;             /* for hop_ev_post_complete */
+    hop_value value;                /* for hop_ev_post_complete */
+    void *data;                     /* public: for the caller */
+};
+
+/*
+ * Let other threads and signal handlers post to the loop (a self-pipe
+ * watched by the base). Until this is called, a loop with nothing to
+ * wait for reports a deadlock; after it, it waits for posts. Returns
+ * HOP_OK, or -errno when the pipe cannot be made.
+ */
+HOP_API int hop_ev_enable_posts(hop_ev *ev);
+
+/*
+ * Post p from any thread or a signal handler (async-signal-safe and
+ * lock-free): fn(p) runs in the loop's thread soon after. p must stay
+ * valid, and must not be posted again, until fn has run. HOP_ESTATE when
+ * posts are not enabled; HOP_EINVAL for NULL arguments.
+ */
+HOP_API int hop_ev_post(hop_ev *ev, hop_post *p, void (*fn)(hop_post *p));
+
+/* Post p to complete the future f with the value v in the loop's thread. */
+HOP_API int hop_ev_post_complete(hop_ev *ev, hop_post *p, hop_future *f,
+                                 hop_value v);
 
 /*
  * hop_dump written to the file descriptor fd, or to standard error, with

@@ -18,6 +18,7 @@
 
 #include "hop/event.h"
 #include "internal.h"
+#include "ev_internal.h"
 
 #define EV(x) ((struct event *)(void *)(x).bytes)
 
@@ -119,6 +120,7 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
 {
     int r;
 
+    hop__ev_posts_init(ev);
     if (event_get_struct_event_size() > sizeof(hop_ev_event)) {
         if (ev->owns_base)
             event_base_free(base);
@@ -170,6 +172,7 @@ int hop_ev_cleanup(hop_ev *ev)
         return HOP_EBUSY; /* the loop is still initialised */
     event_del(EV(ev->timer));
     event_del(EV(ev->runner));
+    hop__ev_posts_cleanup(ev);
     if (ev->owns_base)
         event_base_free(ev->base);
     ev->base = NULL;
