@@ -12,6 +12,10 @@
  *                libevent's own timers (evtimer_add, then
  *                event_base_dispatch) on a base of its own, which waits
  *                at most 1 ms of real time in all.
+ *   chan_pingpong  two tasks exchange N messages through two
+ *                unbuffered channels (a round trip per op); the baseline
+ *                is two hand-written machines with one-slot mailboxes,
+ *                scheduled round-robin through a pointer.
  *   idle_task    RSS per task with N tasks spawned and waiting on one
  *                future (bytes_per_task, against the bytes of the task
  *                struct plus its frame).
@@ -198,6 +202,136 @@ static double run_timers_base(long n)
     return (t1 - t0) / (double)n;
 }
 
+/* -- ping-pong through channels ---------------------------------------------- */
+
+typedef struct {
+    hop_frame hdr;
+    hop_chan_op op;
+    hop_chan *in, *out;
+    long i, n;
+    int serve; /* the server receives first */
+} pp_frame;
+
+static hop_step pp_step(hop_gen *g, hop_frame *f)
+{
+    pp_frame *self = (pp_frame *)f;
+    HOP_BEGIN(g, self);
+    for (self->i = 0; self->i < self->n; self->i++) {
+        if (self->serve) {
+            HOP_AWAIT(self, hop_chan_recv(&self->op, self->in, HOP_FOREVER));
+            HOP_AWAIT(self, hop_chan_send(&self->op, self->out,
+                                          HOP_VALUE(self) + 1, HOP_FOREVER));
+        } else {
+            HOP_AWAIT(self, hop_chan_send(&self->op, self->out, self->i,
+                                          HOP_FOREVER));
+            HOP_AWAIT(self, hop_chan_recv(&self->op, self->in, HOP_FOREVER));
+        }
+    }
+    HOP_END(self);
+}
+
+static double run_pingpong(long n)
+{
+    static hop_loop l;
+    static hop_sim sim;
+    static hop_task a, b;
+    static pp_frame fa, fb;
+    static hop_chan ab, ba;
+    double t0, t1;
+
+    hop_loop_init_sim(&l, &sim);
+    hop_chan_init(&ab, NULL, 0);
+    hop_chan_init(&ba, NULL, 0);
+    hop_frame_init(&fa.hdr, pp_step, HOP_COROUTINE);
+    hop_frame_init(&fb.hdr, pp_step, HOP_COROUTINE);
+    fa.out = &ab;
+    fa.in = &ba;
+    fa.serve = 0;
+    fa.n = n;
+    fb.out = &ba;
+    fb.in = &ab;
+    fb.serve = 1;
+    fb.n = n;
+    hop_task_init(&a, &l, &fa.hdr, NULL);
+    hop_task_init(&b, &l, &fb.hdr, NULL);
+    hop_spawn(&a);
+    hop_spawn(&b);
+    t0 = now_ns();
+    hop_loop_run(&l, HOP_RUN_DEFAULT);
+    t1 = now_ns();
+    if (hop_task_status(&a) != HOP_TASK_DONE || hop_loop_cleanup(&l) != 0)
+        abort();
+    return (t1 - t0) / (double)n;
+}
+
+/* The baseline: two hand-written machines and a one-slot mailbox each
+ * way, scheduled round-robin through a pointer. */
+typedef struct pm pm;
+struct pm {
+    int (*step)(pm *m);
+    long *in, *out; /* mailboxes: -1 empty */
+    long i, n;
+    int state, serve;
+};
+
+static int pm_step(pm *m)
+{
+    for (;;) {
+        if (m->i >= m->n)
+            return 1;
+        if (m->state == 0) { /* send (client) or receive (server) */
+            if (m->serve) {
+                if (*m->in < 0)
+                    return 0;
+                *m->out = *m->in + 1;
+                *m->in = -1;
+                m->i++;
+            } else {
+                *m->out = m->i;
+                m->state = 1;
+            }
+        } else {
+            if (*m->in < 0)
+                return 0;
+            *m->in = -1;
+            m->state = 0;
+            m->i++;
+        }
+    }
+}
+
+static double run_pingpong_base(long n)
+{
+    static pm a, b;
+    static long ab, ba;
+    pm *volatile q[2];
+    double t0, t1;
+    int k = 0, done = 0;
+
+    ab = ba = -1;
+    a.step = b.step = pm_step;
+    a.out = &ab;
+    a.in = &ba;
+    b.out = &ba;
+    b.in = &ab;
+    a.serve = 0;
+    b.serve = 1;
+    a.i = b.i = 0;
+    a.n = b.n = n;
+    a.state = b.state = 0;
+    q[0] = &a;
+    q[1] = &b;
+    t0 = now_ns();
+    while (done != 3) {
+        pm *m = q[k];
+        if (m->step(m))
+            done |= 1 << k;
+        k ^= 1;
+    }
+    t1 = now_ns();
+    return (t1 - t0) / (double)n;
+}
+
 /* -- idle tasks ----------------------------------------------------------- */
 
 typedef struct {
@@ -279,6 +413,9 @@ int main(int argc, char **argv)
             b = y;
     }
     report("spawn", a, b);
+    a = run_pingpong(n);
+    b = run_pingpong_base(n);
+    report("chan_pingpong", a, b);
     a = run_timers(n);
     b = run_timers_base(n);
     report("timers", a, b);
