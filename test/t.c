@@ -1,6 +1,7 @@
 /*
- * test/t.c: traces, value names and assertion helpers for the test
- * cases. Needs no libc, so it runs under every runner.
+ * test/t.c: traces, value names, assertion helpers and loops on either
+ * backend for the test cases. Needs no libc, so it runs under every
+ * runner; the real-time backend is plugged in through t_rt.
  */
 #include "t.h"
 
@@ -210,5 +211,73 @@ void t_fail_str(const char *file, int line, const char *expr, const char *a,
                 const char *b)
 {
     msg_build(expr, -1, a, b);
+    t_fail(file, line, msg);
+}
+
+/* -- loops on either backend --------------------------------------------- */
+
+int t_backend = T_SIM;
+const t_rt_backend *t_rt;
+hop_time t_clock_used;
+static hop_sim t_sim;
+
+int t_loop_init(hop_loop *l)
+{
+    if (t_backend == T_SIM)
+        return hop_loop_init_sim(l, &t_sim);
+    if (t_rt == 0)
+        t_fail(__FILE__, __LINE__, "no real-time backend in this runner");
+    return t_rt->init(l);
+}
+
+int t_loop_cleanup(hop_loop *l)
+{
+    int r = hop_loop_cleanup(l);
+
+    if (r != HOP_OK)
+        return r;
+    if (t_backend == T_SIM) {
+        t_clock_used += t_sim.now;
+        return HOP_OK;
+    }
+    return t_rt->cleanup(l);
+}
+
+hop_time t_now(hop_loop *l)
+{
+    return hop_loop_now(l);
+}
+
+void t_busy(hop_loop *l, hop_time d)
+{
+    hop_time end;
+
+    if (t_backend == T_SIM) {
+        hop_sim_advance(&t_sim, d);
+        return;
+    }
+    end = hop_loop_now(l) + d;
+    while (hop_loop_now(l) < end)
+        ;
+}
+
+void t_check_span(const char *file, int line, const char *expr,
+                  hop_time span, hop_time d)
+{
+    char x[24], y[24];
+
+    if (t_backend == T_SIM ? span == d
+                           : span >= d - HOP_MSEC(2) && span < d + HOP_SEC(1))
+        return;
+    msg_build(expr, -1, t_itoa(span, x), t_itoa(d, y));
+    if (t_backend != T_SIM) {
+        const char *p = " (real clock: from 2 ms less to 1 s more)";
+        int len = 0;
+        while (msg[len] != '\0')
+            len++;
+        while (*p && len < (int)sizeof msg - 1)
+            msg[len++] = *p++;
+        msg[len] = '\0';
+    }
     t_fail(file, line, msg);
 }

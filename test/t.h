@@ -19,10 +19,24 @@
 typedef struct t_case {
     const char *name;  /* the case's name, as the runner shows it */
     void (*fn)(void);  /* the case */
+    int flags;         /* T_RT, T_LONG */
 } t_case;
 
-#define T_CASE(fn) {#fn, fn}
-#define T_END {0, 0}
+/*
+ * A task case runs on the simulation backend, and, when it needs less
+ * than 0.5 s of clock time, a second time on libevent with the real
+ * clock (T_RT: the runner registers it in a second suite). A task case
+ * that needs more is marked T_LONG and runs on the simulation only. The
+ * Check runner verifies both marks against the clock time the case uses
+ * on the simulation.
+ */
+#define T_RT 1
+#define T_LONG 2
+
+#define T_CASE(fn) {#fn, fn, 0}                /* simulation only */
+#define T_TASK_CASE(fn) {#fn, fn, T_RT}        /* also on libevent */
+#define T_LONG_CASE(fn) {#fn, fn, T_LONG}      /* >= 0.5 s: simulation */
+#define T_END {0, 0, 0}
 
 /* Provided by the runner: report a failed assertion; never returns. */
 void t_fail(const char *file, int line, const char *msg)
@@ -57,6 +71,58 @@ int t_streq(const char *a, const char *b);
         if (!t_streq(t_a_, t_b_))                                            \
             t_fail_str(__FILE__, __LINE__, #a " == " #b, t_a_, t_b_);        \
     } while (0)
+
+/* -- loops on either backend ---------------------------------------------
+ *
+ * A case makes its loops with t_loop_init and releases them with
+ * t_loop_cleanup, one loop at a time, on the backend t_backend names:
+ * T_SIM, the simulation (the default; its clock starts at 0 and jumps),
+ * or T_EV, libevent with the real monotonic clock. Times are checked
+ * relative to a start t0 = t_now(l) taken after t_loop_init: exactly on
+ * the simulation; on libevent within [d - 2 ms, d + 1 s) (libevent's
+ * timers are millisecond-precise; the bounds never measure speed).
+ *
+ * The real-time backend is plugged in by a hosted runner (test/t_ev.c
+ * provides t_ev_backend), so this layer needs no libc and no libevent.
+ */
+enum { T_SIM = 0, T_EV = 1 };
+extern int t_backend;
+
+typedef struct t_rt_backend {
+    const char *name;
+    int (*init)(hop_loop *l);    /* initialise l on the backend */
+    int (*cleanup)(hop_loop *l); /* after hop_loop_cleanup(l) succeeded */
+} t_rt_backend;
+
+/* The backend for T_EV: NULL until the runner sets it. */
+extern const t_rt_backend *t_rt;
+
+/* libevent (test/t_ev.c, hosted runners only). */
+extern const t_rt_backend t_ev_backend;
+
+/* Clock time the simulation loops used since the runner last zeroed it
+ * (added up by t_loop_cleanup). */
+extern hop_time t_clock_used;
+
+int t_loop_init(hop_loop *l);
+int t_loop_cleanup(hop_loop *l);
+hop_time t_now(hop_loop *l);
+
+/* Busy for d without suspending: moves the simulated clock forward, or
+ * spins on the real clock. */
+void t_busy(hop_loop *l, hop_time d);
+
+/* A span of time (an elapsed time: now - t0) is d, as said above. */
+void t_check_span(const char *file, int line, const char *expr,
+                  hop_time span, hop_time d);
+
+#define T_SPAN(span, d)                                                      \
+    t_check_span(__FILE__, __LINE__, #span " == " #d, (span), (d))
+
+/* The clock of l reads t0 + d. */
+#define T_AT(l, t0, d)                                                       \
+    t_check_span(__FILE__, __LINE__, "now - " #t0 " == " #d,                 \
+                 t_now(l) - (t0), (d))
 
 /* -- traces -------------------------------------------------------------- */
 

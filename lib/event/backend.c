@@ -86,14 +86,18 @@ static int ev_wait(void *ctx, hop_time deadline)
     hop_ev *ev = ctx;
     int r;
 
-    if (deadline != HOP_FOREVER) {
-        struct timeval tv = until(deadline);
-        event_add(EV(ev->timer), &tv);
-    }
-    ev->expired = 0;
-    r = event_base_loop(ev->base, EVLOOP_ONCE);
-    if (deadline != HOP_FOREVER && !ev->expired)
-        event_del(EV(ev->timer));
+    do {
+        if (deadline != HOP_FOREVER) {
+            struct timeval tv = until(deadline);
+            event_add(EV(ev->timer), &tv);
+        }
+        ev->expired = 0;
+        r = event_base_loop(ev->base, EVLOOP_ONCE);
+        if (deadline != HOP_FOREVER && !ev->expired)
+            event_del(EV(ev->timer));
+        /* libevent's timers are millisecond-precise and may fire a
+         * little before hop's clock reaches the deadline: wait again. */
+    } while (r == 0 && ev->expired && ev_now(NULL) < deadline);
     if (r < 0)
         return HOP_EINVAL;
     return r == 1 ? HOP_EBUSY : HOP_OK; /* 1: nothing could happen */

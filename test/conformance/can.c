@@ -1,6 +1,6 @@
 /*
  * test/conformance/can.c: cancellation, cases CAN-01 to CAN-05 of
- * CASES.md, on the simulation backend.
+ * CASES.md, on the simulation backend and on libevent.
  */
 #include "t.h"
 
@@ -122,15 +122,16 @@ static hop_step c01c(hop_gen *g, hop_frame *f)
 static void CAN_01(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, c, j;
     t_frame tf;
     canceller_frame cf;
     joiner_frame jf;
     hop_future f;
+    hop_time t0;
 
     /* Case A */
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
+    t0 = t_now(&loop);
     spawn(&t, &loop, &tf.hdr, c01a);
     cf.t = &t;
     cf.r = -1;
@@ -141,14 +142,14 @@ static void CAN_01(void)
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
     T_EQ(hop_task_error(&t), HOP_ECANCELED);
-    T_EQ(sim.now, 0);
+    T_AT(&loop, t0, 0);
     T_ASSERT(!hop_timer_active(&tf.sl.timer));
     T_EQ(hop_task_cancel(&t, NULL), 0);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK); /* no timer left in the heap */
+    T_EQ(t_loop_cleanup(&loop), HOP_OK); /* no timer left in the heap */
 
     /* Case B */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     spawn(&t, &loop, &tf.hdr, c01b);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&t, NULL), 1);
@@ -157,11 +158,11 @@ static void CAN_01(void)
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
     T_EQ(hop_task_cancel(&t, NULL), 0);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 
     /* Case C */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
     spawn(&t, &loop, &tf.hdr, c01c);
@@ -176,7 +177,7 @@ static void CAN_01(void)
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
     T_EQ(hop_future_cleanup(&f), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- CAN-02: the awaited waitable is cancelled by someone else ----------- */
@@ -213,14 +214,13 @@ static hop_step c02c(hop_gen *g, hop_frame *f)
 static void CAN_02(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, j;
     t_frame tf;
     joiner_frame jf;
     hop_future f;
 
     /* Case A: cancel(F), not T. */
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
     spawn(&t, &loop, &tf.hdr, c02ab);
@@ -232,11 +232,11 @@ static void CAN_02(void)
     T_EQ(hop_future_state(&f), HOP_FUTURE_CANCELLED);
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
     T_EQ(hop_future_cleanup(&f), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 
     /* Case B: cancel(F), then cancel(T), before the next pass. */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
     spawn(&t, &loop, &tf.hdr, c02ab);
@@ -249,11 +249,11 @@ static void CAN_02(void)
     T_EQ(hop_future_state(&f), HOP_FUTURE_CANCELLED);
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
     T_EQ(hop_future_cleanup(&f), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 
     /* Case C: both interruptions arrive as one CANCELLED. */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
     spawn(&t, &loop, &tf.hdr, c02c);
@@ -265,7 +265,7 @@ static void CAN_02(void)
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(hop_task_result(&t), 12);
     T_EQ(hop_future_cleanup(&f), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- CAN-03: a task that catches cancellation and returns ---------------- */
@@ -288,12 +288,11 @@ static hop_step c03(hop_gen *g, hop_frame *f)
 static void CAN_03(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t;
     t_frame tf;
     hop_future f1, f2;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f1, NULL), HOP_OK);
     T_EQ(hop_future_init(&f2, NULL), HOP_OK);
     tf.f = &f1;
@@ -312,7 +311,7 @@ static void CAN_03(void)
     T_EQ(hop_task_result(&t), 42);
     T_EQ(hop_future_cleanup(&f1), HOP_OK);
     T_EQ(hop_future_cleanup(&f2), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- CAN-04: cancellation travels from the innermost frame outwards ------ */
@@ -363,13 +362,12 @@ static hop_step c04_outer(hop_gen *g, hop_frame *f)
 static void CAN_04(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t;
     c04_outer_frame of;
     hop_future w;
 
     c04_proof = 0;
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&w, NULL), HOP_OK);
     of.inner.w = &w;
     spawn(&t, &loop, &of.hdr, c04_outer);
@@ -381,7 +379,7 @@ static void CAN_04(void)
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(hop_task_result(&t), HOP_EMPTY);
     T_EQ(hop_future_cleanup(&w), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- CAN-05: a cancellation handler that raises a different error -------- */
@@ -423,12 +421,13 @@ static hop_step c05(hop_gen *g, hop_frame *f)
 static void CAN_05(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, j;
     c05_frame tf;
     joiner_frame jf;
+    hop_time t0;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
+    t0 = t_now(&loop);
     spawn(&t, &loop, &tf.hdr, c05);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&t, NULL), 1);
@@ -439,15 +438,15 @@ static void CAN_05(void)
     spawn_joiner(&j, &jf, &loop, &t);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised E_X");
-    T_EQ(sim.now, 0);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_AT(&loop, t0, 0);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 const t_case t_cases_conf_can[] = {
-    T_CASE(CAN_01),
-    T_CASE(CAN_02),
-    T_CASE(CAN_03),
-    T_CASE(CAN_04),
-    T_CASE(CAN_05),
+    T_TASK_CASE(CAN_01),
+    T_TASK_CASE(CAN_02),
+    T_TASK_CASE(CAN_03),
+    T_TASK_CASE(CAN_04),
+    T_TASK_CASE(CAN_05),
     T_END,
 };

@@ -1,6 +1,6 @@
 /*
  * test/conformance/grp.c: task groups, cases GRP-01 and GRP-02 of
- * CASES.md, on the simulation backend.
+ * CASES.md, on the simulation backend and on libevent.
  *
  * "The group error" is HOP_EGROUP raised from HOP_END_GROUP (and so at
  * join(runner)); its members are read with hop_group_nerrors and
@@ -23,15 +23,6 @@ static const char *err_str(int e)
     default:
         return hop_err_name(e);
     }
-}
-
-/* Record "<what> <clock in ms>". */
-static void at(const char *what, hop_loop *l)
-{
-    char buf[24];
-
-    tr_add3(what, " ", t_itoa((long long)(hop_loop_now(l) / HOP_MSEC(1)),
-                              buf));
 }
 
 /* J: try { v = join(T); record "joined <v>" } handler any { record "join
@@ -110,6 +101,7 @@ typedef struct {
     child_frame c1, c2;
     hop_time pause;      /* case B: the body sleeps this long before t2 */
     int rc1, rc2;        /* hop_group_spawn results */
+    hop_time body_at, left_at; /* the clock at "body ended" and "left" */
 } g01_frame;
 
 /* runner: group { t1 = child(sleep 0.1; return 42); [sleep pause;]
@@ -129,22 +121,27 @@ static hop_step g01_runner(hop_gen *g, hop_frame *f)
         self->c2.v = 11;
         self->rc2 = child_spawn(&self->grp, self->loop, &self->t2,
                                 &self->c2, sleep_return);
-        at("body ended", self->loop);
+        self->body_at = hop_loop_now(self->loop);
+        tr_add("body ended");
     HOP_END_GROUP(self, &self->grp);
-    at("left", self->loop);
+    self->left_at = hop_loop_now(self->loop);
+    tr_add("left");
     HOP_RETURN(self, 7);
     HOP_END(self);
 }
 
-static void g01_case(hop_time pause)
+/* Run the runner with the given pause; the body ends at t0 + body_at and
+ * the runner leaves the group at t0 + left_at. */
+static void g01_case(hop_time pause, hop_time body_at, hop_time left_at)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task r;
     g01_frame rf;
+    hop_time t0;
 
     t_fill(&rf, sizeof rf, 0);
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
+    t0 = t_now(&loop);
     rf.loop = &loop;
     rf.pause = pause;
     spawn(&r, &loop, &rf.hdr, g01_runner);
@@ -158,20 +155,21 @@ static void g01_case(hop_time pause)
     T_EQ(hop_group_nerrors(&rf.grp), 0);
     T_EQ(hop_task_status(&r), HOP_TASK_DONE);
     T_EQ(hop_task_result(&r), 7);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    TR_EXPECT("body ended", "left");
+    T_SPAN(rf.body_at - t0, body_at);
+    T_SPAN(rf.left_at - t0, left_at);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 static void GRP_01(void)
 {
     /* Case A: the body ends at once; leaving happens at t=0.2. */
-    g01_case(0);
-    TR_EXPECT("body ended 0", "left 200");
+    g01_case(0, 0, HOP_MSEC(200));
 
     /* Case B: the body sleeps 0.15 s before creating t2: same results;
      * leaving waits for t2 (0.15 + 0.2). */
     tr_reset();
-    g01_case(HOP_MSEC(150));
-    TR_EXPECT("body ended 150", "left 350");
+    g01_case(HOP_MSEC(150), HOP_MSEC(150), HOP_MSEC(350));
 }
 
 /* -- GRP-02: the first failure cancels siblings and the owner's body ----- */
@@ -301,13 +299,12 @@ static hop_step g02c_runner(hop_gen *g, hop_frame *f)
 static void g02_run(g02_frame *rf, hop_fn fn)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task r, j;
     joiner_frame jf;
 
     tr_reset();
     t_fill(rf, sizeof *rf, 0);
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     rf->loop = &loop;
     spawn(&r, &loop, &rf->hdr, fn);
     jf.t = &r;
@@ -316,7 +313,7 @@ static void g02_run(g02_frame *rf, hop_fn fn)
     TR_EXPECT("join raised HOP_EGROUP");
     T_EQ(hop_task_status(&r), HOP_TASK_FAILED);
     T_EQ(hop_task_error(&r), HOP_EGROUP);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 static void GRP_02(void)
@@ -361,7 +358,7 @@ static void GRP_02(void)
 }
 
 const t_case t_cases_conf_grp[] = {
-    T_CASE(GRP_01),
-    T_CASE(GRP_02),
+    T_LONG_CASE(GRP_01), /* 0.2 s + 0.35 s */
+    T_TASK_CASE(GRP_02),
     T_END,
 };

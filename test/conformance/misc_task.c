@@ -1,7 +1,7 @@
 /*
  * test/conformance/misc_task.c: the task cases of the other sections of
- * CASES.md, on the simulation backend: ERR-03, MIS-05, the task half of
- * RET-03, DEEP-02 case A and ITR-02.
+ * CASES.md, on the simulation backend and on libevent: ERR-03, MIS-05,
+ * the task half of RET-03, DEEP-02 case A and ITR-02.
  */
 #include "t.h"
 
@@ -134,7 +134,6 @@ static hop_step e03_j(hop_gen *g, hop_frame *f)
 static void ERR_03(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, c, j;
     e03_l1_frame l1;
     e03_completer_frame cf;
@@ -142,7 +141,7 @@ static void ERR_03(void)
     hop_future f;
 
     t_name_str(s_hi);
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     l1.l2.l3.f = &f;
     spawn(&t, &loop, &l1.hdr, e03_l1);
@@ -157,7 +156,7 @@ static void ERR_03(void)
     T_EQ(hop_task_error(&t), E_A);
     T_EQ(hop_task_status(&j), HOP_TASK_DONE);
     T_EQ(hop_future_cleanup(&f), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- MIS-05: a task that joins itself -------------------------------------- */
@@ -181,18 +180,17 @@ static hop_step m05(hop_gen *g, hop_frame *f)
 static void MIS_05(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t;
     m05_frame tf;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     tf.self_task = &t;
     spawn(&t, &loop, &tf.hdr, m05);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK); /* does not hang */
     TR_EXPECT_NONE();
     T_EQ(hop_task_status(&t), HOP_TASK_FAILED);
     T_EQ(hop_task_error(&t), HOP_ESELFJOIN);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- RET-03 (task half): foo finishes in the pass in which it starts ------- */
@@ -229,18 +227,17 @@ static hop_step r03_foo(hop_gen *g, hop_frame *f)
 static void RET_03_TASK(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t;
     r03_foo_frame ff;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     spawn(&t, &loop, &ff.hdr, r03_foo);
     T_EQ(hop_task_status(&t), HOP_TASK_RUNNING);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* one pass */
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(hop_task_result(&t), 42);
     T_EQ(hop_loop_tasks(&loop), 0);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- DEEP-02 case A: 5000 waits on completed futures, flat stack ----------- */
@@ -285,7 +282,6 @@ static hop_step d02(hop_gen *g, hop_frame *f)
 static void DEEP_02_A(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t;
     d02_frame tf;
     int i;
@@ -296,7 +292,7 @@ static void DEEP_02_A(void)
         T_EQ(hop_future_init(&d02_f[i], NULL), HOP_OK);
         T_EQ(hop_future_complete(&d02_f[i], 1), HOP_OK);
     }
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     spawn(&t, &loop, &tf.hdr, d02);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -306,7 +302,7 @@ static void DEEP_02_A(void)
     T_ASSERT(d02_hi - d02_lo <= 64);
     for (i = 0; i < D02_N; i++)
         T_EQ(hop_future_cleanup(&d02_f[i]), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- ITR-02: for-each over a generator that suspends between values -------
@@ -405,27 +401,28 @@ static hop_step i02_other(hop_gen *g, hop_frame *f)
 static void ITR_02(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task c, o;
     i02_consumer_frame cf;
     i02_other_frame of;
+    hop_time t0;
 
     /* Case A */
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
+    t0 = t_now(&loop);
     cf.it.k = 0;
     cf.it.raises = 0;
     spawn(&c, &loop, &cf.hdr, i02_consumer);
     spawn(&o, &loop, &of.hdr, i02_other);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("got 1", "O ran", "got 2", "loop ended");
-    T_EQ(sim.now, HOP_MSEC(20));
+    T_AT(&loop, t0, HOP_MSEC(20));
     T_EQ(hop_task_status(&c), HOP_TASK_DONE);
     T_EQ(hop_task_status(&o), HOP_TASK_DONE);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 
     /* Case B */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     cf.it.k = 0;
     cf.it.raises = 1;
     spawn(&c, &loop, &cf.hdr, i02_consumer);
@@ -435,14 +432,14 @@ static void ITR_02(void)
     T_EQ(hop_task_status(&c), HOP_TASK_FAILED);
     T_EQ(hop_task_error(&c), E_A);
     T_STREQ(err_str(hop_task_error(&c)), "E_A");
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 const t_case t_cases_conf_task_misc[] = {
-    T_CASE(ERR_03),
-    T_CASE(MIS_05),
-    T_CASE(RET_03_TASK),
-    T_CASE(DEEP_02_A),
-    T_CASE(ITR_02),
+    T_TASK_CASE(ERR_03),
+    T_TASK_CASE(MIS_05),
+    T_TASK_CASE(RET_03_TASK),
+    T_TASK_CASE(DEEP_02_A),
+    T_TASK_CASE(ITR_02),
     T_END,
 };

@@ -1,6 +1,6 @@
 /*
  * test/conformance/tsk.c: tasks, join and current_task, cases TSK-01 to
- * TSK-03 of CASES.md, on the simulation backend.
+ * TSK-03 of CASES.md, on the simulation backend and on libevent.
  */
 #include "t.h"
 
@@ -104,12 +104,11 @@ static hop_step t01_nothing(hop_gen *g, hop_frame *f)
 static void t01_run(hop_fn fn, hop_value want)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, j;
     t01_frame tf;
     joiner_frame jf;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     spawn(&t, &loop, &tf.hdr, fn);
     jf.t = &t;
     spawn(&j, &loop, &jf.hdr, joiner);
@@ -118,7 +117,7 @@ static void t01_run(hop_fn fn, hop_value want)
     T_EQ(hop_task_result(&t), want);
     T_EQ(hop_task_error(&t), 0);
     T_EQ(hop_task_status(&j), HOP_TASK_DONE);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 static void TSK_01(void)
@@ -186,11 +185,10 @@ static hop_step t02_run(hop_gen *g, hop_frame *f)
 static void TSK_02(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task run;
     t02_run_frame rf;
 
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     rf.loop = &loop;
     rf.ctx = 0;
     spawn(&run, &loop, &rf.hdr, t02_run);
@@ -202,7 +200,7 @@ static void TSK_02(void)
     T_EQ(hop_task_error(&rf.t), E_A);
     /* The error being handled when E_A reached run is linked: E_B. */
     T_EQ(rf.ctx, E_B);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 /* -- TSK-03: current_task ------------------------------------------------- */
@@ -281,13 +279,12 @@ static hop_step t03b_task2(hop_gen *g, hop_frame *f)
 static void TSK_03(void)
 {
     hop_loop loop;
-    hop_sim sim;
     hop_task t, t1, t2;
     t03a_frame af;
     t03b_frame f1, f2;
 
     /* Case A */
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     t03_loop = &loop;
     T_ASSERT(hop_loop_current(&loop) == NULL);
     spawn(&t, &loop, &af.hdr, t03a);
@@ -297,11 +294,11 @@ static void TSK_03(void)
     TR_EXPECT("T checked", "child checked", "T checked again");
     T_ASSERT(hop_loop_current(&loop) == NULL);
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 
     /* Case B */
     tr_reset();
-    T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
+    T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&t03_f1, NULL), HOP_OK);
     T_EQ(hop_future_init(&t03_f2, NULL), HOP_OK);
     t03_task1 = &t1;
@@ -315,12 +312,12 @@ static void TSK_03(void)
     T_ASSERT(hop_loop_current(&loop) == NULL);
     T_EQ(hop_future_cleanup(&t03_f1), HOP_OK);
     T_EQ(hop_future_cleanup(&t03_f2), HOP_OK);
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(t_loop_cleanup(&loop), HOP_OK);
 }
 
 const t_case t_cases_conf_tsk[] = {
-    T_CASE(TSK_01),
-    T_CASE(TSK_02),
-    T_CASE(TSK_03),
+    T_TASK_CASE(TSK_01),
+    T_TASK_CASE(TSK_02),
+    T_TASK_CASE(TSK_03),
     T_END,
 };

@@ -1,0 +1,20 @@
+/*
+ * test/t_ev.c: the libevent backend of t_loop_init, for hosted runners
+ * (the runner sets t_rt = &t_ev_backend). One loop at a time.
+ */
+#include "t.h"
+
+static hop_ev ev;
+
+static int ev_init(hop_loop *l)
+{
+    return hop_ev_init(l, &ev);
+}
+
+static int ev_cleanup(hop_loop *l)
+{
+    (void)l;
+    return hop_ev_cleanup(&ev);
+}
+
+const t_rt_backend t_ev_backend = {"libevent", ev_init, ev_cleanup};
