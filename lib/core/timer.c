@@ -154,8 +154,8 @@ static int due_bucket(hop_loop *l, hop_time now)
 
 static void heap_remove(hop_loop *l, hop_timer *t)
 {
-    if (t->bucket != 0)
-        l->tmin_ok = 0;
+    if (t->bucket != 0 && t->when == l->tmin)
+        l->tmin_ok = 0; /* it may have been the earliest */
     unlink_timer(l, t);
     l->ntimers--;
     t->active = 0;

@@ -148,7 +148,16 @@ int hop_ev_init(hop_loop *l, hop_ev *ev)
 
     if (l == NULL || ev == NULL)
         return HOP_EINVAL;
-    base = event_base_new();
+    {
+        /* Precise timers: libevent's default coarse clock would wake
+         * the loop up to a few milliseconds late. */
+        struct event_config *cfg = event_config_new();
+        if (cfg == NULL)
+            return HOP_ENOMEM;
+        event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+        base = event_base_new_with_config(cfg);
+        event_config_free(cfg);
+    }
     if (base == NULL)
         return HOP_ENOMEM;
     ev->owns_base = 1;

@@ -13,6 +13,8 @@ int main(void)
     printf("hop_step %u\n", (unsigned)sizeof(hop_step));
     printf("hop_arena %u\n", (unsigned)sizeof(hop_arena));
     printf("hop_loop %u\n", (unsigned)sizeof(hop_loop));
+    printf("hop_backend %u\n", (unsigned)sizeof(hop_backend));
+    printf("hop_waitable_ops %u\n", (unsigned)sizeof(hop_waitable_ops));
     printf("hop_task %u\n", (unsigned)sizeof(hop_task));
     printf("hop_timer %u\n", (unsigned)sizeof(hop_timer));
     printf("hop_future %u\n", (unsigned)sizeof(hop_future));
