@@ -48,6 +48,12 @@
 
 /* -- private plumbing --------------------------------------------------- */
 
+#if defined(__GNUC__)
+#define HOP__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define HOP__UNLIKELY(x) (x)
+#endif
+
 #define HOP__CAT2(a, b) a##b
 #define HOP__CAT(a, b) HOP__CAT2(a, b)
 #define HOP__F(self) ((hop_frame *)(void *)(self))
@@ -173,8 +179,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 #define HOP__JUMP(self, x_)                                                   \
     __extension__({ goto *(&&hop__base + (x_)); })
 #define HOP__DISPATCH(self)                                                  \
-    if (HOP__F(self)->lc != 0)                                               \
-        HOP__JUMP(self, HOP__F(self)->lc);                                   \
+    HOP__JUMP(self, HOP__F(self)->lc); /* lc 0: hop__base, the start */      \
     hop__base:
 #define HOP__END_DISPATCH
 
@@ -232,7 +237,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 
 /* After a resume: an error delivered here is raised here. */
 #define HOP__CHECK_ERR(self)                                                 \
-    if (hop__g->err != 0) {                                                  \
+    if (HOP__UNLIKELY(hop__g->err != 0)) {                                   \
         if (hop__g->err == HOP__QUERY)                                       \
             return hop__where_step(hop__g, &hop__where, __LINE__);           \
         hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                      \
