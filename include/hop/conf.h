@@ -50,4 +50,19 @@
 #define HOP_CONF_TRACE 8
 #endif
 
+/*
+ * HOP_CONF_TIMER_BITS is the width in bits (1, 2 or 4) of one digit of
+ * the timer queue's radix heap. Wider digits move a timer fewer times
+ * before it fires (faster with a million timers) and cost more lists in
+ * each loop: 1 + (64 / bits) * (2^bits - 1) of them, two pointers each
+ * (65, 97 or 241). Changes the layout of hop_loop.
+ */
+#ifndef HOP_CONF_TIMER_BITS
+#define HOP_CONF_TIMER_BITS 4
+#endif
+#if HOP_CONF_TIMER_BITS != 1 && HOP_CONF_TIMER_BITS != 2 &&                 \
+    HOP_CONF_TIMER_BITS != 4
+#error "HOP_CONF_TIMER_BITS must be 1, 2 or 4"
+#endif
+
 #endif /* HOP_CONF_H */

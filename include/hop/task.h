@@ -43,6 +43,10 @@ typedef struct hop_task hop_task;
 typedef struct hop_timer hop_timer;
 typedef struct hop_waitable_ops hop_waitable_ops;
 
+/* Lists in the timer queue (see HOP_CONF_TIMER_BITS). */
+#define HOP__TIMER_BUCKETS                                                   \
+    (1 + (64 / HOP_CONF_TIMER_BITS) * ((1 << HOP_CONF_TIMER_BITS) - 1))
+
 /*
  * The header of every waitable: its kind's operations (hop/waitable.h
  * defines them, for those who write a new kind).
@@ -60,8 +64,8 @@ typedef void (*hop_timer_fn)(hop_timer *t);
  * A timer: a node of the loop's timer queue. Caller-owned; hop_timer_init
  * once, then start and stop any number of times. Starting and stopping
  * cost O(1); firing costs amortised O(log d) in the span d of the
- * deadlines (a radix heap: time only moves forward). All fields are
- * private but data.
+ * deadlines (a radix heap, see HOP_CONF_TIMER_BITS: time only moves
+ * forward). All fields are private but data.
  */
 struct hop_timer {
     hop_timer *next;    /* private: next in its bucket */
@@ -152,8 +156,8 @@ struct hop_loop {
     hop_task *delayed;     /* private: tasks spawned with a delay, by time */
     hop_task *current;     /* private: the task running now, or NULL */
     hop_task *all;         /* private: every live task, newest first */
-    hop_timer *buckets[65]; /* private: the radix heap of timers */
-    hop_timer *btails[65]; /* private: the last timer of each bucket */
+    hop_timer *buckets[HOP__TIMER_BUCKETS]; /* private: the timer queue */
+    hop_timer *btails[HOP__TIMER_BUCKETS];  /* private: each list's last */
     hop_time tlast;        /* private: the deadline bucket 0 is due at */
     hop_time tmin;         /* private: earliest deadline above bucket 0 */
     uint32_t tmin_ok;      /* private: tmin is known */

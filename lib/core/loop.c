@@ -72,7 +72,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->all = NULL;
     {
         int i;
-        for (i = 0; i < 65; i++)
+        for (i = 0; i < HOP__TIMER_BUCKETS; i++)
             l->buckets[i] = l->btails[i] = NULL;
     }
     l->tlast = 0;

@@ -2,7 +2,7 @@
  * lib/core/timer.c: the loop's timer queue.
  *
  * A radix heap over deadlines (which only move forward with the clock):
- * 65 intrusive lists in the loop, so nothing is allocated, starting and
+ * intrusive lists in the loop, so nothing is allocated, starting and
  * stopping a timer are O(1), and a timer is touched a few times in its
  * life rather than once per level of a tree, which keeps a million
  * timers fast. Timers due at the same instant fire in deadline order,
@@ -34,33 +34,38 @@ int hop_timer_active(const hop_timer *t)
 
 /*
  * The queue is a radix heap. tlast is the deadline of the timers in
- * bucket 0, never later than the clock; a timer with deadline k >= tlast
- * sits in bucket b = the number of bits of (k ^ tlast), and one started
- * with a deadline already before tlast joins bucket 0. When bucket 0 has
- * fired and the earliest deadline of the first nonempty bucket is due,
- * that bucket is emptied into the lower ones around it, the new tlast. A
- * timer moves down at most 64 times in its life, so starting and
- * stopping are O(1) and firing is amortised O(log d) in the span of the
- * deadlines. Buckets are FIFO lists: each stays in start order (a bucket
- * is emptied only when every lower one is empty), so timers due
- * together fire in start order with no sorting.
+ * bucket 0, never later than the clock. A timer with deadline k > tlast
+ * sits in the bucket named by the highest digit (of HOP_CONF_TIMER_BITS
+ * bits) in which k differs from tlast, and by k's value in that digit; so
+ * a lower bucket holds only earlier deadlines. One started with a
+ * deadline at or before tlast joins bucket 0. When bucket 0 has fired
+ * and the earliest deadline of the first nonempty bucket is due, that
+ * bucket is emptied into the lower ones around it, the new tlast. A
+ * timer moves down at most once per digit in its life (16 times with
+ * 4-bit digits), so starting and stopping are O(1). Buckets are FIFO
+ * lists: each stays in start order (a bucket is emptied only when every
+ * lower one is empty), so timers due together fire in start order with
+ * no sorting.
  */
 static unsigned bucket_of(hop_time last, hop_time key)
 {
     uint64_t x = (uint64_t)key ^ (uint64_t)last;
-    unsigned n = 0;
+    unsigned h = 0, level, digit;
 
     if (x == 0)
         return 0;
 #if defined(__GNUC__)
-    n = 64u - (unsigned)__builtin_clzll((unsigned long long)x);
+    h = 63u - (unsigned)__builtin_clzll((unsigned long long)x);
 #else
-    while (x != 0) {
-        n++;
-        x >>= 1;
-    }
+    while (x >>= 1)
+        h++;
 #endif
-    return n;
+    /* The digit (of HOP_CONF_TIMER_BITS bits) where key first differs
+     * from last; key's value there is above last's, so at least 1. */
+    level = h / HOP_CONF_TIMER_BITS;
+    digit = (unsigned)((uint64_t)key >> (level * HOP_CONF_TIMER_BITS)) &
+            ((1u << HOP_CONF_TIMER_BITS) - 1u);
+    return level * ((1u << HOP_CONF_TIMER_BITS) - 1u) + digit;
 }
 
 /* Append t to bucket b. */
