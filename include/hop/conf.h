@@ -54,8 +54,8 @@
  * HOP_CONF_TIMER_BITS is the width in bits (1, 2 or 4) of one digit of
  * the timer queue's radix heap. Wider digits move a timer fewer times
  * before it fires (faster with a million timers) and cost more lists in
- * each loop: 1 + (64 / bits) * (2^bits - 1) of them, two pointers each
- * (65, 97 or 241). Changes the layout of hop_loop.
+ * each loop: 1 + (64 / bits) * (2^bits - 1) of them, two pointers and a
+ * deadline each (65, 97 or 241). Changes the layout of hop_loop.
  */
 #ifndef HOP_CONF_TIMER_BITS
 #define HOP_CONF_TIMER_BITS 4

@@ -159,8 +159,8 @@ struct hop_loop {
     hop_timer *buckets[HOP__TIMER_BUCKETS]; /* private: the timer queue */
     hop_timer *btails[HOP__TIMER_BUCKETS];  /* private: each list's last */
     hop_time tlast;        /* private: the deadline bucket 0 is due at */
-    hop_time tmin;         /* private: earliest deadline above bucket 0 */
-    uint32_t tmin_ok;      /* private: tmin is known */
+    hop_time bmin[HOP__TIMER_BUCKETS]; /* private: each list's earliest
+                                          deadline, or INT64_MIN: unknown */
     uint32_t ntimers;      /* private: timers queued */
     uint32_t seq;          /* private: timer start counter */
     uint32_t ntasks;       /* private: tasks spawned and not finished */

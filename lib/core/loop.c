@@ -76,8 +76,6 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
             l->buckets[i] = l->btails[i] = NULL;
     }
     l->tlast = 0;
-    l->tmin = HOP_FOREVER;
-    l->tmin_ok = 0;
     l->ntimers = 0;
     l->seq = 0;
     l->ntasks = 0;

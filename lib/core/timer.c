@@ -68,15 +68,20 @@ static unsigned bucket_of(hop_time last, hop_time key)
     return level * ((1u << HOP_CONF_TIMER_BITS) - 1u) + digit;
 }
 
-/* Append t to bucket b. */
+#define UNKNOWN INT64_MIN
+
+/* Append t to bucket b, keeping the bucket's earliest deadline. */
 static void push(hop_loop *l, unsigned b, hop_timer *t)
 {
     t->bucket = (uint8_t)b;
     t->next = NULL;
     if (l->btails[b] != NULL) {
+        if (l->bmin[b] != UNKNOWN && t->when < l->bmin[b])
+            l->bmin[b] = t->when;
         l->btails[b]->next = t;
         t->pprev = &l->btails[b]->next;
     } else {
+        l->bmin[b] = t->when;
         l->buckets[b] = t;
         t->pprev = &l->buckets[b];
     }
@@ -138,14 +143,11 @@ static int due_bucket(hop_loop *l, hop_time now)
     if (l->ntimers == 0)
         return 0;
     i = first_bucket(l);
-    if (!l->tmin_ok) {
-        l->tmin = bucket_min(l->buckets[i]);
-        l->tmin_ok = 1;
-    }
-    m = l->tmin;
+    if (l->bmin[i] == UNKNOWN)
+        l->bmin[i] = bucket_min(l->buckets[i]);
+    m = l->bmin[i];
     if (m > now)
         return 0;
-    l->tmin_ok = 0;
     list = l->buckets[i];
     l->buckets[i] = l->btails[i] = NULL;
     l->tlast = m;
@@ -159,8 +161,8 @@ static int due_bucket(hop_loop *l, hop_time now)
 
 static void heap_remove(hop_loop *l, hop_timer *t)
 {
-    if (t->bucket != 0 && t->when == l->tmin)
-        l->tmin_ok = 0; /* it may have been the earliest */
+    if (t->when == l->bmin[t->bucket])
+        l->bmin[t->bucket] = UNKNOWN; /* it may have been the earliest */
     unlink_timer(l, t);
     l->ntimers--;
     t->active = 0;
@@ -178,8 +180,6 @@ int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
     t->active = 1;
     l->ntimers++;
     queue(l, t);
-    if (t->bucket != 0 && l->tmin_ok && t->when < l->tmin)
-        l->tmin = t->when;
     hop__loop_notify(l);
     return HOP_OK;
 }
@@ -200,9 +200,11 @@ hop_time hop__timers_next(const hop_loop *l)
         return HOP_FOREVER;
     if (l->buckets[0] != NULL)
         return l->tlast;
-    if (l->tmin_ok)
-        return l->tmin;
-    return bucket_min(l->buckets[first_bucket(l)]);
+    {
+        unsigned i = first_bucket(l);
+        return l->bmin[i] != UNKNOWN ? l->bmin[i]
+                                     : bucket_min(l->buckets[i]);
+    }
 }
 
 void hop__timers_fire(hop_loop *l, hop_time now)
