@@ -72,7 +72,7 @@ SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 FORCE:
 
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
-        installcheck check-asan check-valgrind check-freestanding \
+        installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
 
 all: $(STATIC_LIB) $(SHARED_LIB) $(BUILDDIR)/hop.pc
@@ -150,7 +150,7 @@ test: $(RUNNERS)
 
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
-	    check-headers check-sizes check-readme check-exports
+	    check-layering check-headers check-sizes check-readme check-exports
 	@echo "== make check: all passed"
 
 # The core built freestanding must reference no library function but
@@ -171,6 +171,19 @@ check-freestanding:
 	    grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
 	if [ -n "$$bad" ]; then echo "core references: $$bad"; exit 1; fi
 	@echo "== freestanding core: OK (nm -u lists nothing outside mem*)"
+
+# Dependencies point one way: lib/core and the freestanding headers
+# include nothing but <stddef.h>, <stdint.h> and hop's own headers
+# (hop/event.h, the libevent layer's header, names libevent types only).
+FREE_HEADERS := $(filter-out include/hop/event.h,$(HEADERS))
+check-layering:
+	@bad=$$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' \
+	    $(CORE_SRC) lib/core/internal.h $(FREE_HEADERS) | \
+	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' || true); \
+	if [ -n "$$bad" ]; then echo "layering: $$bad"; exit 1; fi
+	@bad=$$(grep -ln 'hop/event\.h\|event2/' $(CORE_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: core uses the event layer: $$bad"; exit 1; fi
+	@echo "== layering: core and freestanding headers include only stddef/stdint"
 
 # Every public header compiles on its own as C99, C11 and C++.
 check-headers:
