@@ -117,12 +117,9 @@ typedef struct {
 
 static void owner_prep(hop_task *t, hop_loop *l, owner_frame *of, hop_fn fn)
 {
-    t_fill(t, sizeof *t, 0);
     t_fill(of, sizeof *of, 0);
     of->loop = l;
-    T_EQ(hop_frame_init(&of->hdr, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, &of->hdr, "owner"), HOP_OK);
-    T_EQ(hop_spawn(t), HOP_OK);
+    t_spawn(t, l, &of->hdr, fn, "owner");
 }
 
 /* -- a body that fails ---------------------------------------------------- */
@@ -405,11 +402,8 @@ static void group_outside_task(void)
 
     /* A plain handle driven from inside a task is still outside it. */
     T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
-    t_fill(&t, sizeof t, 0);
     t_fill(&df, sizeof df, 0);
-    T_EQ(hop_frame_init(&df.hdr, drive_plain, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(&t, &l, &df.hdr, NULL), HOP_OK);
-    T_EQ(hop_spawn(&t), HOP_OK);
+    t_spawn(&t, &l, &df.hdr, drive_plain, NULL);
     T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(df.rc, HOP_RAISED);
     T_EQ(df.err, HOP_ENOTASK);

@@ -129,7 +129,6 @@ static hop_step op_body(hop_gen *g, hop_frame *f)
 static void prep(hop_task *t, hop_loop *l, body *b, int kind,
                  const char *name)
 {
-    t_fill(t, sizeof *t, 0);
     t_fill(b, sizeof *b, 0);
     b->kind = kind;
     b->name = name;
@@ -137,8 +136,7 @@ static void prep(hop_task *t, hop_loop *l, body *b, int kind,
     b->hold = -1;
     b->deadline = HOP_FOREVER;
     b->task = t;
-    T_EQ(hop_frame_init(&b->hdr, op_body, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, &b->hdr, name), HOP_OK);
+    t_task_new(t, l, &b->hdr, op_body, name);
 }
 
 static void start(hop_task *t, hop_loop *l, body *b, int kind,
@@ -571,9 +569,7 @@ static void chan_close_from_task(void)
     s.n = 3;
     t_fill(&k, sizeof k, 0);
     k.ch = &ch;
-    T_EQ(hop_frame_init(&k.hdr, closer_body, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(&tk, &loop, &k.hdr, "K"), HOP_OK);
-    T_EQ(hop_spawn(&tk), HOP_OK);
+    t_spawn(&tk, &loop, &k.hdr, closer_body, "K");
     run(&loop);
     TR_EXPECT("S sent 1", "S sent 2", "closed", "S raised HOP_ECLOSED");
     T_EQ(k.rc, HOP_OK);
@@ -1245,13 +1241,10 @@ static void chan_deadline_scope(void)
     T_EQ(hop_chan_init(&ch, NULL, 0), HOP_OK);
 
     /* A */
-    t_fill(&t, sizeof t, 0);
     t_fill(&b, sizeof b, 0);
     b.ch = &ch;
     b.when = HOP_MSEC(5);
-    T_EQ(hop_frame_init(&b.hdr, scoped_body, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(&t, &loop, &b.hdr, "T"), HOP_OK);
-    T_EQ(hop_spawn(&t), HOP_OK);
+    t_spawn(&t, &loop, &b.hdr, scoped_body, "T");
     run(&loop);
     TR_EXPECT("raised HOP_ETIMEDOUT");
     T_EQ(sim.now, HOP_MSEC(5));

@@ -56,13 +56,11 @@ static const char *err_str(int e)
 static void prep(hop_task *t, hop_loop *l, body *b, hop_fn fn,
                  const char *name)
 {
-    t_fill(t, sizeof *t, 0);
     t_fill(b, sizeof *b, 0);
     b->loop = l;
     b->task = t;
     b->name = name;
-    T_EQ(hop_frame_init(&b->hdr, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, &b->hdr, name), HOP_OK);
+    t_task_new(t, l, &b->hdr, fn, name);
 }
 
 static void spawn(hop_task *t, hop_loop *l, body *b, hop_fn fn,

@@ -281,3 +281,20 @@ void t_check_span(const char *file, int line, const char *expr,
     }
     t_fail(file, line, msg);
 }
+
+/* -- tasks --------------------------------------------------------------- */
+
+void t_task_new(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn,
+                const char *name)
+{
+    t_fill(t, sizeof *t, 0);
+    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
+    T_EQ(hop_task_init(t, l, f, name), HOP_OK);
+}
+
+void t_spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn,
+             const char *name)
+{
+    t_task_new(t, l, f, fn, name);
+    T_EQ(hop_spawn(t), HOP_OK);
+}

@@ -124,6 +124,17 @@ void t_check_span(const char *file, int line, const char *expr,
     t_check_span(__FILE__, __LINE__, "now - " #t0 " == " #d,                 \
                  t_now(l) - (t0), (d))
 
+/* -- tasks --------------------------------------------------------------- */
+
+/* Zero-fill the task t, initialise the frame f with fn as a coroutine and
+ * t on it in l, named name (NULL: unnamed); not spawned. */
+void t_task_new(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn,
+                const char *name);
+
+/* t_task_new, then spawn t. */
+void t_spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn,
+             const char *name);
+
 /* -- traces -------------------------------------------------------------- */
 
 #define TR_MAX 128    /* entries per trace */

@@ -2,7 +2,7 @@
  * test/conformance/can.c: cancellation, cases CAN-01 to CAN-05 of
  * CASES.md, on the simulation backend and on libevent.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_X 1024
 
@@ -11,53 +11,9 @@ static const char *err_str(int e)
     switch (e) {
     case E_X:
         return "E_X";
-    case HOP_ECANCELED:
-        return "CANCELLED";
     default:
-        return hop_err_name(e);
+        return cc_err_str(e);
     }
-}
-
-static void task_new(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-}
-
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    task_new(t, l, f, fn);
-    T_EQ(hop_spawn(t), HOP_OK);
-}
-
-/* J: try { v = join(T); record "joined <v>" } handler any { record "join
- * raised <E>" } (CANCELLED included). */
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_join_frame j;
-    hop_task *t;
-} joiner_frame;
-
-static hop_step joiner(hop_gen *g, hop_frame *f)
-{
-    joiner_frame *self = (joiner_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_AWAIT(self, hop_join(&self->j, self->t));
-        tr_addv("joined ", HOP_VALUE(self));
-    HOP_CATCH_ALL(self);
-        tr_add2("join raised ", err_str(HOP_ERROR(self)));
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
-static void spawn_joiner(hop_task *j, joiner_frame *jf, hop_loop *l,
-                         hop_task *t)
-{
-    jf->t = t;
-    spawn(j, l, &jf->hdr, joiner);
 }
 
 /* The frame most cases' T runs in. */
@@ -78,21 +34,6 @@ static hop_step c01a(hop_gen *g, hop_frame *f)
     HOP_AWAIT(self, hop_sleep(&self->sl, HOP_SEC(10)));
     tr_add("T woke");
     HOP_RETURN(self, 12);
-    HOP_END(self);
-}
-
-/* The canceller of case A: cancel(T) on the first pass, after T. */
-typedef struct {
-    hop_frame hdr;
-    hop_task *t;
-    int r;
-} canceller_frame;
-
-static hop_step canceller(hop_gen *g, hop_frame *f)
-{
-    canceller_frame *self = (canceller_frame *)f;
-    HOP_BEGIN(g, self);
-    self->r = hop_task_cancel(self->t, NULL);
     HOP_END(self);
 }
 
@@ -124,19 +65,19 @@ static void CAN_01(void)
     hop_loop loop;
     hop_task t, c, j;
     t_frame tf;
-    canceller_frame cf;
-    joiner_frame jf;
+    cc_canceller_frame cf;
+    cc_joiner_frame jf;
     hop_future f;
     hop_time t0;
 
     /* Case A */
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
-    spawn(&t, &loop, &tf.hdr, c01a);
+    t_spawn(&t, &loop, &tf.hdr, c01a, NULL);
     cf.t = &t;
     cf.r = -1;
-    spawn(&c, &loop, &cf.hdr, canceller);
-    spawn_joiner(&j, &jf, &loop, &t);
+    t_spawn(&c, &loop, &cf.hdr, cc_canceller, NULL);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(cf.r, 1);
     TR_EXPECT("join raised CANCELLED");
@@ -150,10 +91,10 @@ static void CAN_01(void)
     /* Case B */
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
-    spawn(&t, &loop, &tf.hdr, c01b);
+    t_spawn(&t, &loop, &tf.hdr, c01b, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&t, NULL), 1);
-    spawn_joiner(&j, &jf, &loop, &t);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
@@ -165,14 +106,14 @@ static void CAN_01(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
-    spawn(&t, &loop, &tf.hdr, c01c);
+    t_spawn(&t, &loop, &tf.hdr, c01c, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_ASSERT(hop_task_waiting_on(&t) == hop_future_wait(&f));
     T_EQ(hop_task_cancel(&t, NULL), 1);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_ASSERT(hop_task_waiting_on(&t) == NULL);
     T_EQ(hop_future_state(&f), HOP_FUTURE_CANCELLED);
-    spawn_joiner(&j, &jf, &loop, &t);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_task_status(&t), HOP_TASK_CANCELLED);
@@ -216,17 +157,17 @@ static void CAN_02(void)
     hop_loop loop;
     hop_task t, j;
     t_frame tf;
-    joiner_frame jf;
+    cc_joiner_frame jf;
     hop_future f;
 
     /* Case A: cancel(F), not T. */
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
-    spawn(&t, &loop, &tf.hdr, c02ab);
+    t_spawn(&t, &loop, &tf.hdr, c02ab, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_future_cancel(&f), 1);
-    spawn_joiner(&j, &jf, &loop, &t);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_future_state(&f), HOP_FUTURE_CANCELLED);
@@ -239,11 +180,11 @@ static void CAN_02(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
-    spawn(&t, &loop, &tf.hdr, c02ab);
+    t_spawn(&t, &loop, &tf.hdr, c02ab, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_future_cancel(&f), 1);
     T_EQ(hop_task_cancel(&t, NULL), 1);
-    spawn_joiner(&j, &jf, &loop, &t);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised CANCELLED");
     T_EQ(hop_future_state(&f), HOP_FUTURE_CANCELLED);
@@ -256,7 +197,7 @@ static void CAN_02(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     tf.f = &f;
-    spawn(&t, &loop, &tf.hdr, c02c);
+    t_spawn(&t, &loop, &tf.hdr, c02c, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_future_cancel(&f), 1);
     T_EQ(hop_task_cancel(&t, NULL), 1);
@@ -297,7 +238,7 @@ static void CAN_03(void)
     T_EQ(hop_future_init(&f2, NULL), HOP_OK);
     tf.f = &f1;
     tf.f2 = &f2;
-    spawn(&t, &loop, &tf.hdr, c03);
+    t_spawn(&t, &loop, &tf.hdr, c03, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_ASSERT(hop_task_waiting_on(&t) == hop_future_wait(&f1));
     T_EQ(hop_future_complete(&f1, HOP_EMPTY), HOP_OK);
@@ -370,7 +311,7 @@ static void CAN_04(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&w, NULL), HOP_OK);
     of.inner.w = &w;
-    spawn(&t, &loop, &of.hdr, c04_outer);
+    t_spawn(&t, &loop, &of.hdr, c04_outer, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&t, NULL), 1);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
@@ -423,19 +364,19 @@ static void CAN_05(void)
     hop_loop loop;
     hop_task t, j;
     c05_frame tf;
-    joiner_frame jf;
+    cc_joiner_frame jf;
     hop_time t0;
 
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
-    spawn(&t, &loop, &tf.hdr, c05);
+    t_spawn(&t, &loop, &tf.hdr, c05, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&t, NULL), 1);
     T_EQ(hop_task_status(&t), HOP_TASK_RUNNING); /* not yet finished */
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_status(&t), HOP_TASK_FAILED);
     T_EQ(hop_task_error(&t), E_X);
-    spawn_joiner(&j, &jf, &loop, &t);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised E_X");
     T_AT(&loop, t0, 0);

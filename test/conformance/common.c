@@ -1,6 +1,7 @@
 /*
  * test/conformance/common.c: the coroutines that several cases of
- * CASES.md share; see common.h. No cases of its own.
+ * CASES.md share, and the helpers of the task cases; see common.h. No
+ * cases of its own.
  */
 #include "common.h"
 
@@ -94,5 +95,49 @@ hop_step cc_return_yield(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     HOP_YIELD(self, HOP_EMPTY);
     HOP_RETURN(self, HOP_VALUE(self));
+    HOP_END(self);
+}
+
+/* -- tasks: errors, J and the canceller ----------------------------------- */
+
+const char *cc_err_str(int e)
+{
+    switch (e) {
+    case HOP_ECANCELED:
+        return "CANCELLED";
+    case HOP_ETIMEDOUT:
+        return "TIMED_OUT";
+    default:
+        return hop_err_name(e);
+    }
+}
+
+hop_step cc_joiner(hop_gen *g, hop_frame *f)
+{
+    cc_joiner_frame *self = (cc_joiner_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_AWAIT(self, hop_join(&self->j, self->t));
+        tr_addv("joined ", HOP_VALUE(self));
+    HOP_CATCH_ALL(self);
+        tr_add2("join raised ", self->err_str(HOP_ERROR(self)));
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+void cc_spawn_joiner(hop_task *j, cc_joiner_frame *jf, hop_loop *l,
+                     hop_task *t, cc_err_fn err_str)
+{
+    t_fill(jf, sizeof *jf, 0);
+    jf->t = t;
+    jf->err_str = err_str;
+    t_spawn(j, l, &jf->hdr, cc_joiner, NULL);
+}
+
+hop_step cc_canceller(hop_gen *g, hop_frame *f)
+{
+    cc_canceller_frame *self = (cc_canceller_frame *)f;
+    HOP_BEGIN(g, self);
+    self->r = hop_task_cancel(self->t, NULL);
     HOP_END(self);
 }

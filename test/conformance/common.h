@@ -1,7 +1,8 @@
 /*
  * test/conformance/common.h: coroutines that several cases of CASES.md
  * share ("G1 and G2 as in THR-01", "Inner and Outer as in THR-04", ...),
- * defined once in common.c for every file that runs those cases.
+ * defined once in common.c for every file that runs those cases, and the
+ * helpers the task cases share (error names, the joiner J, the canceller).
  *
  * The values they yield and return are the static strings below, so a
  * case can compare them by identity or by text.
@@ -79,5 +80,40 @@ hop_step cc_thr04_outer(hop_gen *g, hop_frame *f);
 
 /* F (a cc_plain_frame): return (yield) */
 hop_step cc_return_yield(hop_gen *g, hop_frame *f);
+
+/* -- tasks: errors, J and the canceller (CAN, TMO, TSK, GRP, ...) ------- */
+
+/* An error as CASES.md names it: "CANCELLED" for HOP_ECANCELED,
+ * "TIMED_OUT" for HOP_ETIMEDOUT, else hop_err_name. A file that raises
+ * errors of its own names those and passes the rest here. */
+const char *cc_err_str(int e);
+
+/* Names an error for a trace (a file's err_str). */
+typedef const char *(*cc_err_fn)(int e);
+
+/* J: try { v = join(T); record "joined <v>" } handler any { record "join
+ * raised <E>" } (CANCELLED included), E named by err_str. */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_join_frame j;
+    hop_task *t;
+    cc_err_fn err_str;
+} cc_joiner_frame;
+
+hop_step cc_joiner(hop_gen *g, hop_frame *f);
+
+/* Zero-fill jf and spawn J on it, joining t, as the task j of l. */
+void cc_spawn_joiner(hop_task *j, cc_joiner_frame *jf, hop_loop *l,
+                     hop_task *t, cc_err_fn err_str);
+
+/* The canceller: r = cancel(T) when it runs. */
+typedef struct {
+    hop_frame hdr;
+    hop_task *t;
+    int r;
+} cc_canceller_frame;
+
+hop_step cc_canceller(hop_gen *g, hop_frame *f);
 
 #endif /* HOP_TEST_CONFORMANCE_COMMON_H */

@@ -6,7 +6,7 @@
  * join(runner)); its members are read with hop_group_nerrors and
  * hop_group_error on the runner's group once the runner has ended.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_Z 1026
 #define E_M 1013
@@ -18,41 +18,9 @@ static const char *err_str(int e)
         return "E_Z";
     case E_M:
         return "E_M";
-    case HOP_ECANCELED:
-        return "CANCELLED";
     default:
-        return hop_err_name(e);
+        return cc_err_str(e);
     }
-}
-
-/* J: try { v = join(T); record "joined <v>" } handler any { record "join
- * raised <E>" } (CANCELLED included). */
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_join_frame j;
-    hop_task *t;
-} joiner_frame;
-
-static hop_step joiner(hop_gen *g, hop_frame *f)
-{
-    joiner_frame *self = (joiner_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_AWAIT(self, hop_join(&self->j, self->t));
-        tr_addv("joined ", HOP_VALUE(self));
-    HOP_CATCH_ALL(self);
-        tr_add2("join raised ", err_str(HOP_ERROR(self)));
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-    T_EQ(hop_spawn(t), HOP_OK);
 }
 
 /* The frame of every child task of this file. */
@@ -144,7 +112,7 @@ static void g01_case(hop_time pause, hop_time body_at, hop_time left_at)
     t0 = t_now(&loop);
     rf.loop = &loop;
     rf.pause = pause;
-    spawn(&r, &loop, &rf.hdr, g01_runner);
+    t_spawn(&r, &loop, &rf.hdr, g01_runner, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(rf.rc1, HOP_OK);
     T_EQ(rf.rc2, HOP_OK);
@@ -300,15 +268,14 @@ static void g02_run(g02_frame *rf, hop_fn fn)
 {
     hop_loop loop;
     hop_task r, j;
-    joiner_frame jf;
+    cc_joiner_frame jf;
 
     tr_reset();
     t_fill(rf, sizeof *rf, 0);
     T_EQ(t_loop_init(&loop), HOP_OK);
     rf->loop = &loop;
-    spawn(&r, &loop, &rf->hdr, fn);
-    jf.t = &r;
-    spawn(&j, &loop, &jf.hdr, joiner);
+    t_spawn(&r, &loop, &rf->hdr, fn, NULL);
+    cc_spawn_joiner(&j, &jf, &loop, &r, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised HOP_EGROUP");
     T_EQ(hop_task_status(&r), HOP_TASK_FAILED);

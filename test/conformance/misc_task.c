@@ -3,7 +3,7 @@
  * CASES.md, on the simulation backend and on libevent: ERR-03, MIS-05,
  * the task half of RET-03, DEEP-02 case A and ITR-02.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_A 1001
 
@@ -14,19 +14,9 @@ static const char *err_str(int e)
     switch (e) {
     case E_A:
         return "E_A";
-    case HOP_ECANCELED:
-        return "CANCELLED";
     default:
-        return hop_err_name(e);
+        return cc_err_str(e);
     }
-}
-
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-    T_EQ(hop_spawn(t), HOP_OK);
 }
 
 /* -- ERR-03: an uncaught error crosses every frame to the task's joiner -- */
@@ -144,11 +134,11 @@ static void ERR_03(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     l1.l2.l3.f = &f;
-    spawn(&t, &loop, &l1.hdr, e03_l1);
+    t_spawn(&t, &loop, &l1.hdr, e03_l1, NULL);
     cf.f = &f;
-    spawn(&c, &loop, &cf.hdr, e03_completer);
+    t_spawn(&c, &loop, &cf.hdr, e03_completer, NULL);
     jf.t = &t;
-    spawn(&j, &loop, &jf.hdr, e03_j);
+    t_spawn(&j, &loop, &jf.hdr, e03_j, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("L3 got hi", "L3 cleanup", "L2 cleanup", "L1 cleanup",
               "J caught E_A");
@@ -185,7 +175,7 @@ static void MIS_05(void)
 
     T_EQ(t_loop_init(&loop), HOP_OK);
     tf.self_task = &t;
-    spawn(&t, &loop, &tf.hdr, m05);
+    t_spawn(&t, &loop, &tf.hdr, m05, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK); /* does not hang */
     TR_EXPECT_NONE();
     T_EQ(hop_task_status(&t), HOP_TASK_FAILED);
@@ -231,7 +221,7 @@ static void RET_03_TASK(void)
     r03_foo_frame ff;
 
     T_EQ(t_loop_init(&loop), HOP_OK);
-    spawn(&t, &loop, &ff.hdr, r03_foo);
+    t_spawn(&t, &loop, &ff.hdr, r03_foo, NULL);
     T_EQ(hop_task_status(&t), HOP_TASK_RUNNING);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* one pass */
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -293,7 +283,7 @@ static void DEEP_02_A(void)
         T_EQ(hop_future_complete(&d02_f[i], 1), HOP_OK);
     }
     T_EQ(t_loop_init(&loop), HOP_OK);
-    spawn(&t, &loop, &tf.hdr, d02);
+    t_spawn(&t, &loop, &tf.hdr, d02, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(hop_task_result(&t), 0);
@@ -411,8 +401,8 @@ static void ITR_02(void)
     t0 = t_now(&loop);
     cf.it.k = 0;
     cf.it.raises = 0;
-    spawn(&c, &loop, &cf.hdr, i02_consumer);
-    spawn(&o, &loop, &of.hdr, i02_other);
+    t_spawn(&c, &loop, &cf.hdr, i02_consumer, NULL);
+    t_spawn(&o, &loop, &of.hdr, i02_other, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("got 1", "O ran", "got 2", "loop ended");
     T_AT(&loop, t0, HOP_MSEC(20));
@@ -425,8 +415,8 @@ static void ITR_02(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     cf.it.k = 0;
     cf.it.raises = 1;
-    spawn(&c, &loop, &cf.hdr, i02_consumer);
-    spawn(&o, &loop, &of.hdr, i02_other);
+    t_spawn(&c, &loop, &cf.hdr, i02_consumer, NULL);
+    t_spawn(&o, &loop, &of.hdr, i02_other, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("got 1", "O ran", "got 2");
     T_EQ(hop_task_status(&c), HOP_TASK_FAILED);

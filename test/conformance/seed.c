@@ -3,7 +3,7 @@
  * SEED-01, SEED-02, SEED-04 and SEED-05 of CASES.md, on the simulation
  * backend and on libevent. (SEED-03 is in tmo.c, with the deadlines.)
  */
-#include "t.h"
+#include "common.h"
 
 #define E_Z 1026
 #define E_T 1020
@@ -12,19 +12,6 @@ static const char s_hi[] = "hi";
 static const char s_woosh[] = "WOOSH";
 
 /* Initialise the frame f with fn and the task t on it, unspawned. */
-static void task_new(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-}
-
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    task_new(t, l, f, fn);
-    T_EQ(hop_spawn(t), HOP_OK);
-}
-
 /* -- SEED-01: spawn(coroutine, delay) ------------------------------------- */
 
 typedef struct {
@@ -98,15 +85,15 @@ static void SEED_01(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
     /* 1. both spawns return at once; nothing runs inside them. */
-    task_new(&ta, &loop, &fa.hdr, s01_a);
-    task_new(&tb, &loop, &fb.hdr, s01_b);
+    t_task_new(&ta, &loop, &fa.hdr, s01_a, NULL);
+    t_task_new(&tb, &loop, &fb.hdr, s01_b, NULL);
     T_EQ(hop_spawn_after(&ta, HOP_MSEC(200)), HOP_OK);
     T_EQ(hop_spawn_after(&tb, HOP_MSEC(100)), HOP_OK);
     TR_EXPECT_NONE();
     fj.ta = &ta;
     fj.tb = &tb;
     fj.ra = fj.rb = 0;
-    spawn(&tj, &loop, &fj.hdr, s01_join);
+    t_spawn(&tj, &loop, &fj.hdr, s01_join, NULL);
 
     /* 2. run until t=0.05: nothing recorded. */
     t_busy(&loop, HOP_MSEC(50));
@@ -119,7 +106,7 @@ static void SEED_01(void)
     /* 3. run until t=0.3: B first, then A; joins give 1 and 2. */
     fu.loop = &loop;
     fu.t0 = t0;
-    spawn(&tu, &loop, &fu.hdr, s01_until);
+    t_spawn(&tu, &loop, &fu.hdr, s01_until, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_AT(&loop, t0, HOP_MSEC(300));
     TR_EXPECT("B starts", "A starts");
@@ -130,7 +117,7 @@ static void SEED_01(void)
     T_EQ(fj.rb, 2);
 
     /* 4. spawn(C, 0) starts C on the next pass, never inside spawn. */
-    task_new(&tc, &loop, &fc.hdr, s01_c);
+    t_task_new(&tc, &loop, &fc.hdr, s01_c, NULL);
     T_EQ(hop_spawn_after(&tc, 0), HOP_OK);
     TR_EXPECT("B starts", "A starts");
     T_EQ(hop_task_status(&tc), HOP_TASK_RUNNING);
@@ -206,7 +193,7 @@ static void SEED_02(void)
     s02_top_frame tf;
 
     T_EQ(t_loop_init(&loop), HOP_OK);
-    spawn(&t, &loop, &tf.hdr, s02_top);
+    t_spawn(&t, &loop, &tf.hdr, s02_top, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("leaf", "mid got 3", "top got 6");
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -280,8 +267,8 @@ static void SEED_04(void)
     fa[0].level = fb[0].level = 0;
     fa[0].name = "A";
     fb[0].name = "B";
-    spawn(&ta, &loop, &fa[0].hdr, s04_level);
-    spawn(&tb, &loop, &fb[0].hdr, s04_level);
+    t_spawn(&ta, &loop, &fa[0].hdr, s04_level, NULL);
+    t_spawn(&tb, &loop, &fb[0].hdr, s04_level, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("A top A", "A before A", "B top B", "B before B",
               "A after A", "B after B");
@@ -330,7 +317,7 @@ static hop_future *s05_get_thing(s05a_frame *self)
     self->s1.f = &self->thing;
     self->s1.v = T_SV(s_hi);
     self->s1.err = 0;
-    spawn(&self->h1, self->loop, &self->s1.hdr, settle);
+    t_spawn(&self->h1, self->loop, &self->s1.hdr, settle, NULL);
     return &self->thing;
 }
 
@@ -341,7 +328,7 @@ static hop_future *s05_get_owie(s05a_frame *self)
     self->s2.f = &self->owie;
     self->s2.err = E_Z;
     self->s2.msg = "OMG";
-    spawn(&self->h2, self->loop, &self->s2.hdr, settle);
+    t_spawn(&self->h2, self->loop, &self->s2.hdr, settle, NULL);
     return &self->owie;
 }
 
@@ -394,7 +381,7 @@ static void SEED_05(void)
     /* Case A */
     T_EQ(t_loop_init(&loop), HOP_OK);
     af.loop = &loop;
-    spawn(&t, &loop, &af.hdr, s05a);
+    t_spawn(&t, &loop, &af.hdr, s05a, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("caught OMG");
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -409,7 +396,7 @@ static void SEED_05(void)
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     T_EQ(hop_future_fail(&f, E_T, "Handled Terminal Failure"), HOP_OK);
     bf.f = &f;
-    spawn(&t, &loop, &bf.hdr, s05b);
+    t_spawn(&t, &loop, &bf.hdr, s05b, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT_NONE();
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -421,7 +408,7 @@ static void SEED_05(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     T_EQ(hop_future_init(&f, NULL), HOP_OK);
     bf.f = &f;
-    spawn(&t, &loop, &bf.hdr, s05b);
+    t_spawn(&t, &loop, &bf.hdr, s05b, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_ASSERT(hop_task_waiting_on(&t) == hop_future_wait(&f));
     T_EQ(hop_task_status(&t), HOP_TASK_RUNNING);

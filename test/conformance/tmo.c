@@ -7,7 +7,7 @@
  * catches it. Handlers that record "... <E>" catch every error, CANCELLED
  * included, so that an unexpected outcome shows in the trace.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_A 1024
 #define E_Z 1025
@@ -25,12 +25,8 @@ static const char *err_str(int e)
         return "E_Z";
     case E_F:
         return "E_F";
-    case HOP_ECANCELED:
-        return "CANCELLED";
-    case HOP_ETIMEDOUT:
-        return "TIMED_OUT";
     default:
-        return hop_err_name(e);
+        return cc_err_str(e);
     }
 }
 
@@ -38,64 +34,6 @@ static const char *err_str(int e)
 static hop_time now_of(hop_gen *g)
 {
     return hop_loop_now(hop_gen_loop(g));
-}
-
-static void task_new(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-}
-
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    task_new(t, l, f, fn);
-    T_EQ(hop_spawn(t), HOP_OK);
-}
-
-/* J: try { v = join(T); record "joined <v>" } handler any { record "join
- * raised <E>" } (CANCELLED included). */
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_join_frame j;
-    hop_task *t;
-} joiner_frame;
-
-static hop_step joiner(hop_gen *g, hop_frame *f)
-{
-    joiner_frame *self = (joiner_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_AWAIT(self, hop_join(&self->j, self->t));
-        tr_addv("joined ", HOP_VALUE(self));
-    HOP_CATCH_ALL(self);
-        tr_add2("join raised ", err_str(HOP_ERROR(self)));
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
-static void spawn_joiner(hop_task *j, joiner_frame *jf, hop_loop *l,
-                         hop_task *t)
-{
-    t_fill(jf, sizeof *jf, 0);
-    jf->t = t;
-    spawn(j, l, &jf->hdr, joiner);
-}
-
-/* The canceller: cancel(T) when it runs. */
-typedef struct {
-    hop_frame hdr;
-    hop_task *t;
-    int r;
-} canceller_frame;
-
-static hop_step canceller(hop_gen *g, hop_frame *f)
-{
-    canceller_frame *self = (canceller_frame *)f;
-    HOP_BEGIN(g, self);
-    self->r = hop_task_cancel(self->t, NULL);
-    HOP_END(self);
 }
 
 /* A coroutine that returns "done" at once. */
@@ -213,14 +151,14 @@ static void TMO_01(void)
     hop_loop loop;
     hop_task t, j;
     t01_frame tf;
-    joiner_frame jf;
+    cc_joiner_frame jf;
     hop_time t0;
 
     /* Case A */
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t01a);
+    t_spawn(&t, &loop, &tf.hdr, t01a, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("left cm: TIMED_OUT");
     T_SPAN(tf.at - t0, HOP_MSEC(10));
@@ -232,7 +170,7 @@ static void TMO_01(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t01b);
+    t_spawn(&t, &loop, &tf.hdr, t01b, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("left cm: TIMED_OUT");
     T_ASSERT(hop_scope_expired(&tf.cm));
@@ -244,8 +182,8 @@ static void TMO_01(void)
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t01c);
-    spawn_joiner(&j, &jf, &loop, &t);
+    t_spawn(&t, &loop, &tf.hdr, t01c, NULL);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("joined EMPTY");
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -296,7 +234,7 @@ static void TMO_02(void)
 
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t02);
+    t_spawn(&t, &loop, &tf.hdr, t02, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("body cancelled", "left the scope: TIMED_OUT");
     T_EQ(tf.ctx, HOP_ECANCELED); /* linked to the CANCELLED */
@@ -352,7 +290,7 @@ static void TMO_03(void)
 
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t03);
+    t_spawn(&t, &loop, &tf.hdr, t03, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     /* Exactly one TIMED_OUT, and only outside cm1. */
     TR_EXPECT("between scopes: CANCELLED", "left cm1: TIMED_OUT");
@@ -411,7 +349,7 @@ static void TMO_04(void)
 
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t04);
+    t_spawn(&t, &loop, &tf.hdr, t04, NULL);
     /* Pass 1 (t=0): T waits in the inner scope. */
     T_EQ(hop_loop_run(&loop, HOP_RUN_ONCE), HOP_OK);
     TR_EXPECT_NONE();
@@ -600,7 +538,7 @@ static void TMO_05(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     t0 = t_now(&loop);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t05a);
+    t_spawn(&t, &loop, &tf.hdr, t05a, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("completed");
     T_SPAN(tf.exit_at - t0, HOP_MSEC(10));
@@ -617,11 +555,11 @@ static void TMO_05(void)
     t_fill(&tf, sizeof tf, 0);
     tf.f = &fut;
     tf.t0 = t0;
-    spawn(&t, &loop, &tf.hdr, t05b);
+    t_spawn(&t, &loop, &tf.hdr, t05b, NULL);
     t_fill(&cf, sizeof cf, 0);
     cf.f = &fut;
     cf.r = -1;
-    spawn(&c, &loop, &cf.hdr, t05b_completer);
+    t_spawn(&c, &loop, &cf.hdr, t05b_completer, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(cf.r, HOP_OK);
     TR_EXPECT("with_timeout gave ok", "slept until t=0.5");
@@ -635,7 +573,7 @@ static void TMO_05(void)
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t05c);
+    t_spawn(&t, &loop, &tf.hdr, t05c, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("with_timeout gave done");
     T_EQ(t_loop_cleanup(&loop), HOP_OK);
@@ -647,12 +585,12 @@ static void TMO_05(void)
     T_EQ(hop_future_init(&fut, NULL), HOP_OK);
     t_fill(&ff, sizeof ff, 0);
     ff.fcm = &fut;
-    spawn(&t, &loop, &ff.hdr, t05d_f);
+    t_spawn(&t, &loop, &ff.hdr, t05d_f, NULL);
     t_fill(&xf, sizeof xf, 0);
     xf.fcm = &fut;
     xf.f = &t;
     xf.ff = &ff;
-    spawn(&c, &loop, &xf.hdr, t05d_test);
+    t_spawn(&c, &loop, &xf.hdr, t05d_test, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_ASSERT(xf.cm == &ff.cm);
     T_SPAN(xf.d1 - t0, HOP_SEC(10));
@@ -727,7 +665,7 @@ static void TMO_06(void)
     /* Case A */
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t06a);
+    t_spawn(&t, &loop, &tf.hdr, t06a, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("left cm: E_A");
     T_ASSERT(!hop_scope_expired(&tf.cm));
@@ -737,7 +675,7 @@ static void TMO_06(void)
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t06b);
+    t_spawn(&t, &loop, &tf.hdr, t06b, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_ASSERT(tf.cur == &t);
     T_EQ(tf.cr, 1);
@@ -849,7 +787,7 @@ static void TMO_07(void)
     /* Case A */
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&af, sizeof af, 0);
-    spawn(&t, &loop, &af.hdr, t07a);
+    t_spawn(&t, &loop, &af.hdr, t07a, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("left the scope: E_Z");
     T_EQ(t_loop_cleanup(&loop), HOP_OK);
@@ -858,11 +796,11 @@ static void TMO_07(void)
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&inf, sizeof inf, 0);
-    spawn(&i, &loop, &inf.hdr, t07b_inner);
+    t_spawn(&i, &loop, &inf.hdr, t07b_inner, NULL);
     t_fill(&wf, sizeof wf, 0);
     wf.i = &i;
     wf.d = HOP_USEC(100);
-    spawn(&t, &loop, &wf.hdr, wt_task);
+    t_spawn(&t, &loop, &wf.hdr, wt_task, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("with_timeout raised E_F");
     T_EQ(t_loop_cleanup(&loop), HOP_OK);
@@ -945,11 +883,11 @@ static void TMO_08(void)
     t0 = t_now(&loop);
     t08_running = 0;
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t08_foo);
+    t_spawn(&t, &loop, &tf.hdr, t08_foo, NULL);
     t_fill(&wf, sizeof wf, 0);
     wf.i = &t;
     wf.d = HOP_MSEC(100);
-    spawn(&w, &loop, &wf.hdr, wt_task);
+    t_spawn(&w, &loop, &wf.hdr, wt_task, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("with_timeout raised TIMED_OUT");
     T_SPAN(wf.at - t0, HOP_MSEC(100));
@@ -963,11 +901,11 @@ static void TMO_08(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     t08_task_done = 0;
     t_fill(&tf, sizeof tf, 0);
-    spawn(&t, &loop, &tf.hdr, t08_inner);
+    t_spawn(&t, &loop, &tf.hdr, t08_inner, NULL);
     t_fill(&wf, sizeof wf, 0);
     wf.i = &t;
     wf.d = HOP_USEC(100);
-    spawn(&w, &loop, &wf.hdr, wt_task);
+    t_spawn(&w, &loop, &wf.hdr, wt_task, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("inner cleanup", "with_timeout raised TIMED_OUT");
     T_EQ(wf.done_seen, 1);
@@ -980,7 +918,7 @@ static void TMO_08(void)
     slow_exited = 0;
     t_fill(&sf, sizeof sf, 0);
     sf.d = HOP_MSEC(100);
-    spawn(&w, &loop, &sf.hdr, wt_slow);
+    t_spawn(&w, &loop, &sf.hdr, wt_slow, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("slow exited", "with_timeout gave EMPTY");
     T_EQ(slow_exited, 1);
@@ -1068,8 +1006,8 @@ static void TMO_09(void)
     hop_future fut;
     t09_block_frame bf;
     t09a_frame af;
-    canceller_frame cf;
-    joiner_frame jf;
+    cc_canceller_frame cf;
+    cc_joiner_frame jf;
     t09b_frame sbf;
     t09c_frame ccf;
     int k;
@@ -1081,17 +1019,17 @@ static void TMO_09(void)
         T_EQ(hop_future_init(&fut, NULL), HOP_OK);
         t_fill(&bf, sizeof bf, 0);
         bf.f = &fut;
-        spawn(&b, &loop, &bf.hdr, t09_block);
+        t_spawn(&b, &loop, &bf.hdr, t09_block, NULL);
         t_fill(&af, sizeof af, 0);
         af.b = &b;
         af.d = ds[k];
-        spawn(&w, &loop, &af.hdr, t09a_w);
+        t_spawn(&w, &loop, &af.hdr, t09a_w, NULL);
         /* cancel(W) on the next pass, after W has suspended. */
         t_fill(&cf, sizeof cf, 0);
         cf.t = &w;
         cf.r = -1;
-        spawn(&c, &loop, &cf.hdr, canceller);
-        spawn_joiner(&j, &jf, &loop, &w);
+        t_spawn(&c, &loop, &cf.hdr, cc_canceller, NULL);
+        cc_spawn_joiner(&j, &jf, &loop, &w, err_str);
         T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
         T_EQ(cf.r, 1);
         TR_EXPECT("join raised CANCELLED");
@@ -1106,7 +1044,7 @@ static void TMO_09(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     slow_exited = 0;
     t_fill(&sbf, sizeof sbf, 0);
-    spawn(&w, &loop, &sbf.hdr, t09b_w);
+    t_spawn(&w, &loop, &sbf.hdr, t09b_w, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&w, NULL), 1);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
@@ -1119,10 +1057,10 @@ static void TMO_09(void)
     tr_reset();
     T_EQ(t_loop_init(&loop), HOP_OK);
     t_fill(&ccf, sizeof ccf, 0);
-    spawn(&w, &loop, &ccf.hdr, t09c_w);
+    t_spawn(&w, &loop, &ccf.hdr, t09c_w, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(hop_task_cancel(&w, NULL), 1);
-    spawn_joiner(&j, &jf, &loop, &w);
+    cc_spawn_joiner(&j, &jf, &loop, &w, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("join raised CANCELLED");
     T_EQ(ccf.reached_end, 0);
@@ -1194,7 +1132,7 @@ static void SEED_03(void)
     T_EQ(hop_future_init(&fut, NULL), HOP_OK);
     t_fill(&tf, sizeof tf, 0);
     tf.slow.f = &fut;
-    spawn(&t, &loop, &tf.hdr, s03);
+    t_spawn(&t, &loop, &tf.hdr, s03, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("slow cleanup", "T timed out", "T goes on");
     T_SPAN(tf.timed_out_at - t0, HOP_MSEC(100));

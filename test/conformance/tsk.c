@@ -2,7 +2,7 @@
  * test/conformance/tsk.c: tasks, join and current_task, cases TSK-01 to
  * TSK-03 of CASES.md, on the simulation backend and on libevent.
  */
-#include "t.h"
+#include "common.h"
 
 #define E_A 1001
 #define E_B 1002
@@ -17,44 +17,12 @@ static const char *err_str(int e)
         return "E_A";
     case E_B:
         return "E_B";
-    case HOP_ECANCELED:
-        return "CANCELLED";
     default:
-        return hop_err_name(e);
+        return cc_err_str(e);
     }
 }
 
 /* Initialise the frame f with fn and spawn the task t on it. */
-static void spawn(hop_task *t, hop_loop *l, hop_frame *f, hop_fn fn)
-{
-    t_fill(t, sizeof *t, 0);
-    T_EQ(hop_frame_init(f, fn, HOP_COROUTINE), HOP_OK);
-    T_EQ(hop_task_init(t, l, f, NULL), HOP_OK);
-    T_EQ(hop_spawn(t), HOP_OK);
-}
-
-/* J: try { v = join(T); record "joined <v>" } handler any { record "join
- * raised <E>" } (CANCELLED included). */
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_join_frame j;
-    hop_task *t;
-} joiner_frame;
-
-static hop_step joiner(hop_gen *g, hop_frame *f)
-{
-    joiner_frame *self = (joiner_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TRY(self);
-        HOP_AWAIT(self, hop_join(&self->j, self->t));
-        tr_addv("joined ", HOP_VALUE(self));
-    HOP_CATCH_ALL(self);
-        tr_add2("join raised ", err_str(HOP_ERROR(self)));
-    HOP_END_TRY(self);
-    HOP_END(self);
-}
-
 /* -- TSK-01: join returns the task's value ------------------------------- */
 
 typedef struct {
@@ -106,12 +74,11 @@ static void t01_run(hop_fn fn, hop_value want)
     hop_loop loop;
     hop_task t, j;
     t01_frame tf;
-    joiner_frame jf;
+    cc_joiner_frame jf;
 
     T_EQ(t_loop_init(&loop), HOP_OK);
-    spawn(&t, &loop, &tf.hdr, fn);
-    jf.t = &t;
-    spawn(&j, &loop, &jf.hdr, joiner);
+    t_spawn(&t, &loop, &tf.hdr, fn, NULL);
+    cc_spawn_joiner(&j, &jf, &loop, &t, err_str);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(hop_task_result(&t), want);
@@ -169,7 +136,7 @@ static hop_step t02_run(hop_gen *g, hop_frame *f)
     HOP_TRY(self);
         HOP_RAISE_MSG(self, E_B, "3");
     HOP_CATCH(self, E_B);
-        spawn(&self->t, self->loop, &self->tf.hdr, t02_raise_error);
+        t_spawn(&self->t, self->loop, &self->tf.hdr, t02_raise_error, NULL);
         HOP_TRY(self);
             HOP_AWAIT(self, hop_join(&self->j, &self->t));
             tr_add("run reached past the join");
@@ -191,7 +158,7 @@ static void TSK_02(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     rf.loop = &loop;
     rf.ctx = 0;
-    spawn(&run, &loop, &rf.hdr, t02_run);
+    t_spawn(&run, &loop, &rf.hdr, t02_run, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("run caught E_A");
     T_EQ(hop_task_status(&run), HOP_TASK_DONE);
@@ -287,7 +254,7 @@ static void TSK_03(void)
     T_EQ(t_loop_init(&loop), HOP_OK);
     t03_loop = &loop;
     T_ASSERT(hop_loop_current(&loop) == NULL);
-    spawn(&t, &loop, &af.hdr, t03a);
+    t_spawn(&t, &loop, &af.hdr, t03a, NULL);
     loop.data = &t;
     T_ASSERT(hop_loop_current(&loop) == NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
@@ -303,8 +270,8 @@ static void TSK_03(void)
     T_EQ(hop_future_init(&t03_f2, NULL), HOP_OK);
     t03_task1 = &t1;
     t03_task2 = &t2;
-    spawn(&t1, &loop, &f1.hdr, t03b_task1);
-    spawn(&t2, &loop, &f2.hdr, t03b_task2);
+    t_spawn(&t1, &loop, &f1.hdr, t03b_task1, NULL);
+    t_spawn(&t2, &loop, &f2.hdr, t03b_task2, NULL);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("t1 start", "t2 start", "t1 resumed", "t2 resumed");
     T_EQ(hop_task_status(&t1), HOP_TASK_DONE);
