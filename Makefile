@@ -316,3 +316,187 @@ installcheck: deps
 
 clean:
 	rm -rf $(BUILDDIR)
+
+# -- microcontrollers (bare metal under QEMU) ----------------------------
+#
+#   make check-mcu    the core built freestanding for Cortex-M0 and M3 and
+#                     the libc-free test runner run on QEMU microbit (M0)
+#                     and mps2-an385 (M3), both resume variants
+#   make sizes        .text/.data/.bss of the core objects per target, and
+#                     sizeof of the public structs on 32-bit and the host
+#
+# Not part of `make check` yet. See ../shared/MCU.md for the traps.
+
+MCU_DEPS := gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
+MCU_CC ?= arm-none-eabi-gcc
+MCU_NM ?= arm-none-eabi-nm
+MCU_SIZE ?= arm-none-eabi-size
+QEMU_ARM ?= qemu-system-arm
+MCU_CPUS := cortex-m0 cortex-m3
+MCU_BOARDS := microbit mps2-an385
+MCU_CPU_microbit := cortex-m0
+MCU_CPU_mps2-an385 := cortex-m3
+
+MCU_FREE_INC = $(shell $(MCU_CC) -print-file-name=include 2>/dev/null)
+MCU_CFLAGS = -std=c99 $(WARN) -Os -mthumb -ffreestanding -fno-builtin \
+    -nostdinc -isystem $(MCU_FREE_INC) -Iinclude
+MCU_CORE_OBJ = $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$(1)/%.o)
+
+# The test tables each board runs. mps2-an385 (4 MiB of flash and RAM)
+# runs every table that needs no OS: all of TEST_SRC but the Check
+# runner, the libevent backend and the libevent tables. microbit (256 KiB
+# of flash, 16 KiB of RAM) runs t.c's helpers, the generator conformance
+# tables and their shared coroutines: the whole set is 310 KiB of code and
+# 540 KiB of data (DEEP-01 alone needs a 2 MiB arena).
+MCU_TEST_SRC := test/t.c test/conformance/common.c \
+    $(patsubst %,test/conformance/%.c,gen ret dlg err thr cls mis itr)
+MCU_TEST_SRC_microbit := $(MCU_TEST_SRC)
+MCU_TEST_SRC_mps2-an385 := $(MCU_TEST_SRC) $(filter-out $(MCU_TEST_SRC) \
+    test/check_main.c test/t_ev.c test/event_%.c,$(TEST_SRC))
+MCU_RUNNER_SRC := $(wildcard test/mcu/*.c)
+MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c,$(MCU_RUNNER_SRC))
+MCU_RUNNER_HDRS := $(wildcard test/mcu/*.h)
+
+.PHONY: deps-mcu check-mcu mcu-core mcu-images mcu-sizes-inputs sizes
+
+deps-mcu:
+	@sh .ci/deps.sh $(MCU_DEPS)
+
+# The core per CPU, and the allow-list: after removing what the core
+# objects define themselves, they may reference only memcpy, memset,
+# memmove, memcmp, the __aeabi_* helpers, and other helpers that the
+# CPU's own libgcc.a defines (on M0: __gnu_thumb1_case_*, __clzdi2).
+define mcu_cpu_rules
+$(BUILDDIR)/mcu/$(1)/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1)])
+	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) -c $$< -o $$@
+
+$(BUILDDIR)/mcu/$(1)/allowed: $(call MCU_CORE_OBJ,$(1))
+	$$(Q)$$(MCU_NM) --defined-only $$^ > $$@.nm
+	$$(Q)awk 'NF == 3 {print $$$$3}' $$@.nm | sort -u > $$@.defined
+	$$(Q)$$(MCU_NM) --defined-only \
+	    $$$$($$(MCU_CC) -mthumb -mcpu=$(1) -print-libgcc-file-name) \
+	    > $$@.nm 2>/dev/null; test -s $$@.nm
+	$$(Q)awk 'NF == 3 {print $$$$3}' $$@.nm | sort -u > $$@.libgcc
+	$$(Q)$$(MCU_NM) -u $$^ > $$@.nm
+	$$(Q)awk 'NF >= 2 {print $$$$2}' $$@.nm | sort -u | \
+	    comm -23 - $$@.defined > $$@.undef
+	$$(Q)bad=$$$$(grep -vxE 'memcpy|memset|memmove|memcmp|__aeabi_[a-z0-9_]+' \
+	    $$@.undef | comm -23 - $$@.libgcc); \
+	if [ -n "$$$$bad" ]; then echo "core [$(1)] references:" $$$$bad; exit 1; fi
+	$$(Q)mv $$@.undef $$@
+	@echo "== freestanding core [$(1)]: OK, references only:" $$$$(cat $$@)
+endef
+$(foreach c,$(MCU_CPUS),$(eval $(call mcu_cpu_rules,$(c))))
+
+mcu-core: deps-mcu
+	@$(MAKE) --no-print-directory $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed)
+
+# The runner per board and resume variant.
+define mcu_board_rules
+$(BUILDDIR)/mcu/$(1)/mcu_suites.h: FORCE
+	@mkdir -p $$(dir $$@)
+	@grep -ho '^const t_case t_cases_[a-z0-9_]*\[\]' $$(MCU_TEST_SRC_$(1)) | \
+	    sed 's/.*t_cases_\(.*\)\[\]/X(\1)/' > $$@.tmp
+	@cmp -s $$@.tmp $$@ 2>/dev/null || mv $$@.tmp $$@; rm -f $$@.tmp
+endef
+$(foreach b,$(MCU_BOARDS),$(eval $(call mcu_board_rules,$(b))))
+
+define mcu_variant_rules
+$(BUILDDIR)/mcu/$(1)/$(2)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(MCU_RUNNER_HDRS) \
+        $(BUILDDIR)/mcu/$(1)/mcu_suites.h
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1) $(2)])
+	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$$(MCU_CPU_$(1)) \
+	    -fno-tree-loop-distribute-patterns -Itest -Itest/mcu \
+	    -I$(BUILDDIR)/mcu/$(1) -DHOP_CONF_RESUME=$(RESUME_$(2)) \
+	    -DHOP_TEST_VARIANT='"$(2)"' -DHOP_MCU_BOARD='"$(1)"' -c $$< -o $$@
+
+$(BUILDDIR)/mcu/$(1)/$(2)/hop-test.elf: \
+        $$(patsubst %.c,$(BUILDDIR)/mcu/$(1)/$(2)/%.o,$$(MCU_RUNNER_SRC) $$(MCU_TEST_SRC_$(1))) \
+        $$(call MCU_CORE_OBJ,$$(MCU_CPU_$(1))) \
+        $(BUILDDIR)/mcu/$$(MCU_CPU_$(1))/allowed test/mcu/$(1).ld
+	$$(call say,LD,$$@)
+	$$(Q)$$(MCU_CC) -mthumb -mcpu=$$(MCU_CPU_$(1)) -nostdlib -T test/mcu/$(1).ld \
+	    -Wl,--no-warn-rwx-segments -Wl,-Map,$$@.map -o $$@ \
+	    $$(filter %.o,$$^) -lgcc
+endef
+$(foreach b,$(MCU_BOARDS),$(foreach v,$(VARIANTS),$(eval $(call mcu_variant_rules,$(b),$(v)))))
+
+MCU_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/hop-test.elf))
+
+# Each run must exit 0 and close with `N passed, 0 failed`.
+mcu-images: $(MCU_IMAGES)
+
+check-mcu: deps-mcu
+	@$(MAKE) --no-print-directory mcu-images
+	@for b in $(MCU_BOARDS); do for v in $(VARIANTS); do \
+	    d=$(BUILDDIR)/mcu/$$b/$$v; \
+	    echo "== QEMU $$b, resume variant: $$v"; \
+	    timeout 60 $(QEMU_ARM) -M $$b -display none -monitor none \
+	        -serial none -chardev stdio,id=sh0 \
+	        -semihosting-config enable=on,target=native,chardev=sh0 \
+	        -kernel $$d/hop-test.elf > $$d/log 2>&1; rc=$$?; \
+	    grep -v '^PASS ' $$d/log; \
+	    last=$$(tail -n 1 $$d/log); \
+	    if [ $$rc -ne 0 ] || ! echo "$$last" | grep -qxE '[0-9]+ passed, 0 failed'; then \
+	        echo "check-mcu: $$b [$$v] failed (exit $$rc); log: $$d/log"; exit 1; \
+	    fi; \
+	done; done
+	@echo "== check-mcu: all passed"
+
+# Sizes: the core's sections per CPU (with the default knobs and with
+# HOP_CONF_TRACE=0), and sizeof on 32-bit ARM and on the host (hop_loop
+# also with HOP_CONF_TIMER_BITS=1). arm-none-eabi-size counts .rodata in
+# text.
+$(BUILDDIR)/mcu/sizes32.o: test/mcu/sizes.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common -c $< -o $@
+
+$(BUILDDIR)/mcu/sizes32-tb1.o: test/mcu/sizes.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
+	    -DHOP_CONF_TIMER_BITS=1 -c $< -o $@
+
+$(BUILDDIR)/mcu/sizes32-notrace.o: test/mcu/sizes.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
+	    -DHOP_CONF_TRACE=0 -c $< -o $@
+
+$(BUILDDIR)/mcu/notrace-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
+	@mkdir -p $(dir $@)
+	$(Q)for f in $(CORE_SRC); do \
+	    $(MCU_CC) $(MCU_CFLAGS) -mcpu=$* -DHOP_CONF_TRACE=0 -c $$f \
+	        -o $(dir $@)$$(basename $$f .c).o || exit 1; \
+	done; touch $@
+
+mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
+    $(MCU_CPUS:%=$(BUILDDIR)/mcu/notrace-%/done) \
+    $(BUILDDIR)/mcu/sizes32.o $(BUILDDIR)/mcu/sizes32-tb1.o \
+    $(BUILDDIR)/mcu/sizes32-notrace.o $(BUILDDIR)/sizes
+
+sizes: deps-mcu
+	@$(MAKE) --no-print-directory mcu-sizes-inputs
+	@for c in $(MCU_CPUS); do \
+	    echo "== core objects, $$c, -Os -mthumb (arm-none-eabi-size)"; \
+	    $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$c/%.o) | \
+	        sed 's|$(BUILDDIR)/mcu/[^ ]*/||'; \
+	    $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/notrace-$$c/%.o) | \
+	        tail -n 1 | sed 's/(TOTALS)/(TOTALS, HOP_CONF_TRACE=0)/'; \
+	done
+	@echo "== sizeof, bytes: 32-bit (arm-none-eabi, cortex-m0) and host"
+	@$(BUILDDIR)/sizes > $(BUILDDIR)/mcu/sizes.host
+	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32.o > $(BUILDDIR)/mcu/sizes.32
+	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-tb1.o > $(BUILDDIR)/mcu/sizes.32tb1
+	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-notrace.o > $(BUILDDIR)/mcu/sizes.32nt
+	@printf '  %-32s %6s %6s   %s\n' type 32-bit host '32-bit, HOP_CONF_TRACE=0'
+	@awk '$$4 ~ /^sz_/ {print $$4, $$2}' $(BUILDDIR)/mcu/sizes.32 | \
+	while read sym hex; do \
+	    name=$${sym#sz_}; \
+	    host=$$(awk -v n=$$name '$$1 == n {print $$2}' $(BUILDDIR)/mcu/sizes.host); \
+	    nt=$$(awk -v n=$$sym '$$4 == n {print $$2}' $(BUILDDIR)/mcu/sizes.32nt); \
+	    printf '  %-32s %6d %6s   %d\n' $$name $$((0x$$hex)) "$$host" $$((0x$$nt)); \
+	done
+	@hex=$$(awk '$$4 == "sz_hop_loop" {print $$2}' $(BUILDDIR)/mcu/sizes.32tb1); \
+	printf '  %-32s %6d\n' 'hop_loop (HOP_CONF_TIMER_BITS=1)' $$((0x$$hex))
