@@ -54,7 +54,9 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 
 CORE_SRC := $(wildcard lib/core/*.c)
 EVENT_SRC := $(wildcard lib/event/*.c)
-LIB_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o) $(EVENT_SRC:%.c=$(BUILDDIR)/obj/%.o)
+BARE_SRC := $(wildcard lib/bare/*.c)
+LIB_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o) $(EVENT_SRC:%.c=$(BUILDDIR)/obj/%.o) \
+    $(BARE_SRC:%.c=$(BUILDDIR)/obj/%.o)
 EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
 EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
 HEADERS := include/hop.h $(wildcard include/hop/*.h)
@@ -90,6 +92,11 @@ $(shell mkdir -p $(BUILDDIR) && \
         echo '$(FLAGS_NOW)' > $(FLAGS_STAMP); fi)
 
 $(BUILDDIR)/obj/lib/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/obj/lib/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
@@ -153,14 +160,14 @@ check: deps
 	    check-layering check-headers check-sizes check-readme check-exports
 	@echo "== make check: all passed"
 
-# The core built freestanding must reference no library function but
-# memcpy, memset, memmove and memcmp.
+# The core and the bare backend built freestanding must reference no
+# library function but memcpy, memset, memmove and memcmp.
 FREE_INC = $(shell d=$$($(CC) -print-file-name=include); \
     [ -f "$$d/stddef.h" ] || d=$$($(CC) -print-resource-dir)/include; echo $$d)
 check-freestanding:
 	@mkdir -p $(BUILDDIR)/free
-	@for f in $(CORE_SRC); do \
-	    o=$(BUILDDIR)/free/$$(basename $$f .c).o; \
+	@for f in $(CORE_SRC) $(BARE_SRC); do \
+	    o=$(BUILDDIR)/free/$$(basename $$(dirname $$f))_$$(basename $$f .c).o; \
 	    $(CC) -std=c99 $(WARN) -Os -ffreestanding -fno-builtin -nostdinc \
 	        -isystem $(FREE_INC) -Iinclude -c $$f -o $$o || exit 1; \
 	done
@@ -170,20 +177,23 @@ check-freestanding:
 	    sort -u | comm -23 - $(BUILDDIR)/free/defined | \
 	    grep -vxE 'memcpy|memset|memmove|memcmp' || true); \
 	if [ -n "$$bad" ]; then echo "core references: $$bad"; exit 1; fi
-	@echo "== freestanding core: OK (nm -u lists nothing outside mem*)"
+	@echo "== freestanding core and bare: OK (nm -u lists nothing outside mem*)"
 
-# Dependencies point one way: lib/core and the freestanding headers
+# Dependencies point one way: lib/core, lib/bare and the freestanding headers
 # include nothing but <stddef.h>, <stdint.h> and hop's own headers
 # (hop/event.h, the libevent layer's header, names libevent types only).
 FREE_HEADERS := $(filter-out include/hop/event.h,$(HEADERS))
 check-layering:
 	@bad=$$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' \
-	    $(CORE_SRC) lib/core/internal.h $(FREE_HEADERS) | \
+	    $(CORE_SRC) lib/core/internal.h $(BARE_SRC) lib/bare/internal.h \
+	    $(FREE_HEADERS) | \
 	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' || true); \
 	if [ -n "$$bad" ]; then echo "layering: $$bad"; exit 1; fi
-	@bad=$$(grep -ln 'hop/event\.h\|event2/' $(CORE_SRC) || true); \
-	if [ -n "$$bad" ]; then echo "layering: core uses the event layer: $$bad"; exit 1; fi
-	@echo "== layering: core and freestanding headers include only stddef/stdint"
+	@bad=$$(grep -ln 'hop/event\.h\|event2/\|hop/bare\.h' $(CORE_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: core uses a backend layer: $$bad"; exit 1; fi
+	@bad=$$(grep -ln 'hop/event\.h\|event2/\|core/internal\.h' $(BARE_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer or core internals: $$bad"; exit 1; fi
+	@echo "== layering: core, bare and freestanding headers include only stddef/stdint"
 
 # Every public header compiles on its own as C99, C11 and C++.
 check-headers:
@@ -340,7 +350,8 @@ MCU_CPU_mps2-an385 := cortex-m3
 MCU_FREE_INC = $(shell $(MCU_CC) -print-file-name=include 2>/dev/null)
 MCU_CFLAGS = -std=c99 $(WARN) -Os -mthumb -ffreestanding -fno-builtin \
     -nostdinc -isystem $(MCU_FREE_INC) -Iinclude
-MCU_CORE_OBJ = $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$(1)/%.o)
+MCU_CORE_OBJ = $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$(1)/%.o) \
+    $(BARE_SRC:lib/bare/%.c=$(BUILDDIR)/mcu/$(1)/bare/%.o)
 
 # The test tables each board runs. mps2-an385 (4 MiB of flash and RAM)
 # runs every table that needs no OS: all of TEST_SRC but the Check
@@ -368,6 +379,11 @@ deps-mcu:
 # CPU's own libgcc.a defines (on M0: __gnu_thumb1_case_*, __clzdi2).
 define mcu_cpu_rules
 $(BUILDDIR)/mcu/$(1)/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1)])
+	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) -c $$< -o $$@
+
+$(BUILDDIR)/mcu/$(1)/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/internal.h
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) -c $$< -o $$@
@@ -429,7 +445,7 @@ MCU_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/hop-
 # Each run must exit 0 and close with `N passed, 0 failed`.
 mcu-images: $(MCU_IMAGES)
 
-check-mcu: deps-mcu
+check-mcu: deps-mcu check-armhf check-s390x
 	@$(MAKE) --no-print-directory mcu-images
 	@for b in $(MCU_BOARDS); do for v in $(VARIANTS); do \
 	    d=$(BUILDDIR)/mcu/$$b/$$v; \
@@ -500,3 +516,88 @@ sizes: deps-mcu
 	done
 	@hex=$$(awk '$$4 == "sz_hop_loop" {print $$2}' $(BUILDDIR)/mcu/sizes.32tb1); \
 	printf '  %-32s %6d\n' 'hop_loop (HOP_CONF_TIMER_BITS=1)' $$((0x$$hex))
+
+# -- qemu-user (Check on armhf and s390x) --------------------------------
+#
+#   make check-armhf  the Check suite on armhf (32-bit little-endian)
+#   make check-s390x  the Check suite on s390x (64-bit big-endian)
+#
+# lib/core, lib/bare and every test table that needs no libevent (all of
+# TEST_SRC but t_ev.c and event_*.c; check_main.c built with
+# -DHOP_TEST_NO_EV, so only the simulation backend runs), built with the cross compiler and
+# linked -static (a dynamic binary run with qemu-arm -L crashed in Check's
+# fork mode), run under qemu-user, both resume variants. Each run must
+# exit 0 and print `100%: Checks: N, Failures: 0, Errors: 0`. Part of
+# check-mcu; .ci/deps-cross.sh installs the packages.
+
+XARCHS := armhf s390x
+XTRIPLET_armhf := arm-linux-gnueabihf
+XTRIPLET_s390x := s390x-linux-gnu
+XCC_armhf ?= arm-linux-gnueabihf-gcc
+XCC_s390x ?= s390x-linux-gnu-gcc
+XQEMU_armhf ?= qemu-arm
+XQEMU_s390x ?= qemu-s390x
+XTEST_SRC := $(filter-out test/t_ev.c test/event_%.c,$(TEST_SRC))
+XCHECK = $(shell PKG_CONFIG_LIBDIR=/usr/lib/$(XTRIPLET_$(1))/pkgconfig \
+    $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
+
+.PHONY: deps-cross check-armhf check-s390x $(XARCHS:%=x-runners-%)
+
+deps-cross:
+	@sh .ci/deps-cross.sh
+
+$(BUILDDIR)/x/suites.h: FORCE
+	@mkdir -p $(dir $@)
+	@grep -ho '^const t_case t_cases_[a-z0-9_]*\[\]' $(XTEST_SRC) | \
+	    sed 's/.*t_cases_\(.*\)\[\]/X(\1)/' | sort > $@.tmp
+	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
+
+define x_arch_rules
+$(BUILDDIR)/x/$(1)/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1)])
+	$$(Q)$$(XCC_$(1)) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) -c $$< -o $$@
+
+$(BUILDDIR)/x/$(1)/bare/%.o: lib/bare/%.c $(HEADERS) $(wildcard lib/bare/*.h) $(FLAGS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1)])
+	$$(Q)$$(XCC_$(1)) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) -c $$< -o $$@
+endef
+$(foreach a,$(XARCHS),$(eval $(call x_arch_rules,$(a))))
+
+define x_variant_rules
+$(BUILDDIR)/x/$(1)/$(2)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/x/suites.h $(FLAGS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1) $(2)])
+	$$(Q)$$(XCC_$(1)) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) \
+	    $$(filter-out -L% -l% -pthread,$$(call XCHECK,$(1))) \
+	    -Itest -I$(BUILDDIR)/x -DHOP_TEST_NO_EV -DHOP_CONF_RESUME=$(RESUME_$(2)) \
+	    -DHOP_TEST_VARIANT='"$(2) $(1)"' -c $$< -o $$@
+
+$(BUILDDIR)/x/$(1)/$(2)/hop-test: $(XTEST_SRC:%.c=$(BUILDDIR)/x/$(1)/$(2)/%.o) \
+        $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/x/$(1)/core/%.o) \
+        $(BARE_SRC:lib/bare/%.c=$(BUILDDIR)/x/$(1)/bare/%.o)
+	$$(call say,LD,$$@)
+	$$(Q)$$(XCC_$(1)) $$(CFLAGS) $$(LDFLAGS) -static -o $$@ $$^ \
+	    $$(call XCHECK,$(1)) -lsubunit -lm -lrt -pthread
+endef
+$(foreach a,$(XARCHS),$(foreach v,$(VARIANTS),$(eval $(call x_variant_rules,$(a),$(v)))))
+
+define x_check_rules
+x-runners-$(1): $(VARIANTS:%=$(BUILDDIR)/x/$(1)/%/hop-test)
+
+check-$(1): deps-cross
+	@$$(MAKE) --no-print-directory x-runners-$(1)
+	@for v in $(VARIANTS); do \
+	    d=$(BUILDDIR)/x/$(1)/$$$$v; \
+	    echo "== Check under $$(XQEMU_$(1)) ($(1)), resume variant: $$$$v"; \
+	    timeout 600 $$(XQEMU_$(1)) $$$$d/hop-test > $$$$d/log 2>&1; rc=$$$$?; \
+	    cat $$$$d/log; \
+	    if [ $$$$rc -ne 0 ] || ! grep -qxE \
+	        '100%: Checks: [1-9][0-9]*, Failures: 0, Errors: 0' $$$$d/log; then \
+	        echo "check-$(1): [$$$$v] failed (exit $$$$rc); log: $$$$d/log"; exit 1; \
+	    fi; \
+	done
+	@echo "== check-$(1): all passed"
+endef
+$(foreach a,$(XARCHS),$(eval $(call x_check_rules,$(a))))

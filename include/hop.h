@@ -15,6 +15,7 @@
 #include "hop/task.h"
 #include "hop/waitable.h"
 #include "hop/event.h"
+#include "hop/bare.h"
 #include "hop/sync.h"
 
 #endif /* HOP_H */

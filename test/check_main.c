@@ -8,6 +8,8 @@
  * T_RT run a second time on libevent with the real clock, in a suite of
  * their own per table ("conf_tsk (libevent) [switch]"), after every
  * simulation suite. The exit status is nonzero when any test failed.
+ * With -DHOP_TEST_NO_EV (targets without libevent) only the simulation
+ * suites run.
  */
 #include <check.h>
 #include <stdio.h>
@@ -117,6 +119,7 @@ static int add_suite(SRunner **sr, size_t t, int be)
     return 0;
 }
 
+#ifndef HOP_TEST_NO_EV
 /* Whether table t has cases for the real-time backend. */
 static int has_rt(size_t t)
 {
@@ -127,6 +130,7 @@ static int has_rt(size_t t)
             return 1;
     return 0;
 }
+#endif
 
 int main(void)
 {
@@ -134,14 +138,16 @@ int main(void)
     size_t t;
     int failed;
 
-    t_rt = &t_ev_backend;
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
         if (add_suite(&sr, t, T_SIM) != 0)
             return 2;
+#ifndef HOP_TEST_NO_EV
     /* The task cases again, on libevent in real time. */
+    t_rt = &t_ev_backend;
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++)
         if (has_rt(t) && add_suite(&sr, t, T_EV) != 0)
             return 2;
+#endif
     srunner_run_all(sr, CK_ENV);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -1,0 +1,104 @@
+/*
+ * lib/bare/idle.c: idling and the two ways of running a bare loop.
+ *
+ * hop_bare_run_until_idle and hop_bare_run alternate the events queued
+ * and passes of the loop (hop_loop_run with HOP_RUN_NOWAIT), so events
+ * run between passes, in the main loop, and a stream of ready tasks
+ * never starves them. When nothing is ready, queued or due, the loop is
+ * idle: run_until_idle returns, run calls the idle hook.
+ *
+ * The idle hook is called inside the critical section, after a last look
+ * at the ring and the clock made inside it: an interrupt that posts or
+ * ticks after that look stays pending until the hook sleeps, and WFI
+ * returns at once for a pending interrupt, so no wake-up is lost between
+ * the look and the sleep.
+ */
+#include "internal.h"
+
+int hop_bare_set_idle(hop_bare *b, hop_bare_idle_fn fn, void *ctx)
+{
+    if (!hop__bare_ok(b))
+        return HOP_EINVAL;
+    b->idle = fn;
+    b->idle_ctx = ctx;
+    return HOP_OK;
+}
+
+void hop__bare_idle_wait(hop_bare *b, hop_time deadline)
+{
+    for (;;) {
+        unsigned s;
+        int done;
+
+        if (hop__bare_drain(b) > 0 || b->loop->stop)
+            return;
+        s = hop__bare_enter(b);
+        done = b->woken || b->now >= deadline;
+        b->woken = 0;
+        if (!done && b->count == 0 && b->idle != NULL)
+            b->idle(b->idle_ctx, deadline);
+        hop__bare_leave(b, s);
+        if (done || b->loop->stop)
+            return;
+    }
+}
+
+/*
+ * The loop's private fields read here (be, be_ctx, stop, running) belong
+ * to the core's hop_loop; a backend may read them, as the core's own
+ * hop_loop_run does, but writes only stop (cleared on entry, as
+ * hop_loop_run clears it).
+ */
+static int run(hop_loop *l, int forever)
+{
+    hop_bare *b;
+    int r = HOP_OK;
+
+    if (hop_loop_tasks(l) < 0 || l->be != &hop__bare_backend)
+        return HOP_EINVAL;
+    b = (hop_bare *)l->be_ctx;
+    if (!hop__bare_ok(b) || b->loop != l)
+        return HOP_EINVAL;
+    if (hop_loop_current(l) != NULL || l->running || b->running)
+        return HOP_ERUNNING;
+    b->running = 1;
+    l->stop = 0;
+    for (;;) {
+        hop_time d;
+        unsigned s;
+
+        s = hop__bare_enter(b);
+        b->woken = 0; /* we are about to look at everything anyway */
+        hop__bare_leave(b, s);
+        hop__bare_drain(b);
+        if (l->stop)
+            break;
+        d = hop_loop_deadline(l);
+        if (d <= hop_bare_now(b)) {
+            /* A task is ready, or a timer or a delayed start is due. */
+            r = hop_loop_run(l, HOP_RUN_NOWAIT);
+            if (r != HOP_OK || l->stop)
+                break;
+            continue;
+        }
+        if (hop_bare_pending(b) != 0)
+            continue;
+        if (!forever)
+            break;
+        hop__bare_idle_wait(b, d);
+        if (l->stop)
+            break;
+    }
+    b->running = 0;
+    return r;
+}
+
+int hop_bare_run_until_idle(hop_loop *l)
+{
+    return run(l, 0);
+}
+
+int hop_bare_run(hop_loop *l)
+{
+    return run(l, 1);
+}
