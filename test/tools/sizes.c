@@ -23,5 +23,6 @@ int main(void)
     printf("hop_scope %u\n", (unsigned)sizeof(hop_scope));
     printf("hop_timeout_frame %u\n", (unsigned)sizeof(hop_timeout_frame));
     printf("hop_group %u\n", (unsigned)sizeof(hop_group));
+    printf("hop_bare %u\n", (unsigned)sizeof(hop_bare));
     return 0;
 }
