@@ -445,7 +445,7 @@ MCU_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/hop-
 # Each run must exit 0 and close with `N passed, 0 failed`.
 mcu-images: $(MCU_IMAGES)
 
-check-mcu: deps-mcu check-armhf check-s390x
+check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 	@$(MAKE) --no-print-directory mcu-images
 	@for b in $(MCU_BOARDS); do for v in $(VARIANTS); do \
 	    d=$(BUILDDIR)/mcu/$$b/$$v; \
@@ -516,6 +516,104 @@ sizes: deps-mcu
 	done
 	@hex=$$(awk '$$4 == "sz_hop_loop" {print $$2}' $(BUILDDIR)/mcu/sizes.32tb1); \
 	printf '  %-32s %6d\n' 'hop_loop (HOP_CONF_TIMER_BITS=1)' $$((0x$$hex))
+
+# Size assertions: test/mcu/size_asserts.c compiled per CPU with the
+# default knobs, with HOP_CONF_TRACE=0 and with HOP_CONF_TIMER_BITS=1
+# fails when a public struct's sizeof on 32-bit differs from the number
+# it asserts, and every asserted number must appear in doc/porting.md's
+# table (SIZE32: the 32-bit column; SIZE32_TRACE0: the 32-bit,
+# HOP_CONF_TRACE=0 column; SIZE32_TIMER1: the TIMER_BITS=1 row). Part
+# of mcu-core and check-mcu.
+MCU_SA_KNOBS := default trace0 timer1
+MCU_SA_FLAGS_default :=
+MCU_SA_FLAGS_trace0 := -DHOP_CONF_TRACE=0
+MCU_SA_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
+MCU_SA_OBJ := $(foreach c,$(MCU_CPUS),$(MCU_SA_KNOBS:%=$(BUILDDIR)/mcu/size-asserts/$(c)-%.o))
+
+.PHONY: mcu-size-asserts
+
+define mcu_sa_rules
+$(BUILDDIR)/mcu/size-asserts/$(1)-$(2).o: test/mcu/size_asserts.c $(HEADERS)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$< [$(1) $(2)])
+	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) $$(MCU_SA_FLAGS_$(2)) -c $$< -o $$@
+endef
+$(foreach c,$(MCU_CPUS),$(foreach k,$(MCU_SA_KNOBS),$(eval $(call mcu_sa_rules,$(c),$(k)))))
+
+mcu-size-asserts: deps-mcu
+	@$(MAKE) --no-print-directory $(MCU_SA_OBJ)
+	@sed -n 's/^SIZE32\([_A-Z0-9]*\)(\([a-z_]*\), \([0-9]*\));$$/x\1 \2 \3/p' \
+	    test/mcu/size_asserts.c > $(BUILDDIR)/mcu/size-asserts/list; \
+	while read kind type bytes; do \
+	    case $$kind in \
+	    x) pat='^\| `'$$type'` \| '$$bytes' \|';; \
+	    x_TRACE0) pat='^\| `'$$type'` \| [0-9]+ \| [0-9]+ \| '$$bytes' \|';; \
+	    x_TIMER1) pat='^\| `'$$type'`, `HOP_CONF_TIMER_BITS=1` \| '$$bytes' \|';; \
+	    *) echo "size_asserts.c: unknown $$kind"; exit 1;; \
+	    esac; \
+	    grep -qE "$$pat" doc/porting.md || { \
+	        echo "doc/porting.md does not publish $$type = $$bytes ($$kind)"; exit 1; }; \
+	done < $(BUILDDIR)/mcu/size-asserts/list
+	@test $$(wc -l < $(BUILDDIR)/mcu/size-asserts/list) -ge 16
+	@echo "== size assertions [$(MCU_CPUS)]: OK, doc/porting.md publishes" \
+	    $$(wc -l < $(BUILDDIR)/mcu/size-asserts/list) "sizes"
+
+mcu-core: mcu-size-asserts
+check-mcu: mcu-size-asserts
+
+# The sample on the boards:
+#
+#   make mcu-sample   samples/mcu/lines.c (a line-protocol session fed by
+#                     a simulated UART interrupt, a heartbeat task beside
+#                     it) on QEMU microbit (M0) and mps2-an385 (M3), both
+#                     resume variants; part of check-mcu
+#
+# Linked with test/mcu's startup code, semihosting port and mem*
+# functions. Each run must exit 0 and end with the line `lines: OK`; the
+# clock is simulated, so every run must print the same transcript.
+MCU_SAMPLE_SRC := samples/mcu/lines.c test/mcu/start.c test/mcu/semihost.c \
+    test/mcu/mem.c
+
+define mcu_sample_rules
+$(BUILDDIR)/mcu/$(1)/$(2)/lines.elf: \
+        $$(patsubst %.c,$(BUILDDIR)/mcu/$(1)/$(2)/%.o,$$(MCU_SAMPLE_SRC)) \
+        $$(call MCU_CORE_OBJ,$$(MCU_CPU_$(1))) \
+        $(BUILDDIR)/mcu/$$(MCU_CPU_$(1))/allowed test/mcu/$(1).ld
+	$$(call say,LD,$$@)
+	$$(Q)$$(MCU_CC) -mthumb -mcpu=$$(MCU_CPU_$(1)) -nostdlib -T test/mcu/$(1).ld \
+	    -Wl,--no-warn-rwx-segments -Wl,-Map,$$@.map -o $$@ \
+	    $$(filter %.o,$$^) -lgcc
+endef
+$(foreach b,$(MCU_BOARDS),$(foreach v,$(VARIANTS),$(eval $(call mcu_sample_rules,$(b),$(v)))))
+
+MCU_SAMPLE_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/lines.elf))
+
+.PHONY: mcu-sample
+mcu-sample: deps-mcu
+	@$(MAKE) --no-print-directory $(MCU_SAMPLE_IMAGES)
+	@first=; for b in $(MCU_BOARDS); do for v in $(VARIANTS); do \
+	    d=$(BUILDDIR)/mcu/$$b/$$v; log=$$d/lines.log; \
+	    timeout 60 $(QEMU_ARM) -M $$b -display none -monitor none \
+	        -serial none -chardev stdio,id=sh0 \
+	        -semihosting-config enable=on,target=native,chardev=sh0 \
+	        -kernel $$d/lines.elf > $$log 2>&1; rc=$$?; \
+	    last=$$(tail -n 1 $$log); \
+	    if [ -z "$$first" ]; then \
+	        echo "== sample lines on QEMU $$b, resume variant: $$v"; cat $$log; \
+	    else \
+	        echo "== sample lines on QEMU $$b, resume variant: $$v: $$last"; \
+	    fi; \
+	    if [ $$rc -ne 0 ] || [ "$$last" != "lines: OK" ]; then \
+	        [ -z "$$first" ] || cat $$log; \
+	        echo "mcu-sample: $$b [$$v] failed (exit $$rc); log: $$log"; exit 1; \
+	    fi; \
+	    if [ -n "$$first" ] && ! cmp -s $$first $$log; then \
+	        diff -u $$first $$log; \
+	        echo "mcu-sample: $$b [$$v]: the transcript differs from $$first"; exit 1; \
+	    fi; \
+	    [ -n "$$first" ] || first=$$log; \
+	done; done
+	@echo "== mcu-sample: all passed"
 
 # -- qemu-user (Check on armhf and s390x) --------------------------------
 #

@@ -13,6 +13,7 @@
 #include "hop/core.h"
 #include "hop/coro.h"
 #include "hop/task.h"
+#include "hop/ram.h"
 #include "hop/waitable.h"
 #include "hop/event.h"
 #include "hop/bare.h"
