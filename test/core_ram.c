@@ -111,6 +111,8 @@ static void ram_sizes_grow_with_tree(void)
     T_EQ(HOP_TASK_RAM(root_frame), sizeof(hop_task) + sizeof(root_frame));
     T_EQ(HOP_TASK_RAM(root_frame) - HOP_TASK_RAM(mid_frame),
          sizeof(root_frame) - sizeof(mid_frame));
+    ram_pool[0] = 7; /* used, not only measured */
+    T_EQ(ram_pool[0], 7);
     T_EQ(sizeof ram_pool, HOP_TASK_RAM(root_frame));
     T_EQ(RAM_ROOT, sizeof ram_pool);
     /* The task and the root frame have the same alignment, so side by
