@@ -67,8 +67,7 @@ void hop__group_child_ended(hop_task *t)
 
 int hop__group_enter(hop_gen *gen, hop_group *g)
 {
-    hop_loop *l = hop_gen_loop(gen);
-    hop_task *owner = l != NULL ? l->current : NULL;
+    hop_task *owner = hop__current(gen);
 
     if (g == NULL)
         return HOP_EINVAL;

@@ -57,6 +57,15 @@ static inline hop_time hop__after(hop_time now, hop_time d)
     return d >= HOP_FOREVER - now ? HOP_FOREVER : now + d;
 }
 
+/* The task running the frame a step got g for, or NULL (a plain
+ * generator handle, or no task running). */
+static inline hop_task *hop__current(const hop_gen *g)
+{
+    hop_loop *l = hop_gen_loop(g);
+
+    return l != NULL ? l->current : NULL;
+}
+
 /* Interrupt t (a cancel request or an expired deadline scope). */
 void hop__task_interrupt(hop_task *t, const char *msg);
 

@@ -26,7 +26,7 @@ static void scope_fire(hop_timer *tm)
 int hop__scope_enter(hop_gen *g, hop_scope *s, hop_time t, int relative)
 {
     hop_loop *l = hop_gen_loop(g);
-    hop_task *task = l != NULL ? l->current : NULL;
+    hop_task *task = hop__current(g);
 
     if (s == NULL)
         return HOP_EINVAL;

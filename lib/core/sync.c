@@ -41,14 +41,6 @@ enum {
     S_FAILED    /* completed with an error (closed, timed out) */
 };
 
-/* The task running the frame a step got g for, or NULL. */
-static hop_task *current(hop_gen *g)
-{
-    hop_loop *l = hop_gen_loop(g);
-
-    return l != NULL ? l->current : NULL;
-}
-
 static int chan_ok(const hop_chan *ch)
 {
     return ch != NULL && ch->magic == CHAN_MAGIC;
@@ -347,7 +339,7 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     if (!target_ok(self))
         HOP_RAISE(self, HOP_EINVAL);
-    self->task = current(g);
+    self->task = hop__current(g);
     if (self->task == NULL)
         HOP_RAISE_MSG(self, HOP_ESTATE, "synchronisation outside a task");
     HOP_TRY(self);

@@ -12,14 +12,6 @@
 #define CONTAINER(p, type, member)                                           \
     ((type *)(void *)((char *)(void *)(p) - offsetof(type, member)))
 
-/* The task running the frame a step got g for, or NULL. */
-static hop_task *current(hop_gen *g)
-{
-    hop_loop *l = hop_gen_loop(g);
-
-    return l != NULL ? l->current : NULL;
-}
-
 /* -- sleep ---------------------------------------------------------------- */
 
 static void sleep_fire(hop_timer *tm)
@@ -78,7 +70,7 @@ static hop_step sleep_step(hop_gen *g, hop_frame *f)
 {
     hop_sleep_frame *self = (hop_sleep_frame *)f;
     HOP_BEGIN(g, self);
-    if (current(g) == NULL)
+    if (hop__current(g) == NULL)
         HOP_RAISE_MSG(self, HOP_ESTATE, "sleep outside a task");
     HOP_SUSPEND(self, &self->w);
     HOP_END(self);
@@ -152,7 +144,7 @@ static hop_step join_step(hop_gen *g, hop_frame *f)
 {
     hop_join_frame *self = (hop_join_frame *)f;
     HOP_BEGIN(g, self);
-    self->self = current(g);
+    self->self = hop__current(g);
     if (self->self == NULL)
         HOP_RAISE_MSG(self, HOP_ESTATE, "join outside a task");
     if (hop_task_status(self->target) < 0)

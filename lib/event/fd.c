@@ -95,7 +95,7 @@ static hop_step fd_step(hop_gen *g, hop_frame *fr)
 {
     hop_fd_frame *self = (hop_fd_frame *)fr;
     HOP_BEGIN(g, self);
-    if (hop_gen_loop(g) == NULL || hop_loop_current(hop_gen_loop(g)) == NULL)
+    if (hop__current(g) == NULL)
         HOP_RAISE(self, HOP_ENOTASK);
     if (hop_ev_base(hop_gen_loop(g)) == NULL || self->fd < 0 ||
         (self->what & ~(HOP_READABLE | HOP_WRITABLE)) != 0 ||
