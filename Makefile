@@ -210,20 +210,31 @@ check-headers:
 	done
 	@echo "== headers: each compiles alone as C99, C11 and C++"
 
-# The sizes published in doc/reference/*.md are the real ones.
-check-sizes: $(BUILDDIR)/sizes
+# The sizes published in doc/reference/*.md are the real ones (and
+# hop_task's with HOP_CONF_TASK_NAMES=0 too).
+check-sizes: $(BUILDDIR)/sizes $(BUILDDIR)/sizes-names0
 	@$(BUILDDIR)/sizes | while read name size; do \
 	    if ! grep -q "^| \`$$name\` | $$size |" doc/reference/*.md; then \
 	        echo "doc/reference: sizeof($$name) is $$size here"; \
 	        exit 1; \
 	    fi; \
 	done
+	@size=$$($(BUILDDIR)/sizes-names0 | awk '$$1 == "hop_task" {print $$2}'); \
+	grep -q "^| \`hop_task\`, \`HOP_CONF_TASK_NAMES=0\` | $$size |" \
+	    doc/reference/task.md || { \
+	    echo "doc/reference: sizeof(hop_task) is $$size with HOP_CONF_TASK_NAMES=0"; \
+	    exit 1; }
 	@echo "== published sizes: OK"
 
 $(BUILDDIR)/sizes: test/tools/sizes.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CFLAGS) $(HOP_CFLAGS) $< -o $@
+
+$(BUILDDIR)/sizes-names0: test/tools/sizes.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [HOP_CONF_TASK_NAMES=0])
+	$(Q)$(CC) $(CFLAGS) $(HOP_CFLAGS) -DHOP_CONF_TASK_NAMES=0 $< -o $@
 
 # The example in README.md compiles, runs and prints what README shows.
 check-readme: $(STATIC_LIB)
@@ -269,9 +280,20 @@ $(BUILDDIR)/bench/%: bench/%.c $(STATIC_LIB) $(HEADERS)
 	$(call say,CC,$<)
 	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
-bench: $(BUILDDIR)/bench/bench_core $(BUILDDIR)/bench/bench_sched
+# The idle-task figure again with HOP_CONF_TASK_NAMES=0, which changes
+# the layout of hop_task: built from the sources with the knob.
+$(BUILDDIR)/bench/bench_sched_nonames: bench/bench_sched.c $(CORE_SRC) \
+    $(HEADERS) lib/core/internal.h
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [HOP_CONF_TASK_NAMES=0])
+	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) -DHOP_CONF_TASK_NAMES=0 $< $(CORE_SRC) \
+	    $(EVENT_LIBS) -o $@
+
+bench: $(BUILDDIR)/bench/bench_core $(BUILDDIR)/bench/bench_sched \
+    $(BUILDDIR)/bench/bench_sched_nonames
 	$(BUILDDIR)/bench/bench_core
 	$(BUILDDIR)/bench/bench_sched
+	$(BUILDDIR)/bench/bench_sched_nonames 1000000 idle
 
 # -- sanitizers and valgrind ---------------------------------------------
 
@@ -480,6 +502,11 @@ $(BUILDDIR)/mcu/sizes32-notrace.o: test/mcu/sizes.c $(HEADERS)
 	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
 	    -DHOP_CONF_TRACE=0 -c $< -o $@
 
+$(BUILDDIR)/mcu/sizes32-names0.o: test/mcu/sizes.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
+	    -DHOP_CONF_TASK_NAMES=0 -c $< -o $@
+
 $(BUILDDIR)/mcu/notrace-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
 	@mkdir -p $(dir $@)
 	$(Q)for f in $(CORE_SRC); do \
@@ -490,7 +517,8 @@ $(BUILDDIR)/mcu/notrace-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
 mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
     $(MCU_CPUS:%=$(BUILDDIR)/mcu/notrace-%/done) \
     $(BUILDDIR)/mcu/sizes32.o $(BUILDDIR)/mcu/sizes32-tb1.o \
-    $(BUILDDIR)/mcu/sizes32-notrace.o $(BUILDDIR)/sizes
+    $(BUILDDIR)/mcu/sizes32-notrace.o $(BUILDDIR)/mcu/sizes32-names0.o \
+    $(BUILDDIR)/sizes $(BUILDDIR)/sizes-names0
 
 sizes: deps-mcu
 	@$(MAKE) --no-print-directory mcu-sizes-inputs
@@ -516,18 +544,25 @@ sizes: deps-mcu
 	done
 	@hex=$$(awk '$$4 == "sz_hop_loop" {print $$2}' $(BUILDDIR)/mcu/sizes.32tb1); \
 	printf '  %-32s %6d\n' 'hop_loop (HOP_CONF_TIMER_BITS=1)' $$((0x$$hex))
+	@hex=$$($(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-names0.o | \
+	    awk '$$4 == "sz_hop_task" {print $$2}'); \
+	host=$$($(BUILDDIR)/sizes-names0 | awk '$$1 == "hop_task" {print $$2}'); \
+	printf '  %-32s %6d %6s\n' 'hop_task (HOP_CONF_TASK_NAMES=0)' $$((0x$$hex)) "$$host"
 
 # Size assertions: test/mcu/size_asserts.c compiled per CPU with the
-# default knobs, with HOP_CONF_TRACE=0 and with HOP_CONF_TIMER_BITS=1
+# default knobs, with HOP_CONF_TRACE=0, HOP_CONF_TIMER_BITS=1 and
+# HOP_CONF_TASK_NAMES=0
 # fails when a public struct's sizeof on 32-bit differs from the number
 # it asserts, and every asserted number must appear in doc/porting.md's
 # table (SIZE32: the 32-bit column; SIZE32_TRACE0: the 32-bit,
-# HOP_CONF_TRACE=0 column; SIZE32_TIMER1: the TIMER_BITS=1 row). Part
+# HOP_CONF_TRACE=0 column; SIZE32_TIMER1: the TIMER_BITS=1 row;
+# SIZE32_NAMES0: the TASK_NAMES=0 row). Part
 # of mcu-core and check-mcu.
-MCU_SA_KNOBS := default trace0 timer1
+MCU_SA_KNOBS := default trace0 timer1 names0
 MCU_SA_FLAGS_default :=
 MCU_SA_FLAGS_trace0 := -DHOP_CONF_TRACE=0
 MCU_SA_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
+MCU_SA_FLAGS_names0 := -DHOP_CONF_TASK_NAMES=0
 MCU_SA_OBJ := $(foreach c,$(MCU_CPUS),$(MCU_SA_KNOBS:%=$(BUILDDIR)/mcu/size-asserts/$(c)-%.o))
 
 .PHONY: mcu-size-asserts
@@ -549,6 +584,7 @@ mcu-size-asserts: deps-mcu
 	    x) pat='^\| `'$$type'` \| '$$bytes' \|';; \
 	    x_TRACE0) pat='^\| `'$$type'` \| [0-9]+ \| [0-9]+ \| '$$bytes' \|';; \
 	    x_TIMER1) pat='^\| `'$$type'`, `HOP_CONF_TIMER_BITS=1` \| '$$bytes' \|';; \
+	    x_NAMES0) pat='^\| `'$$type'`, `HOP_CONF_TASK_NAMES=0` \| '$$bytes' \|';; \
 	    *) echo "size_asserts.c: unknown $$kind"; exit 1;; \
 	    esac; \
 	    grep -qE "$$pat" doc/porting.md || { \

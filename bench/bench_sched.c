@@ -18,7 +18,9 @@
  *                scheduled round-robin through a pointer.
  *   idle_task    RSS per task with N tasks spawned and waiting on one
  *                future (bytes_per_task, against the bytes of the task
- *                struct plus its frame).
+ *                struct plus its frame). `bench_sched N idle` runs only
+ *                this one: `make bench` also runs it from a build with
+ *                HOP_CONF_TASK_NAMES=0, as idle_task_nonames.
  *
  * Lines read: bench <name> ns_per_op=<x> baseline_ns=<y> ratio=<x/y>.
  */
@@ -384,8 +386,9 @@ static void run_idle(long n)
     }
     hop_loop_run(&l, HOP_RUN_NOWAIT);
     after = rss_bytes();
-    printf("bench idle_task bytes_per_task=%.1f task_struct=%u frame=%u "
+    printf("bench %s bytes_per_task=%.1f task_struct=%u frame=%u "
            "tasks=%ld\n",
+           HOP_CONF_TASK_NAMES ? "idle_task" : "idle_task_nonames",
            (double)(after - before) / (double)n, (unsigned)sizeof(hop_task),
            (unsigned)sizeof(idle_frame), n);
     hop_future_complete(&fu, 0);
@@ -404,6 +407,10 @@ int main(int argc, char **argv)
 
     if (n <= 0)
         n = 1;
+    if (argc > 2 && strcmp(argv[2], "idle") == 0) {
+        run_idle(n);
+        return 0;
+    }
     a = b = 0;
     for (k = 0; k < 3; k++) {
         double x = run_spawn(n), y = run_spawn_base(n);

@@ -52,9 +52,10 @@ typedef struct {
     int err;           /* what it raises after the sleep, or 0 */
     const char *msg;   /* with this message */
     int seen;          /* the error its cleanup saw */
+    hop_future *fut;   /* when not NULL: wait on it instead of sleeping */
 } child_frame;
 
-/* try { wait sleep(d); if err raise err (msg); return v }
+/* try { wait sleep(d) (or on fut); if err raise err (msg); return v }
  * cleanup { seen = error; if linger { wait sleep(linger); record
  *           "<name> <t>" } else record "<name> cleanup <error>" } */
 static hop_step child(hop_gen *g, hop_frame *f)
@@ -62,7 +63,10 @@ static hop_step child(hop_gen *g, hop_frame *f)
     child_frame *self = (child_frame *)f;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        HOP_AWAIT(self, hop_sleep(&self->sl, self->d));
+        if (self->fut != NULL)
+            HOP_SUSPEND(self, hop_future_wait(self->fut));
+        else
+            HOP_AWAIT(self, hop_sleep(&self->sl, self->d));
         if (self->err != 0)
             HOP_RAISE_MSG(self, self->err, self->msg);
         HOP_RETURN(self, self->v);
@@ -106,8 +110,11 @@ typedef struct {
     hop_loop *loop;
     hop_task t[3];
     child_frame c[3];
+    hop_task xt[2];     /* children waiting on fut */
+    child_frame x[2];
+    hop_future *fut;
     hop_time linger;   /* cleanup time of the children */
-    int rc[3];         /* hop_group_spawn results */
+    int rc[4];         /* hop_group_spawn results */
     int st[3];         /* children's statuses seen after the block */
     int i, n;
     int nerr[4];       /* hop_group_nerrors after each block */
@@ -478,6 +485,88 @@ static void group_in_loop(void)
     T_EQ(hop_loop_cleanup(&l), HOP_OK);
 }
 
+
+/* -- a failing child among other tasks -------------------------------------- */
+
+/* group { spawn A (1 s), X and Y (on the future fut) and C (0.1 s, then
+ *         raise E_B) } */
+static hop_step o_child_fails(hop_gen *g, hop_frame *f)
+{
+    owner_frame *self = (owner_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_GROUP(self, &self->grp);
+            self->rc[0] = child_spawn(&self->grp, self->loop, &self->t[0],
+                                      &self->c[0], "A", HOP_SEC(1), 1, 0);
+            self->x[0].fut = self->x[1].fut = self->fut;
+            self->rc[1] = child_spawn(&self->grp, self->loop, &self->xt[0],
+                                      &self->x[0], "X", 0, 0, 0);
+            self->rc[2] = child_spawn(&self->grp, self->loop, &self->xt[1],
+                                      &self->x[1], "Y", 0, 0, 0);
+            self->rc[3] = child_spawn(&self->grp, self->loop, &self->t[2],
+                                      &self->c[2], "C", HOP_MSEC(100), 0,
+                                      E_B);
+        HOP_END_GROUP(self, &self->grp);
+    HOP_CATCH_ALL(self);
+        at("owner caught", self->loop);
+        tr_add2("error ", err_str(HOP_ERROR(self)));
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/*
+ * A child fails in a loop where other tasks wait too (on a sleep, and on
+ * the same future as two of the children): the group cancels its own
+ * children only (cancelling X cancels the future, which wakes Y; Y is
+ * cancelled all the same), and the others go on.
+ */
+static void group_cancel_spares_others(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_future fu;
+    hop_task o, u;
+    owner_frame of;
+    child_frame uf;
+    int i;
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    T_EQ(hop_future_init(&fu, NULL), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.loop = &l;
+    uf.name = "U";
+    uf.d = HOP_SEC(5);
+    uf.v = 9;
+    t_spawn(&u, &l, &uf.hdr, child, "U");
+    owner_prep(&o, &l, &of, o_child_fails);
+    of.fut = &fu;
+    T_EQ(hop_loop_run(&l, HOP_RUN_ONCE), HOP_OK); /* U sleeps */
+    T_EQ(hop_loop_run(&l, HOP_RUN_ONCE), HOP_OK); /* the owner spawns */
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    /* (X and Y are woken by their future, oldest first, before A.) */
+    TR_EXPECT("C cleanup E_B", "X cleanup HOP_ECANCELED",
+              "Y cleanup HOP_ECANCELED", "A cleanup HOP_ECANCELED",
+              "owner caught 100", "error HOP_EGROUP", "U cleanup none");
+    for (i = 0; i < 4; i++)
+        T_EQ(of.rc[i], HOP_OK);
+    T_EQ(hop_task_status(&of.t[0]), HOP_TASK_CANCELLED);
+    T_EQ(hop_task_status(&of.xt[0]), HOP_TASK_CANCELLED);
+    T_EQ(hop_task_status(&of.xt[1]), HOP_TASK_CANCELLED);
+    T_EQ(hop_task_status(&of.t[2]), HOP_TASK_FAILED);
+    T_EQ(hop_task_status(&u), HOP_TASK_DONE);
+    T_EQ(hop_task_result(&u), 9);
+    T_EQ(sim.now, HOP_SEC(5));
+    T_EQ(hop_group_nerrors(&of.grp), 1);
+    T_EQ(hop_group_error(&of.grp, 0, NULL), E_B);
+    T_EQ(hop_future_state(&fu), HOP_FUTURE_CANCELLED);
+    /* A child that ended no longer needs its group: the group's frame
+     * may be gone, the task still knows its loop. */
+    t_fill(&of.grp, sizeof of.grp, 0xa5);
+    T_ASSERT(hop_task_loop(&of.xt[0]) == &l);
+    T_EQ(hop_task_cancel(&of.xt[0], NULL), 0);
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
 const t_case t_cases_sched_group[] = {
     T_CASE(group_body_fails),
     T_CASE(group_owner_cancelled),
@@ -485,5 +574,6 @@ const t_case t_cases_sched_group[] = {
     T_CASE(group_child_returns),
     T_CASE(group_outside_task),
     T_CASE(group_in_loop),
+    T_CASE(group_cancel_spares_others),
     T_END,
 };

@@ -425,14 +425,14 @@ static void task_init_busy(void)
     T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
     spawn(&t, &l, &b, b_return, "A");
     b.v = 5;
-    id = t.id;
+    id = hop_task_id(&t);
     T_EQ(hop_frame_init(&b2.hdr, b_return, HOP_COROUTINE), HOP_OK);
     /* Spawned, not finished: spawning again and releasing are refused
      * (hop_task_init itself never reads the struct it initialises). */
     T_EQ(hop_spawn(&t), HOP_EBUSY);
     T_EQ(hop_task_cleanup(&t), HOP_EBUSY);
-    T_EQ(t.id, id);
-    T_STREQ(t.name, "A");
+    T_EQ(hop_task_id(&t), id);
+    T_TASK_NAME(&t, "A");
     T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("A ran");
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
@@ -444,7 +444,7 @@ static void task_init_busy(void)
     b2.name = "B";
     b2.v = 6;
     T_EQ(hop_task_init(&t, &l, &b2.hdr, "B"), HOP_OK);
-    T_ASSERT(t.id > id);
+    T_ASSERT(hop_task_id(&t) > id);
     T_EQ(hop_task_status(&t), HOP_TASK_NEW);
     T_EQ(hop_task_result(&t), HOP_EMPTY);
     /* Initialised, not spawned: may be initialised again. */
@@ -1122,14 +1122,16 @@ static void task_ids_and_names(void)
     prep(&b, &l, &bb, b_return, NULL);
     prep(&c, &l, &cb, b_return, "gamma");
     prep(&d, &l2, &db, b_return, "delta");
-    T_EQ(a.id, 1);
-    T_EQ(b.id, 2);
-    T_EQ(c.id, 3);
-    T_EQ(d.id, 1); /* per loop */
-    T_ASSERT(a.name == n_a);
-    T_ASSERT(b.name == NULL);
-    T_STREQ(c.name, "gamma");
-    T_ASSERT(a.data == NULL);
+    T_EQ(hop_task_id(&a), 1);
+    T_EQ(hop_task_id(&b), 2);
+    T_EQ(hop_task_id(&c), 3);
+    T_EQ(hop_task_id(&d), 1); /* per loop */
+#if HOP_CONF_TASK_NAMES
+    T_ASSERT(hop_task_name(&a) == n_a);
+#endif
+    T_TASK_NAME(&a, "alpha");
+    T_TASK_NAME(&b, NULL);
+    T_TASK_NAME(&c, "gamma");
     /* Ids are given at init, not at spawn. */
     bb.name = "b";
     ab.name = "a";
@@ -1137,14 +1139,14 @@ static void task_ids_and_names(void)
     T_EQ(hop_spawn(&c), HOP_OK);
     T_EQ(hop_spawn(&a), HOP_OK);
     T_EQ(hop_spawn(&b), HOP_OK);
-    T_EQ(c.id, 3);
+    T_EQ(hop_task_id(&c), 3);
     T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
     TR_EXPECT("c ran", "a ran", "b ran");
     /* Initialising again gives a new id. */
     T_EQ(hop_frame_init(&ab.hdr, b_return, HOP_COROUTINE), HOP_OK);
     T_EQ(hop_task_init(&a, &l, &ab.hdr, "again"), HOP_OK);
-    T_EQ(a.id, 4);
-    T_STREQ(a.name, "again");
+    T_EQ(hop_task_id(&a), 4);
+    T_TASK_NAME(&a, "again");
     T_EQ(hop_loop_cleanup(&l), HOP_OK);
     T_EQ(hop_loop_cleanup(&l2), HOP_OK);
 }
@@ -1874,6 +1876,164 @@ static void task_waiting_on(void)
     T_EQ(hop_loop_cleanup(&l), HOP_OK);
 }
 
+
+/*
+ * Waiters of two futures arm in turns: each future wakes its own waiters,
+ * oldest first, and leaves the other's waiting. Cancelling one waiter
+ * cancels its future, so all of that future's waiters get HOP_ECANCELED,
+ * in the order they came.
+ */
+static void future_waiters_interleaved(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_future f, g, h;
+    hop_task a, b, c, x, y, d, e, z;
+    body ab, bb, cb, xb, yb, db, eb, zb;
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    T_EQ(hop_future_init(&f, NULL), HOP_OK);
+    T_EQ(hop_future_init(&g, NULL), HOP_OK);
+    T_EQ(hop_future_init(&h, NULL), HOP_OK);
+    spawn(&a, &l, &ab, b_wait, "A");
+    spawn(&x, &l, &xb, b_wait, "X");
+    spawn(&b, &l, &bb, b_wait, "B");
+    spawn(&y, &l, &yb, b_wait, "Y");
+    spawn(&c, &l, &cb, b_wait, "C");
+    ab.w = bb.w = cb.w = hop_future_wait(&f);
+    xb.w = yb.w = hop_future_wait(&g);
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    TR_EXPECT("A waits", "X waits", "B waits", "Y waits", "C waits");
+    T_EQ(hop_future_cleanup(&f), HOP_EBUSY);
+    T_EQ(hop_future_complete(&f, 7), HOP_OK);
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    TR_EXPECT("A waits", "X waits", "B waits", "Y waits", "C waits",
+              "A got 7", "B got 7", "C got 7");
+    T_EQ(hop_future_cleanup(&f), HOP_OK);
+    T_ASSERT(hop_task_waiting_on(&x) == hop_future_wait(&g));
+    T_ASSERT(hop_task_waiting_on(&y) == hop_future_wait(&g));
+
+    tr_reset();
+    spawn(&d, &l, &db, b_wait, "D");
+    spawn(&z, &l, &zb, b_wait, "Z");
+    spawn(&e, &l, &eb, b_wait, "E");
+    db.w = eb.w = hop_future_wait(&h);
+    zb.w = hop_future_wait(&g);
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    TR_EXPECT("D waits", "Z waits", "E waits");
+    T_EQ(hop_task_cancel(&e, m_cancel), 1);
+    T_EQ(hop_future_state(&h), HOP_FUTURE_CANCELLED);
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    TR_EXPECT("D waits", "Z waits", "E waits", "D raised HOP_ECANCELED",
+              "E raised HOP_ECANCELED");
+    T_STREQ(eb.msg, m_cancel);
+    T_ASSERT(db.msg == NULL);
+    T_EQ(hop_future_cleanup(&h), HOP_OK);
+
+    tr_reset();
+    T_EQ(hop_future_complete(&g, 8), HOP_OK);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    TR_EXPECT("X got 8", "Y got 8", "Z got 8");
+    T_EQ(hop_future_cleanup(&g), HOP_OK);
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
+/*
+ * Three joins of one task, the middle one cancelled: the others get the
+ * value, in the order they came. Then a failing task whose only join was
+ * cancelled is reported to the error hook once.
+ */
+static void join_several(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_future f;
+    hop_task t, j1, j2, j3, u, k;
+    body tb, j1b, j2b, j3b, ub, kb;
+
+    on_error_calls = 0;
+    err_loop = &l;
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    hop_loop_on_error(&l, note_error);
+    spawn(&t, &l, &tb, b_passes, "T");
+    tb.n = 2;
+    tb.t = 10;
+    spawn(&j1, &l, &j1b, b_join, "J1");
+    spawn(&j2, &l, &j2b, b_join, "J2");
+    spawn(&j3, &l, &j3b, b_join, "J3");
+    j1b.other = j2b.other = j3b.other = &t;
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    T_EQ(hop_task_cancel(&j2, NULL), 1);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    TR_EXPECT("T1", "J2 join raised HOP_ECANCELED", "T2", "J1 joined 2",
+              "J3 joined 2");
+    T_EQ(on_error_calls, 0);
+
+    tr_reset();
+    T_EQ(hop_future_init(&f, NULL), HOP_OK);
+    spawn(&u, &l, &ub, b_wait_plain, "U");
+    ub.w = hop_future_wait(&f);
+    spawn(&k, &l, &kb, b_join, "K");
+    kb.other = &u;
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    T_EQ(hop_task_cancel(&k, NULL), 1);
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    T_EQ(hop_future_fail(&f, E_A, m_a), HOP_OK);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    TR_EXPECT("U waits", "K join raised HOP_ECANCELED");
+    T_EQ(hop_task_status(&u), HOP_TASK_FAILED);
+    T_EQ(on_error_calls, 1);
+    T_ASSERT(on_error_last == &u);
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
+/* A struct of the caller's that embeds a task, reached back from it. */
+typedef struct job {
+    int tag;
+    hop_task task;
+    body b;
+} job;
+
+static void task_accessors(void)
+{
+    hop_loop l, l2;
+    hop_sim sim, sim2;
+    hop_task g;
+    job jb;
+    int fill;
+    static const unsigned char fills[] = {0x00, 0xa5, 0xcc, 0xff};
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    T_EQ(hop_loop_init_sim(&l2, &sim2), HOP_OK);
+    T_EQ(hop_task_id(NULL), 0);
+    T_ASSERT(hop_task_name(NULL) == NULL);
+    T_ASSERT(hop_task_loop(NULL) == NULL);
+    for (fill = 0; fill < 4; fill++) {
+        t_fill(&g, sizeof g, fills[fill]);
+        T_EQ(hop_task_id(&g), 0);
+        T_ASSERT(hop_task_name(&g) == NULL);
+        T_ASSERT(hop_task_loop(&g) == NULL);
+        T_EQ(hop_task_status(&g), HOP_EINVAL);
+        T_EQ(hop_spawn(&g), HOP_EINVAL);
+    }
+    jb.tag = 42;
+    prep(&jb.task, &l2, &jb.b, b_return, "job");
+    T_EQ(hop_task_id(&jb.task), 1);
+    T_ASSERT(hop_task_loop(&jb.task) == &l2);
+    T_TASK_NAME(&jb.task, "job");
+    T_EQ(HOP_CONTAINER_OF(&jb.task, job, task)->tag, 42);
+    T_EQ(hop_spawn(&jb.task), HOP_OK);
+    T_EQ(hop_loop_run(&l2, HOP_RUN_DEFAULT), HOP_OK);
+    T_EQ(hop_task_status(&jb.task), HOP_TASK_DONE);
+    T_ASSERT(hop_task_loop(&jb.task) == &l2); /* finished, still its loop */
+    T_EQ(hop_loop_cleanup(&l2), HOP_OK);
+    T_ASSERT(hop_task_loop(&jb.task) == NULL); /* its loop is released */
+    T_EQ(hop_task_id(&jb.task), 1);
+    T_EQ(hop_task_cleanup(&jb.task), HOP_OK);
+    T_EQ(hop_task_id(&jb.task), 0);
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
 const t_case t_cases_sched_task[] = {
     T_CASE(loop_args),
     T_CASE(task_args),
@@ -1900,6 +2060,9 @@ const t_case t_cases_sched_task[] = {
     T_CASE(loop_run_modes),
     T_CASE(loop_stop),
     T_CASE(task_ids_and_names),
+    T_CASE(future_waiters_interleaved),
+    T_CASE(join_several),
+    T_CASE(task_accessors),
     T_CASE(sleep_until_past),
     T_CASE(sleep_zero_pass),
     T_CASE(sleep_relative),

@@ -72,6 +72,10 @@ int t_streq(const char *a, const char *b);
             t_fail_str(__FILE__, __LINE__, #a " == " #b, t_a_, t_b_);        \
     } while (0)
 
+/* The name of task t is s; or NULL, when names are compiled out. */
+#define T_TASK_NAME(t, s)                                                    \
+    T_STREQ(hop_task_name(t), HOP_CONF_TASK_NAMES ? (s) : (const char *)0)
+
 /* -- loops on either backend ---------------------------------------------
  *
  * A case makes its loops with t_loop_init and releases them with

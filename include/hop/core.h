@@ -83,6 +83,14 @@ enum hop_kind {
     HOP_COROUTINE = 1  /* awaited once: once finished, reuse is EREUSED */
 };
 
+/*
+ * The struct of type type whose member member is at the address p: how a
+ * step function or a callback reaches the struct it embedded a frame, a
+ * task, a timer or a waitable in.
+ */
+#define HOP_CONTAINER_OF(p, type, member)                                    \
+    ((type *)(void *)((char *)(void *)(p) - offsetof(type, member)))
+
 /* States of a frame and of a generator handle. */
 enum hop_state {
     HOP_STATE_CREATED = 1,   /* initialised, not started */

@@ -155,7 +155,8 @@ struct hop_loop {
     hop_task *ready_tail;  /* private: its tail */
     hop_task *delayed;     /* private: tasks spawned with a delay, by time */
     hop_task *current;     /* private: the task running now, or NULL */
-    hop_task *all;         /* private: every live task, newest first */
+    hop_task *waiting;     /* private: every task waiting on a waitable */
+    struct hop_join_frame *joins; /* private: every join waiting */
     hop_timer *buckets[HOP__TIMER_BUCKETS]; /* private: the timer queue */
     hop_timer *btails[HOP__TIMER_BUCKETS];  /* private: each list's last */
     hop_time tlast;        /* private: the deadline bucket 0 is due at */
@@ -241,35 +242,40 @@ enum hop_task_status {
 
 /*
  * A task. Caller-owned; hop_task_init, then hop_spawn. All fields are
- * private but data.
+ * private: read a task through the hop_task_* functions. To reach your
+ * own data from a task, embed the task in your struct and step back from
+ * its address (HOP_CONTAINER_OF). The fields that depend on the state
+ * share their storage, so a task costs 48 bytes on 64-bit (28 on 32-bit)
+ * plus 2 pointers with HOP_CONF_TASK_NAMES.
  */
 struct hop_task {
-    hop_frame *top;      /* private: innermost frame while suspended */
-    hop_frame *root;     /* private: the task's outermost frame */
-    hop_task *next;      /* private: ready queue, wait list or delayed list */
-    hop_waitable *wait;  /* private: what the task waits on */
-    hop_loop *loop;      /* private */
-    hop_task *joiners;   /* private: tasks waiting for this one to end */
-    struct hop_group *group; /* private: the group it belongs to */
-    hop_task *gnext;     /* private: next child of that group */
-    hop_task *lnext;     /* private: the loop's list of live tasks */
-    hop_task *lprev;     /* private */
-    const char *sfile;   /* read-only: where it was spawned */
-    int32_t sline;       /* read-only */
-    hop_value val;       /* private: value to deliver; result when done */
-    const char *msg;     /* private: message of err */
-    const char *cmsg;    /* private: message of the cancel request */
-    hop_time start;      /* private: start time of a delayed spawn */
-    int32_t err;         /* private: error to deliver; error when failed */
-    uint16_t state;      /* private */
-    uint8_t pending;     /* private: an interruption not yet delivered */
-    uint8_t flags;       /* private */
-    uint32_t icount;     /* private: interruption count (cancels,
-                            expired deadline scopes) */
-    uint32_t id;         /* read-only: the task's id, from 1 */
-    uint32_t magic;      /* private: set while initialised */
-    const char *name;    /* read-only: static name, or NULL */
-    void *data;          /* public: for the caller */
+    hop_frame *top;     /* private: innermost frame while suspended; the
+                           root frame until the task first runs */
+    hop_task *next;     /* private: the loop's ready, waiting or delayed
+                           list; a group's ended children */
+    uintptr_t owner;    /* private: its loop, or its group + 1 */
+    union {
+        struct {
+            hop_waitable *wait; /* what it waits on */
+            hop_task **pprev;   /* the link that points at it */
+        } w;                    /* private: while waiting */
+        struct {
+            const char *msg;    /* message of the error, or of the
+                                   cancel request */
+            hop_value val;      /* value, or error code (HOP__TF_ERR) */
+        } r;                    /* private: to deliver, or the result */
+        uint32_t start[2];      /* private: start of a delayed spawn
+                                   (low, high: no 8-byte alignment) */
+    } u;
+    uint32_t id;        /* private: the task's id, from 1 */
+    uint8_t state;      /* private: a signature and the state */
+    uint8_t flags;      /* private */
+    uint16_t icount;    /* private: interruptions not yet taken back
+                           (cancels, expired deadline scopes) */
+#if HOP_CONF_TASK_NAMES
+    const char *name;   /* private: static name, or NULL */
+    const char *site;   /* private: "file:line" of its spawn, or NULL */
+#endif
 };
 
 /*
@@ -291,12 +297,18 @@ HOP_API int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
  */
 HOP_API int hop_spawn(hop_task *t);
 HOP_API int hop_spawn_after(hop_task *t, hop_time delay);
-HOP_API int hop__spawn_at(hop_task *t, hop_time delay, const char *file,
-                          int line);
+HOP_API int hop__spawn_at(hop_task *t, hop_time delay, const char *site);
 
 /* The macros record where the task was spawned, for hop_dump. */
-#define hop_spawn(t) hop__spawn_at((t), 0, HOP__SITE)
-#define hop_spawn_after(t, delay) hop__spawn_at((t), (delay), HOP__SITE)
+#if HOP_CONF_TASK_NAMES
+#define HOP__XSTR(x) #x
+#define HOP__STR(x) HOP__XSTR(x)
+#define HOP__SPAWN_SITE __FILE__ ":" HOP__STR(__LINE__)
+#else
+#define HOP__SPAWN_SITE (const char *)0
+#endif
+#define hop_spawn(t) hop__spawn_at((t), 0, HOP__SPAWN_SITE)
+#define hop_spawn_after(t, delay) hop__spawn_at((t), (delay), HOP__SPAWN_SITE)
 
 /*
  * Ask t to cancel, with an optional static message: HOP_ECANCELED is
@@ -317,9 +329,19 @@ HOP_API hop_value hop_task_result(const hop_task *t);
 HOP_API int hop_task_error(const hop_task *t);
 HOP_API const char *hop_task_errmsg(const hop_task *t);
 
+/* The task's id (from 1, in the order of hop_task_init), 0 for NULL. */
+HOP_API uint32_t hop_task_id(const hop_task *t);
+
+/* Its static name, or NULL (always NULL without HOP_CONF_TASK_NAMES). */
+HOP_API const char *hop_task_name(const hop_task *t);
+
+/* The loop it runs in, or NULL for NULL or an uninitialised task, or
+ * once that loop is released. */
+HOP_API hop_loop *hop_task_loop(const hop_task *t);
+
 /*
- * Release t. HOP_EBUSY while it is spawned and not finished, or while
- * other tasks wait to join it.
+ * Release t. HOP_EBUSY while it is spawned and not finished (tasks that
+ * join it wait only until it finishes).
  */
 HOP_API int hop_task_cleanup(hop_task *t);
 
@@ -357,6 +379,7 @@ typedef struct hop_join_frame {
     hop_waitable w;     /* private */
     hop_task *target;   /* private: the task joined */
     hop_task *self;     /* private: the joining task */
+    struct hop_join_frame *jnext; /* private: the loop's joins waiting */
 } hop_join_frame;
 
 HOP_API hop_frame *hop_join(hop_join_frame *j, hop_task *t);
@@ -390,7 +413,8 @@ typedef void (*hop_future_hook)(hop_future *f);
  */
 struct hop_future {
     hop_waitable w;        /* private: the waitable */
-    hop_task *waiters;     /* private: tasks waiting */
+    hop_task *waiters;     /* private: the newest task waiting; the others
+                              follow it in the loop's waiting list */
     hop_value val;         /* private: the value */
     const char *msg;       /* private: the error's message */
     hop_future_hook hook;  /* private: cancel hook, or NULL */
@@ -549,7 +573,8 @@ typedef struct hop_group {
     HOP_TRIES(1);         /* private */
     hop_waitable w;       /* private: woken when a child ends */
     hop_task *owner;      /* private: the task running the block */
-    hop_task *children;   /* private: every child, via hop_task.gnext */
+    hop_loop *loop;       /* private: the owner's loop */
+    hop_task *ended;      /* private: children that ended, via next */
     hop_task *waiting;    /* private: the owner, while it waits */
     const char *body_msg; /* private */
     uint32_t alive;       /* private: children not ended */
@@ -567,9 +592,9 @@ typedef struct hop_group {
  * HOP_EBUSY as hop_spawn.
  */
 HOP_API int hop_group_spawn(hop_group *g, hop_task *t);
-HOP_API int hop__group_spawn_at(hop_group *g, hop_task *t, const char *file,
-                                int line);
-#define hop_group_spawn(g, t) hop__group_spawn_at((g), (t), HOP__SITE)
+HOP_API int hop__group_spawn_at(hop_group *g, hop_task *t,
+                                const char *site);
+#define hop_group_spawn(g, t) hop__group_spawn_at((g), (t), HOP__SPAWN_SITE)
 
 /*
  * The errors of the last HOP_EGROUP raised by g: the number of members,

@@ -12,7 +12,7 @@
  */
 #include "internal.h"
 
-/* hop_task.state values (as in loop.c). */
+/* The task states (HOP__T_*). */
 static const char *state_name(int s)
 {
     static const char *const names[] = {"?",       "new",     "delayed",
@@ -56,53 +56,86 @@ static int frame(hop_write_fn w, void *ctx, const hop_frame *f)
     return hop__put(w, ctx, ")\n");
 }
 
-static int task(hop_write_fn w, void *ctx, const hop_task *t)
+struct out {
+    hop_write_fn w;
+    void *ctx;
+};
+
+static int task(hop_task *t, void *arg)
 {
+    const struct out *o = arg;
+    hop_write_fn w = o->w;
+    void *ctx = o->ctx;
+    const hop_waitable *wt = hop_task_waiting_on(t);
     const hop_frame *f;
 
     TRY(hop__put(w, ctx, "task "));
     TRY(hop__put_int(w, ctx, t->id));
+#if HOP_CONF_TASK_NAMES
     if (t->name != NULL) {
         TRY(hop__put(w, ctx, " \""));
         TRY(hop__put(w, ctx, t->name));
         TRY(hop__put(w, ctx, "\""));
     }
+#endif
     TRY(hop__put(w, ctx, " "));
-    TRY(hop__put(w, ctx, state_name(t->state)));
-    if (t->wait != NULL) {
+    TRY(hop__put(w, ctx, state_name((int)hop__tstate(t))));
+    if (wt != NULL) {
         TRY(hop__put(w, ctx, " on "));
-        if (t->wait->ops->describe != NULL)
-            TRY(t->wait->ops->describe(t->wait, t, w, ctx));
+        if (wt->ops->describe != NULL)
+            TRY(wt->ops->describe((hop_waitable *)wt, t, w, ctx));
         else
-            TRY(hop__put(w, ctx, t->wait->ops->kind));
+            TRY(hop__put(w, ctx, wt->ops->kind));
     }
-    if (t->pending)
+    if (t->flags & HOP__TF_PENDING)
         TRY(hop__put(w, ctx, ", cancel pending"));
-    if (t->sfile != NULL) {
+#if HOP_CONF_TASK_NAMES
+    if (t->site != NULL) {
         TRY(hop__put(w, ctx, ", spawned at "));
-        TRY(hop__put(w, ctx, t->sfile));
-        TRY(hop__put(w, ctx, ":"));
-        TRY(hop__put_int(w, ctx, t->sline));
+        TRY(hop__put(w, ctx, t->site));
     }
+#endif
     TRY(hop__put(w, ctx, "\n"));
-    f = t->top != NULL ? t->top : t->root;
-    for (; f != NULL; f = f->caller)
+    for (f = t->top; f != NULL; f = f->caller)
         TRY(frame(w, ctx, f));
+    return 0;
+}
+
+/* Every live task of l but the running one: ready, waiting, delayed. */
+static int each_task(const hop_loop *l, int (*fn)(hop_task *t, void *ctx),
+                    void *ctx)
+{
+    hop_task *const *lists[3];
+    int i;
+
+    lists[0] = &l->ready;
+    lists[1] = &l->waiting;
+    lists[2] = &l->delayed;
+    for (i = 0; i < 3; i++) {
+        hop_task *t;
+        for (t = *lists[i]; t != NULL; t = t->next) {
+            int r = fn(t, ctx);
+            if (r != 0)
+                return r;
+        }
+    }
     return 0;
 }
 
 int hop_dump(const hop_loop *l, hop_write_fn w, void *ctx)
 {
-    const hop_task *t;
+    struct out o;
 
     if (l == NULL || l->magic != HOP__LOOP_MAGIC || w == NULL)
         return HOP_EINVAL;
+    o.w = w;
+    o.ctx = ctx;
     TRY(hop__put(w, ctx, "loop: "));
     TRY(hop__put_int(w, ctx, l->ntasks));
     TRY(hop__put(w, ctx, " tasks, time "));
     TRY(hop__put_int(w, ctx, l->be->now(l->be_ctx)));
     TRY(hop__put(w, ctx, " ns\n"));
-    for (t = l->all; t != NULL; t = t->lnext)
-        TRY(task(w, ctx, t));
-    return HOP_OK;
+    if (l->current != NULL)
+        TRY(task(l->current, &o));
+    return each_task(l, task, &o);
 }

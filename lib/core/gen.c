@@ -280,7 +280,8 @@ static int gen_ok(const hop_gen *g)
 
 static int root_is_coroutine(const hop_gen *g)
 {
-    return (g->root->flags & HOP__FF_COROUTINE) != 0;
+    /* (A loop's handle resuming a task does not keep its root.) */
+    return g->root == NULL || (g->root->flags & HOP__FF_COROUTINE) != 0;
 }
 
 int hop_gen_init(hop_gen *g, hop_frame *root)

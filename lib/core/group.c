@@ -14,18 +14,54 @@
 
 enum { G_NEW = 0, G_BODY = 1, G_LEAVING = 2, G_LEFT = 3 };
 
+/*
+ * A child is a task whose owner is its group. The live ones are found on
+ * the loop's lists (cancelling them is rare: a failure or a cancel); the
+ * ended ones are kept in the group's own list for their errors.
+ */
+static int is_child(const hop_task *t, const hop_group *g)
+{
+    return t->owner == (uintptr_t)(const void *)g + 1u;
+}
+
+static int cancel_one(hop_task *t, const hop_group *g)
+{
+    if (!is_child(t, g) || (t->flags & HOP__TF_PENDING))
+        return 0;
+    hop_task_cancel(t, NULL);
+    return 1;
+}
+
+/*
+ * Cancel every live child. A delayed child cancelled moves to the ready
+ * queue alone; a waiting one is disarmed, which may wake other waiting
+ * tasks too (the waiters of a future it cancels), so the walk of the
+ * waiting list starts again when the next task has left it; the ready
+ * queue comes last, where all of those went, and cancelling a ready
+ * task moves nothing.
+ */
 static void cancel_children(hop_group *g)
 {
-    hop_task *c;
+    hop_loop *l = g->loop;
+    hop_task *t, *next;
 
-    for (c = g->children; c != NULL; c = c->gnext)
-        hop_task_cancel(c, NULL);
+    for (t = l->delayed; t != NULL; t = next) {
+        next = t->next;
+        cancel_one(t, g);
+    }
+    for (t = l->waiting; t != NULL; t = next) {
+        next = t->next;
+        if (cancel_one(t, g) && next != NULL &&
+            hop__tstate(next) != HOP__T_WAITING)
+            next = l->waiting;
+    }
+    for (t = l->ready; t != NULL; t = t->next)
+        cancel_one(t, g);
 }
 
 static int group_arm(hop_waitable *w, hop_task *t)
 {
-    hop_group *g = (hop_group *)(void *)((char *)(void *)w -
-                                         offsetof(hop_group, w));
+    hop_group *g = HOP_CONTAINER_OF(w, hop_group, w);
 
     if (g->alive == 0)
         return hop_task_wake(t, HOP_EMPTY);
@@ -35,8 +71,7 @@ static int group_arm(hop_waitable *w, hop_task *t)
 
 static void group_disarm(hop_waitable *w, hop_task *t)
 {
-    hop_group *g = (hop_group *)(void *)((char *)(void *)w -
-                                         offsetof(hop_group, w));
+    hop_group *g = HOP_CONTAINER_OF(w, hop_group, w);
 
     (void)t;
     g->waiting = NULL;
@@ -47,8 +82,10 @@ static const hop_waitable_ops group_ops = {group_arm, group_disarm,
 
 void hop__group_child_ended(hop_task *t)
 {
-    hop_group *g = t->group;
+    hop_group *g = (hop_group *)(t->owner - 1u);
 
+    t->next = g->ended;
+    g->ended = t;
     g->alive--;
     if (hop_task_status(t) == HOP_TASK_FAILED && !g->failed) {
         g->failed = 1;
@@ -75,7 +112,8 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
         return HOP_ENOTASK;
     g->w.ops = &group_ops;
     g->owner = owner;
-    g->children = NULL;
+    g->loop = hop__task_loop(owner);
+    g->ended = NULL;
     g->waiting = NULL;
     g->body_msg = NULL;
     g->alive = 0;
@@ -90,11 +128,10 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
 
 int(hop_group_spawn)(hop_group *g, hop_task *t)
 {
-    return hop__group_spawn_at(g, t, NULL, 0);
+    return hop__group_spawn_at(g, t, NULL);
 }
 
-int hop__group_spawn_at(hop_group *g, hop_task *t, const char *file,
-                        int line)
+int hop__group_spawn_at(hop_group *g, hop_task *t, const char *site)
 {
     int r;
 
@@ -104,14 +141,12 @@ int hop__group_spawn_at(hop_group *g, hop_task *t, const char *file,
         return HOP_ESTATE;
     if (g->state == G_LEAVING && g->alive == 0)
         return HOP_ESTATE; /* the block is ending */
-    if (t->loop != g->owner->loop)
+    if (hop_task_loop(t) != g->loop)
         return HOP_EINVAL;
-    r = hop__spawn_at(t, 0, file, line);
+    r = hop__spawn_at(t, 0, site);
     if (r != HOP_OK)
         return r;
-    t->group = g;
-    t->gnext = g->children;
-    g->children = t;
+    t->owner = (uintptr_t)(void *)g + 1u;
     g->alive++;
     if (g->failed || g->cancelled)
         hop_task_cancel(t, NULL);
@@ -126,7 +161,7 @@ int hop_group_nerrors(const hop_group *g)
     if (g == NULL)
         return HOP_EINVAL;
     n = g->body_err != 0;
-    for (c = g->children; c != NULL; c = c->gnext)
+    for (c = g->ended; c != NULL; c = c->next)
         n += hop_task_status(c) == HOP_TASK_FAILED;
     return n;
 }
@@ -142,7 +177,7 @@ int hop_group_error(const hop_group *g, int i, const char **msg)
             *msg = g->body_msg;
         return g->body_err;
     }
-    for (c = g->children; c != NULL; c = c->gnext) {
+    for (c = g->ended; c != NULL; c = c->next) {
         if (hop_task_status(c) == HOP_TASK_FAILED && i-- == 0) {
             if (msg != NULL)
                 *msg = hop_task_errmsg(c);
@@ -168,13 +203,8 @@ static hop_step group_wait(hop_gen *gen, hop_frame *f)
         HOP_END_TRY(self);
     }
     self->state = G_LEFT;
-    if (self->interrupted) {
-        hop_task *o = self->owner;
-        if (o->icount > 0)
-            o->icount--;
-        if (o->icount <= self->entry)
-            o->pending = 0;
-    }
+    if (self->interrupted)
+        (void)hop__task_take_back(self->owner, self->entry);
     if (hop_group_nerrors(self) > 0)
         HOP_RAISE(self, HOP_EGROUP);
     if (self->cancelled)

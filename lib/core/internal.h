@@ -21,7 +21,45 @@
 /* Magic numbers of initialised handles (HOP__GEN_MAGIC is in core.h). */
 #define HOP__ARENA_MAGIC 0x686f7061u /* "hopa" */
 #define HOP__LOOP_MAGIC 0x686f706cu  /* "hopl" */
-#define HOP__TASK_MAGIC 0x686f7074u  /* "hopt" */
+
+/* hop_task.state: the signature in the high bits, the state below. */
+#define HOP__TASK_SIG 0xc0u
+#define HOP__TASK_SIG_MASK 0xf0u
+
+/* The internal task states (low bits of hop_task.state). */
+enum {
+    HOP__T_NEW = 1,     /* initialised */
+    HOP__T_DELAYED,     /* spawned with a delay that has not passed */
+    HOP__T_READY,       /* in the ready queue */
+    HOP__T_RUNNING,     /* its frames are executing */
+    HOP__T_ARMING,      /* its waitable is being armed */
+    HOP__T_WAITING,     /* suspended on a waitable */
+    HOP__T_DONE,        /* finished: returned */
+    HOP__T_FAILED,      /* finished: error */
+    HOP__T_CANCELLED    /* finished: cancelled */
+};
+
+/* hop_task.flags */
+#define HOP__TF_STARTED 0x01u /* the root frame has run */
+#define HOP__TF_NOW 0x02u     /* woken while arming: go on at once */
+#define HOP__TF_PENDING 0x04u /* an interruption not yet delivered */
+#define HOP__TF_ERR 0x08u     /* u.r.val holds an error code */
+#define HOP__TF_JOINED 0x10u  /* a join has waited on it */
+#define HOP__TF_BESIDE 0x20u  /* arming: u.w.pprev says where to wait */
+
+static inline unsigned hop__tstate(const hop_task *t)
+{
+    return t->state & ~HOP__TASK_SIG_MASK;
+}
+
+/* The loop of t (through its group for a group's child). */
+static inline hop_loop *hop__task_loop(const hop_task *t)
+{
+    uintptr_t o = t->owner;
+
+    return (o & 1u) != 0 ? ((const hop_group *)(o - 1u))->loop
+                         : (hop_loop *)o;
+}
 
 static inline unsigned hop__fstate(const hop_frame *f)
 {
@@ -68,6 +106,25 @@ static inline hop_task *hop__current(const hop_gen *g)
 
 /* Interrupt t (a cancel request or an expired deadline scope). */
 void hop__task_interrupt(hop_task *t, const char *msg);
+
+/* From a waitable's arm: have the arming task t wait right before
+ * other in the loop's waiting list (waiters of one waitable together). */
+void hop__task_beside(hop_task *t, hop_task *other);
+
+/* A join starts or stops waiting (the loop wakes it when its target
+ * ends). */
+void hop__join_park(hop_loop *l, hop_join_frame *j);
+void hop__join_unpark(hop_loop *l, hop_join_frame *j);
+
+/* Have the running task t raise HOP_ECANCELED (msg) at its next
+ * suspension, as the delivery of an interruption already counted. */
+void hop__task_pend(hop_task *t, const char *msg);
+
+/* Take back an interruption of t made by a scope or group entered when
+ * t's count was entry. Returns 1 when no other interruption came since
+ * (one not delivered yet is then withdrawn). */
+int hop__task_take_back(hop_task *t, uint32_t entry);
+
 
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);

@@ -17,36 +17,49 @@
  */
 #include "internal.h"
 
-/* Internal task states (hop_task.state). */
-enum {
-    T_NEW = 1,     /* initialised */
-    T_DELAYED,     /* spawned with a delay that has not passed */
-    T_READY,       /* in the ready queue */
-    T_RUNNING,     /* its frames are executing */
-    T_ARMING,      /* its waitable is being armed */
-    T_WAITING,     /* suspended on a waitable */
-    T_DONE,        /* finished: returned */
-    T_FAILED,      /* finished: error */
-    T_CANCELLED    /* finished: cancelled */
-};
+#define ST(t) hop__tstate(t)
 
-/* hop_task.flags */
-#define F_STARTED 0x1u /* the root frame has run */
-#define F_NOW 0x2u     /* woken while arming: go on at once */
+/* The start time of a delayed task (kept in two halves). */
+static hop_time start_of(const hop_task *t)
+{
+    return (hop_time)(((uint64_t)t->u.start[1] << 32) | t->u.start[0]);
+}
+
+static void set_start(hop_task *t, hop_time when)
+{
+    t->u.start[0] = (uint32_t)((uint64_t)when & 0xffffffffu);
+    t->u.start[1] = (uint32_t)((uint64_t)when >> 32);
+}
+
+static void set_state(hop_task *t, unsigned s)
+{
+    t->state = (uint8_t)(HOP__TASK_SIG | s);
+}
 
 static int loop_ok(const hop_loop *l)
 {
     return l != NULL && l->magic == HOP__LOOP_MAGIC;
 }
 
+/* An initialised task (its loop is checked by task_ok). */
+static int task_sig(const hop_task *t)
+{
+    return t != NULL && (t->state & HOP__TASK_SIG_MASK) == HOP__TASK_SIG &&
+           ST(t) >= HOP__T_NEW && ST(t) <= HOP__T_CANCELLED;
+}
+
 static int task_ok(const hop_task *t)
 {
-    return t != NULL && t->magic == HOP__TASK_MAGIC && loop_ok(t->loop);
+    /* (A loop or group is at least pointer-aligned: a cheap check on a
+     * task that is not what it seems before following its owner.) */
+    return task_sig(t) && t->owner > 1u &&
+           ((t->owner & ~(uintptr_t)1u) % sizeof(void *)) == 0 &&
+           loop_ok(hop__task_loop(t));
 }
 
 static int finished(const hop_task *t)
 {
-    return t->state >= T_DONE;
+    return ST(t) >= HOP__T_DONE;
 }
 
 /* -- the loop ------------------------------------------------------------- */
@@ -69,7 +82,8 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->ready = l->ready_tail = NULL;
     l->delayed = NULL;
     l->current = NULL;
-    l->all = NULL;
+    l->waiting = NULL;
+    l->joins = NULL;
     {
         int i;
         for (i = 0; i < HOP__TIMER_BUCKETS; i++)
@@ -132,13 +146,12 @@ hop_loop *hop_gen_loop(const hop_gen *g)
     if (g == NULL || g->magic != HOP__GEN_MAGIC ||
         !(g->state & HOP__GS_LOOP))
         return NULL;
-    return (hop_loop *)(void *)((char *)(void *)(hop_gen *)g -
-                                offsetof(hop_loop, run));
+    return HOP_CONTAINER_OF(g, hop_loop, run);
 }
 
 static void enqueue(hop_loop *l, hop_task *t)
 {
-    t->state = T_READY;
+    set_state(t, HOP__T_READY);
     t->next = NULL;
     if (l->ready_tail != NULL) {
         l->ready_tail->next = t;
@@ -147,6 +160,38 @@ static void enqueue(hop_loop *l, hop_task *t)
         hop__loop_notify(l);
     }
     l->ready_tail = t;
+}
+
+/* Put t, which has just armed its waitable, on l's waiting list: first,
+ * or where hop__task_beside said. */
+static void park(hop_loop *l, hop_task *t)
+{
+    hop_task **p = &l->waiting;
+
+    if (t->flags & HOP__TF_BESIDE) {
+        t->flags &= ~HOP__TF_BESIDE;
+        p = t->u.w.pprev;
+    }
+    t->next = *p;
+    if (t->next != NULL)
+        t->next->u.w.pprev = &t->next;
+    t->u.w.pprev = p;
+    *p = t;
+}
+
+void hop__task_beside(hop_task *t, hop_task *other)
+{
+    t->u.w.pprev = other->u.w.pprev;
+    t->flags |= HOP__TF_BESIDE;
+}
+
+/* Take the waiting task t off its loop's waiting list. */
+static void unpark(hop_task *t)
+{
+    *t->u.w.pprev = t->next;
+    if (t->next != NULL)
+        t->next->u.w.pprev = t->u.w.pprev;
+    t->next = NULL;
 }
 
 void hop__loop_notify(hop_loop *l)
@@ -164,8 +209,8 @@ hop_time hop_loop_deadline(const hop_loop *l)
     if (l->ready != NULL)
         return l->be->now(l->be_ctx);
     d = hop__timers_next(l);
-    if (l->delayed != NULL && l->delayed->start < d)
-        d = l->delayed->start;
+    if (l->delayed != NULL && start_of(l->delayed) < d)
+        d = start_of(l->delayed);
     return d;
 }
 
@@ -178,68 +223,60 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
         return HOP_EINVAL;
     if (hop_frame_state(root) != HOP_STATE_CREATED)
         return hop_frame_state(root) < 0 ? HOP_EINVAL : HOP_EBUSY;
-    t->top = NULL;
-    t->root = root;
+    t->top = root;
     t->next = NULL;
-    t->wait = NULL;
-    t->loop = l;
-    t->joiners = NULL;
-    t->group = NULL;
-    t->gnext = NULL;
-    t->lnext = t->lprev = NULL;
-    t->sfile = NULL;
-    t->sline = 0;
-    t->val = HOP_EMPTY;
-    t->msg = NULL;
-    t->cmsg = NULL;
-    t->start = 0;
-    t->err = 0;
-    t->state = T_NEW;
-    t->pending = 0;
-    t->icount = 0;
-    t->flags = 0;
+    t->owner = (uintptr_t)(void *)l;
+    t->u.r.msg = NULL;
+    t->u.r.val = HOP_EMPTY;
     t->id = l->next_id++;
-    t->magic = HOP__TASK_MAGIC;
+    set_state(t, HOP__T_NEW);
+    t->flags = 0;
+    t->icount = 0;
+#if HOP_CONF_TASK_NAMES
     t->name = name;
-    t->data = NULL;
+    t->site = NULL;
+#else
+    (void)name;
+#endif
     return HOP_OK;
 }
 
 int(hop_spawn)(hop_task *t)
 {
-    return hop__spawn_at(t, 0, NULL, 0);
+    return hop__spawn_at(t, 0, NULL);
 }
 
 int(hop_spawn_after)(hop_task *t, hop_time delay)
 {
-    return hop__spawn_at(t, delay, NULL, 0);
+    return hop__spawn_at(t, delay, NULL);
 }
 
-int hop__spawn_at(hop_task *t, hop_time delay, const char *file, int line)
+int hop__spawn_at(hop_task *t, hop_time delay, const char *site)
 {
     hop_loop *l;
     hop_task **p;
+    hop_time start;
 
     if (!task_ok(t))
         return HOP_EINVAL;
-    if (t->state != T_NEW)
+    if (ST(t) != HOP__T_NEW)
         return HOP_EBUSY;
-    l = t->loop;
+    l = hop__task_loop(t);
     l->ntasks++;
-    t->sfile = file;
-    t->sline = line;
-    t->lprev = NULL;
-    t->lnext = l->all;
-    if (l->all != NULL)
-        l->all->lprev = t;
-    l->all = t;
-    if (delay <= 0) {
+#if HOP_CONF_TASK_NAMES
+    t->site = site;
+#else
+    (void)site;
+#endif
+    if (delay <= 0 || (t->flags & HOP__TF_PENDING)) {
+        /* (A task cancelled before its spawn ends on the next pass.) */
         enqueue(l, t);
         return HOP_OK;
     }
-    t->start = hop__after(l->be->now(l->be_ctx), delay);
-    t->state = T_DELAYED;
-    for (p = &l->delayed; *p != NULL && (*p)->start <= t->start;
+    start = hop__after(l->be->now(l->be_ctx), delay);
+    set_start(t, start);
+    set_state(t, HOP__T_DELAYED);
+    for (p = &l->delayed; *p != NULL && start_of(*p) <= start;
          p = &(*p)->next)
         ;
     t->next = *p;
@@ -251,16 +288,16 @@ int hop__spawn_at(hop_task *t, hop_time delay, const char *file, int line)
 
 int hop_task_status(const hop_task *t)
 {
-    if (t == NULL || t->magic != HOP__TASK_MAGIC)
+    if (!task_sig(t))
         return HOP_EINVAL;
-    switch (t->state) {
-    case T_NEW:
+    switch (ST(t)) {
+    case HOP__T_NEW:
         return HOP_TASK_NEW;
-    case T_DONE:
+    case HOP__T_DONE:
         return HOP_TASK_DONE;
-    case T_FAILED:
+    case HOP__T_FAILED:
         return HOP_TASK_FAILED;
-    case T_CANCELLED:
+    case HOP__T_CANCELLED:
         return HOP_TASK_CANCELLED;
     default:
         return HOP_TASK_RUNNING;
@@ -269,58 +306,93 @@ int hop_task_status(const hop_task *t)
 
 hop_value hop_task_result(const hop_task *t)
 {
-    return t != NULL && t->magic == HOP__TASK_MAGIC && t->state == T_DONE
-               ? t->val
-               : HOP_EMPTY;
+    return task_sig(t) && ST(t) == HOP__T_DONE ? t->u.r.val : HOP_EMPTY;
 }
 
 int hop_task_error(const hop_task *t)
 {
-    if (t == NULL || t->magic != HOP__TASK_MAGIC)
+    if (!task_sig(t))
         return 0;
-    if (t->state == T_FAILED)
-        return t->err;
-    return t->state == T_CANCELLED ? HOP_ECANCELED : 0;
+    if (ST(t) == HOP__T_FAILED)
+        return (int)t->u.r.val;
+    return ST(t) == HOP__T_CANCELLED ? HOP_ECANCELED : 0;
 }
 
 const char *hop_task_errmsg(const hop_task *t)
 {
-    if (t == NULL || t->magic != HOP__TASK_MAGIC)
+    if (!task_sig(t))
         return NULL;
-    return t->state == T_FAILED || t->state == T_CANCELLED ? t->msg : NULL;
+    return ST(t) == HOP__T_FAILED || ST(t) == HOP__T_CANCELLED ? t->u.r.msg
+                                                                : NULL;
+}
+
+uint32_t hop_task_id(const hop_task *t)
+{
+    return task_sig(t) ? t->id : 0;
+}
+
+const char *hop_task_name(const hop_task *t)
+{
+#if HOP_CONF_TASK_NAMES
+    return task_sig(t) ? t->name : NULL;
+#else
+    (void)t;
+    return NULL;
+#endif
+}
+
+hop_loop *hop_task_loop(const hop_task *t)
+{
+    return task_ok(t) ? hop__task_loop(t) : NULL;
 }
 
 int hop_task_cleanup(hop_task *t)
 {
-    if (t == NULL || t->magic != HOP__TASK_MAGIC)
+    if (!task_sig(t))
         return HOP_EINVAL;
-    if ((t->state > T_NEW && t->state < T_DONE) || t->joiners != NULL)
+    if (ST(t) > HOP__T_NEW && ST(t) < HOP__T_DONE)
         return HOP_EBUSY;
-    t->magic = 0;
+    t->state = 0;
     return HOP_OK;
 }
 
 hop_waitable *hop_task_waiting_on(const hop_task *t)
 {
-    return t != NULL && t->magic == HOP__TASK_MAGIC ? t->wait : NULL;
+    return task_sig(t) && !(t->flags & HOP__TF_PENDING) &&
+                   (ST(t) == HOP__T_WAITING || ST(t) == HOP__T_ARMING)
+               ? t->u.w.wait
+               : NULL;
+}
+
+/* Set what t is to resume with: the value v, or the error err (msg). */
+static void outcome(hop_task *t, hop_value v, int err, const char *msg)
+{
+    if (err != 0) {
+        t->flags |= HOP__TF_ERR;
+        t->u.r.val = err;
+    } else {
+        t->flags &= ~HOP__TF_ERR;
+        t->u.r.val = v;
+    }
+    t->u.r.msg = msg;
 }
 
 static int wake(hop_task *t, hop_value v, int err, const char *msg)
 {
     if (!task_ok(t))
         return HOP_EINVAL;
-    if ((t->state != T_ARMING && t->state != T_WAITING) ||
-        (t->flags & F_NOW))
+    if ((ST(t) != HOP__T_ARMING && ST(t) != HOP__T_WAITING) ||
+        (t->flags & HOP__TF_NOW))
         return HOP_ESTATE; /* not waiting, or already woken */
-    t->val = v;
-    t->err = err;
-    t->msg = msg;
-    if (t->state == T_ARMING) {
-        t->flags |= F_NOW;
+    if (ST(t) == HOP__T_ARMING) {
+        t->flags |= HOP__TF_NOW;
+        if (!(t->flags & HOP__TF_PENDING)) /* (that message stays) */
+            outcome(t, v, err, msg);
         return HOP_OK;
     }
-    t->wait = NULL;
-    enqueue(t->loop, t);
+    unpark(t);
+    outcome(t, v, err, msg);
+    enqueue(hop__task_loop(t), t);
     return HOP_OK;
 }
 
@@ -338,11 +410,25 @@ int hop_task_wake_err(hop_task *t, int err, const char *msg)
 
 void hop__task_requeue(hop_task *t)
 {
-    t->val = HOP_EMPTY;
-    t->err = 0;
-    t->msg = NULL;
-    t->wait = NULL;
-    enqueue(t->loop, t);
+    if (!(t->flags & HOP__TF_PENDING)) /* (that message stays) */
+        outcome(t, HOP_EMPTY, 0, NULL);
+    enqueue(hop__task_loop(t), t);
+}
+
+void hop__task_pend(hop_task *t, const char *msg)
+{
+    t->flags |= HOP__TF_PENDING;
+    t->u.r.msg = msg;
+}
+
+int hop__task_take_back(hop_task *t, uint32_t entry)
+{
+    if (t->icount > 0)
+        t->icount--;
+    if (t->icount > entry)
+        return 0;
+    t->flags &= ~HOP__TF_PENDING;
+    return 1;
 }
 
 /*
@@ -353,13 +439,12 @@ void hop__task_requeue(hop_task *t)
  */
 void hop__task_interrupt(hop_task *t, const char *msg)
 {
-    hop_loop *l = t->loop;
+    hop_loop *l = hop__task_loop(t);
 
-    t->icount++;
-    t->pending = 1;
-    t->cmsg = msg;
-    switch (t->state) {
-    case T_DELAYED: {
+    if (t->icount != UINT16_MAX)
+        t->icount++;
+    switch (ST(t)) {
+    case HOP__T_DELAYED: {
         hop_task **p;
         for (p = &l->delayed; *p != t; p = &(*p)->next)
             ;
@@ -367,22 +452,24 @@ void hop__task_interrupt(hop_task *t, const char *msg)
         enqueue(l, t);
         break;
     }
-    case T_WAITING: {
-        hop_waitable *w = t->wait;
-        t->state = T_ARMING;
-        t->flags &= ~F_NOW;
-        w->ops->disarm(w, t);
-        if ((t->flags & F_NOW) && t->err != HOP_ECANCELED)
-            t->pending = 0; /* another outcome used the request up */
-        t->flags &= ~F_NOW;
-        t->wait = NULL;
-        enqueue(l, t);
+    case HOP__T_WAITING: {
+        hop_waitable *w = t->u.w.wait;
+        w->ops->disarm(w, t); /* (it may wake t) */
+        if (ST(t) == HOP__T_WAITING) {
+            unpark(t);
+            enqueue(l, t);
+        } else if ((t->flags & HOP__TF_ERR) == 0 ||
+                   t->u.r.val != HOP_ECANCELED) {
+            return; /* another outcome used the request up */
+        }
         break;
     }
     default:
-        /* Ready, running or not spawned: delivered when it next runs. */
+        /* Ready, arming, running or not spawned: delivered when it next
+         * suspends or runs. */
         break;
     }
+    hop__task_pend(t, msg);
 }
 
 int hop_task_cancel(hop_task *t, const char *msg)
@@ -395,42 +482,87 @@ int hop_task_cancel(hop_task *t, const char *msg)
     return 1;
 }
 
+/* -- joins ---------------------------------------------------------------- */
+
+void hop__join_park(hop_loop *l, hop_join_frame *j)
+{
+    j->target->flags |= HOP__TF_JOINED;
+    j->jnext = l->joins;
+    l->joins = j;
+}
+
+void hop__join_unpark(hop_loop *l, hop_join_frame *j)
+{
+    hop_join_frame **p;
+
+    for (p = &l->joins; *p != NULL; p = &(*p)->jnext) {
+        if (*p == j) {
+            *p = j->jnext;
+            return;
+        }
+    }
+}
+
+/* Wake, in the order they came, the joins of t, which has ended.
+ * Returns how many there were. */
+static int wake_joins(hop_loop *l, hop_task *t)
+{
+    int n = 0;
+    hop_join_frame **p = &l->joins;
+    hop_join_frame *q = NULL;
+
+    while (*p != NULL) { /* take them off, newest first */
+        hop_join_frame *j = *p;
+        if (j->target == t) {
+            *p = j->jnext;
+            j->jnext = q;
+            q = j;
+        } else {
+            p = &j->jnext;
+        }
+    }
+    while (q != NULL) { /* q is in waiting order now */
+        hop_join_frame *next = q->jnext;
+        q->jnext = NULL;
+        hop_task_wake(q->self, HOP_EMPTY);
+        q = next;
+        n++;
+    }
+    return n;
+}
+
 /* -- running a task ------------------------------------------------------- */
 
 /* t has ended with the state s; wake whoever joins it. */
-static void end_task(hop_loop *l, hop_task *t, int s)
+static void end_task(hop_loop *l, hop_task *t, unsigned s)
 {
-    hop_task *j = NULL;
-    hop_task *p = t->joiners;
+    int joined = (t->flags & HOP__TF_JOINED) != 0;
 
-    while (p != NULL) { /* pushed newest first: wake in waiting order */
-        hop_task *next = p->next;
-        p->next = j;
-        j = p;
-        p = next;
-    }
-
-    t->state = (uint16_t)s;
+    set_state(t, s);
+    t->flags &= ~(HOP__TF_PENDING | HOP__TF_JOINED);
     t->top = NULL;
-    t->wait = NULL;
-    t->joiners = NULL;
+    t->next = NULL;
     l->ntasks--;
-    if (t->lprev != NULL)
-        t->lprev->lnext = t->lnext;
-    else
-        l->all = t->lnext;
-    if (t->lnext != NULL)
-        t->lnext->lprev = t->lprev;
-    t->lnext = t->lprev = NULL;
-    if (t->group != NULL)
+    if (t->owner & 1u) {
         hop__group_child_ended(t);
-    if (s == T_FAILED && j == NULL && l->on_error != NULL)
-        l->on_error(t);
-    while (j != NULL) {
-        hop_task *n = j->next;
-        hop_task_wake(j, HOP_EMPTY);
-        j = n;
+        t->owner = (uintptr_t)(void *)l; /* the group may go before it */
     }
+    if ((joined ? wake_joins(l, t) : 0) == 0 && s == HOP__T_FAILED &&
+        l->on_error != NULL)
+        l->on_error(t);
+}
+
+/* Resume the task t on g with what its wait delivered. */
+static int deliver(hop_gen *g, hop_task *t, hop_value *v)
+{
+    if (t->flags & HOP__TF_PENDING) {
+        /* Every interruption so far arrives as one CANCELLED. */
+        t->flags &= ~HOP__TF_PENDING;
+        return hop_gen_throw(g, HOP_ECANCELED, t->u.r.msg, v);
+    }
+    if (t->flags & HOP__TF_ERR)
+        return hop_gen_throw(g, (int)t->u.r.val, t->u.r.msg, v);
+    return hop_gen_send(g, t->u.r.val, v);
 }
 
 /* Run t until it waits, yields to other tasks or ends. */
@@ -441,25 +573,25 @@ static void run_task(hop_loop *l, hop_task *t)
     int r;
 
     l->current = t;
-    t->state = T_RUNNING;
-    g->root = t->root;
-    if (!(t->flags & F_STARTED)) {
-        if (t->pending) {
+    set_state(t, HOP__T_RUNNING);
+    if (!(t->flags & HOP__TF_STARTED)) {
+        if (t->flags & HOP__TF_PENDING) {
             /* Cancelled before its body ran: none of it runs. */
-            t->err = HOP_ECANCELED;
-            t->msg = t->cmsg;
+            outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
             l->current = NULL;
-            end_task(l, t, T_CANCELLED);
+            end_task(l, t, HOP__T_CANCELLED);
             return;
         }
-        t->flags |= F_STARTED;
+        t->flags |= HOP__TF_STARTED;
+        g->root = t->top;
         g->top = NULL;
         g->state = HOP_STATE_CREATED | HOP__GS_LOOP;
         r = hop_gen_send(g, HOP_EMPTY, &v);
     } else {
+        g->root = NULL;
         g->top = t->top;
         g->state = HOP_STATE_SUSPENDED | HOP__GS_LOOP;
-        goto deliver;
+        r = deliver(g, t, &v);
     }
     for (;;) {
         switch (r) {
@@ -468,31 +600,33 @@ static void run_task(hop_loop *l, hop_task *t)
             int e;
 
             t->top = g->top;
-            if (!t->pending) {
-                t->wait = w;
-                t->state = T_ARMING;
-                t->flags &= ~F_NOW;
+            if (!(t->flags & HOP__TF_PENDING)) {
+                t->u.w.wait = w;
+                set_state(t, HOP__T_ARMING);
+                t->flags &= ~HOP__TF_NOW;
                 e = w->ops->arm(w, t);
                 if (e == HOP_WAIT_PASS) {
+                    t->flags &= ~HOP__TF_BESIDE;
                     hop__task_requeue(t);
                     l->current = NULL;
                     return;
                 }
                 if (e < 0) {
-                    t->wait = NULL;
-                    t->val = HOP_EMPTY;
-                    t->err = e;
-                    t->msg = NULL;
-                } else if (!(t->flags & F_NOW)) {
-                    t->state = T_WAITING;
-                    l->current = NULL;
-                    return;
+                    outcome(t, HOP_EMPTY, e, NULL);
+                } else if (!(t->flags & HOP__TF_NOW)) {
+                    if (!(t->flags & HOP__TF_PENDING)) {
+                        set_state(t, HOP__T_WAITING);
+                        park(l, t);
+                        l->current = NULL;
+                        return;
+                    }
+                    w->ops->disarm(w, t); /* interrupted while arming */
                 }
-                t->flags &= ~F_NOW;
-                t->wait = NULL;
-                t->state = T_RUNNING;
+                t->flags &= ~(HOP__TF_NOW | HOP__TF_BESIDE);
+                set_state(t, HOP__T_RUNNING);
             }
-            goto deliver;
+            r = deliver(g, t, &v);
+            break;
         }
         case HOP_YIELDED:
             /* A plain yield at the top: let the other ready tasks run. */
@@ -501,34 +635,25 @@ static void run_task(hop_loop *l, hop_task *t)
             l->current = NULL;
             return;
         case HOP_RETURNED:
-            t->val = v;
-            t->err = 0;
-            t->msg = NULL;
-            if (t->pending) {
-                t->err = HOP_ECANCELED;
-                t->msg = t->cmsg;
-            }
             l->current = NULL;
-            end_task(l, t, t->pending ? T_CANCELLED : T_DONE);
+            if (t->flags & HOP__TF_PENDING) {
+                outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
+                end_task(l, t, HOP__T_CANCELLED);
+            } else {
+                outcome(t, v, 0, NULL);
+                end_task(l, t, HOP__T_DONE);
+            }
             return;
-        default:
-            t->err = r == HOP_RAISED ? g->exc.code : r;
-            t->msg = r == HOP_RAISED ? g->exc.msg : NULL;
-            t->val = HOP_EMPTY;
+        default: {
+            int err = r == HOP_RAISED ? g->exc.code : r;
+            outcome(t, HOP_EMPTY, err,
+                    r == HOP_RAISED ? g->exc.msg : NULL);
             l->current = NULL;
             end_task(l, t,
-                     t->err == HOP_ECANCELED ? T_CANCELLED : T_FAILED);
+                     err == HOP_ECANCELED ? HOP__T_CANCELLED
+                                          : HOP__T_FAILED);
             return;
         }
-    deliver:
-        if (t->pending) {
-            /* Every interruption so far arrives as one CANCELLED. */
-            t->pending = 0;
-            r = hop_gen_throw(g, HOP_ECANCELED, t->cmsg, &v);
-        } else if (t->err != 0) {
-            r = hop_gen_throw(g, t->err, t->msg, &v);
-        } else {
-            r = hop_gen_send(g, t->val, &v);
         }
     }
 }
@@ -568,10 +693,10 @@ static void due(hop_loop *l)
 {
     hop_time now = l->be->now(l->be_ctx);
 
-    while (l->delayed != NULL && l->delayed->start <= now) {
+    while (l->delayed != NULL && start_of(l->delayed) <= now) {
         hop_task *t = l->delayed;
         l->delayed = t->next;
-        enqueue(l, t);
+        hop__task_requeue(t);
     }
     hop__timers_fire(l, now);
 }
@@ -580,8 +705,8 @@ static hop_time next_deadline(const hop_loop *l)
 {
     hop_time d = hop__timers_next(l);
 
-    if (l->delayed != NULL && l->delayed->start < d)
-        d = l->delayed->start;
+    if (l->delayed != NULL && start_of(l->delayed) < d)
+        d = start_of(l->delayed);
     return d;
 }
 

@@ -50,16 +50,13 @@ void hop__scope_leave(hop_gen *g, hop_scope *s, hop_try *slot)
 {
     hop_task *t = s->task;
 
-    hop_timer_stop(t->loop, &s->timer);
+    hop_timer_stop(hop__task_loop(t), &s->timer);
     s->state = S_LEFT;
     if (!s->expired)
         return;
-    if (t->icount > 0)
-        t->icount--;
-    if (t->icount <= s->entry) {
+    if (hop__task_take_back(t, s->entry)) {
         /* The interruption was this scope's own: one not delivered yet
          * is withdrawn, and a CANCELLED leaving it is a timeout. */
-        t->pending = 0;
         if (slot->mode == HOP__T_UNWIND_ERR && slot->pend == HOP_ECANCELED) {
             slot->pend = HOP_ETIMEDOUT;
             slot->msg = NULL;
@@ -88,8 +85,8 @@ int hop_scope_reschedule(hop_scope *s, hop_time when)
     if (s->expired)
         return HOP_OK; /* already interrupted: nothing to move */
     if (when == HOP_FOREVER)
-        return hop_timer_stop(s->task->loop, &s->timer);
-    return hop_timer_start(s->task->loop, &s->timer, when);
+        return hop_timer_stop(hop__task_loop(s->task), &s->timer);
+    return hop_timer_start(hop__task_loop(s->task), &s->timer, when);
 }
 
 /* -- with_timeout ------------------------------------------------------- */

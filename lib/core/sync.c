@@ -22,8 +22,7 @@
 #include "internal.h"
 #include "hop/sync.h"
 
-#define CONTAINER(p, type, member)                                           \
-    ((type *)(void *)((char *)(void *)(p) - offsetof(type, member)))
+#define CONTAINER HOP_CONTAINER_OF
 
 #define CHAN_MAGIC 0x686f7063u  /* "hopc" */
 #define SEM_MAGIC 0x686f7073u   /* "hops" */
@@ -104,7 +103,7 @@ static void withdraw(hop_sync_op *op)
 {
     q_unlink(op);
     if (op->task != NULL)
-        hop_timer_stop(op->task->loop, &op->timer);
+        hop_timer_stop(hop__task_loop(op->task), &op->timer);
 }
 
 /*
@@ -130,7 +129,7 @@ static void complete(hop_sync_op *op, hop_value v, int err, const char *msg)
  */
 static int wait_in(hop_sync_op *op, hop_sync_queue *q)
 {
-    hop_loop *l = op->task->loop;
+    hop_loop *l = hop__task_loop(op->task);
 
     if (op->deadline != HOP_FOREVER && op->deadline <= hop_loop_now(l)) {
         complete(op, HOP_EMPTY, HOP_ETIMEDOUT, NULL);
@@ -352,8 +351,7 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
          * the outcome, and deliver the same interruption (not a new
          * one: a deadline scope's count stays right) at the next
          * suspension. */
-        self->task->pending = 1;
-        self->task->cmsg = HOP_ERROR_MSG(self);
+        hop__task_pend(self->task, HOP_ERROR_MSG(self));
     HOP_END_TRY(self);
     if (self->state != S_DONE) {
         /* Woken by something else than the operation (a stray wake). */

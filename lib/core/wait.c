@@ -9,8 +9,7 @@
  */
 #include "internal.h"
 
-#define CONTAINER(p, type, member)                                           \
-    ((type *)(void *)((char *)(void *)(p) - offsetof(type, member)))
+#define CONTAINER HOP_CONTAINER_OF
 
 /* -- sleep ---------------------------------------------------------------- */
 
@@ -29,19 +28,19 @@ static int sleep_arm(hop_waitable *w, hop_task *t)
     if (s->relative && s->when <= 0)
         return HOP_WAIT_PASS;
     if (s->relative)
-        s->when = hop__after(hop_loop_now(t->loop), s->when);
-    if (s->when <= hop_loop_now(t->loop))
+        s->when = hop__after(hop_loop_now(hop__task_loop(t)), s->when);
+    if (s->when <= hop_loop_now(hop__task_loop(t)))
         return hop_task_wake(t, HOP_EMPTY);
     if (s->when == HOP_FOREVER)
         return HOP_OK; /* only a cancel ends it */
-    return hop_timer_start(t->loop, &s->timer, s->when);
+    return hop_timer_start(hop__task_loop(t), &s->timer, s->when);
 }
 
 static void sleep_disarm(hop_waitable *w, hop_task *t)
 {
     hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
 
-    hop_timer_stop(t->loop, &s->timer);
+    hop_timer_stop(hop__task_loop(t), &s->timer);
 }
 
 /* "deadline +120 ms" (or "pass"), relative to the loop's clock. */
@@ -56,7 +55,7 @@ static int sleep_describe(hop_waitable *w, const hop_task *t,
         return hop__put(wr, ctx, "pass");
     if (s->when == HOP_FOREVER)
         return hop__put(wr, ctx, "deadline never");
-    d = s->when - hop_loop_now(t->loop);
+    d = s->when - hop_loop_now(hop__task_loop(t));
     r = hop__put(wr, ctx, d < 0 ? "deadline -" : "deadline +");
     if (r == 0)
         r = hop__put_int(wr, ctx, (d < 0 ? -d : d) / 1000000);
@@ -108,22 +107,13 @@ static int join_arm(hop_waitable *w, hop_task *t)
 
     if (hop_task_status(j->target) != HOP_TASK_RUNNING)
         return hop_task_wake(t, HOP_EMPTY);
-    t->next = j->target->joiners;
-    j->target->joiners = t;
+    hop__join_park(hop__task_loop(t), j);
     return HOP_OK;
 }
 
 static void join_disarm(hop_waitable *w, hop_task *t)
 {
-    hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
-    hop_task **p;
-
-    for (p = &j->target->joiners; *p != NULL; p = &(*p)->next) {
-        if (*p == t) {
-            *p = t->next;
-            break;
-        }
-    }
+    hop__join_unpark(hop__task_loop(t), CONTAINER(w, hop_join_frame, w));
 }
 
 /* "task 12" */
@@ -134,7 +124,7 @@ static int join_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
     int r = hop__put(wr, ctx, "task ");
 
     (void)t;
-    return r == 0 ? hop__put_int(wr, ctx, j->target->id) : r;
+    return r == 0 ? hop__put_int(wr, ctx, hop_task_id(j->target)) : r;
 }
 
 static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task",
@@ -203,39 +193,65 @@ static int deliver(hop_future *f, hop_task *t)
     }
 }
 
-/* Reverse a wait list (pushed newest first) into waiting order. */
-static hop_task *fifo(hop_task *t)
+/*
+ * The tasks waiting on a future are together in their loop's waiting
+ * list, newest first, from f->waiters on: so the future needs one
+ * pointer whatever the number of waiters.
+ */
+static int waits_on(const hop_task *t, const hop_future *f)
 {
-    hop_task *r = NULL;
+    return t != NULL && hop_task_waiting_on(t) == &f->w &&
+           t->state == (HOP__TASK_SIG | HOP__T_WAITING);
+}
 
-    while (t != NULL) {
-        hop_task *next = t->next;
-        t->next = r;
-        r = t;
-        t = next;
-    }
-    return r;
+/* f's newest waiter, or NULL. */
+static hop_task *newest(const hop_future *f)
+{
+    return waits_on(f->waiters, f) ? f->waiters : NULL;
+}
+
+/* The waiter of f just before t (older than t) in the run, or NULL. */
+static hop_task *older(const hop_future *f, hop_task *t)
+{
+    return waits_on(t->next, f) ? t->next : NULL;
+}
+
+/* The waiter of f just after t (newer than t), or NULL. */
+static hop_task *newer(const hop_future *f, hop_task *t)
+{
+    hop_task **p = t->u.w.pprev;
+    hop_task *n = HOP_CONTAINER_OF(p, hop_task, next);
+
+    return p != &hop__task_loop(t)->waiting && waits_on(n, f) ? n : NULL;
 }
 
 static void wake_all(hop_future *f)
 {
-    hop_task *t = fifo(f->waiters);
+    hop_task *t = newest(f);
+    hop_task *o;
 
     f->waiters = NULL;
-    while (t != NULL) {
-        hop_task *next = t->next;
+    if (t == NULL)
+        return;
+    while ((o = older(f, t)) != NULL)
+        t = o;
+    while (t != NULL) { /* oldest first */
+        hop_task *n = newer(f, t);
         deliver(f, t);
-        t = next;
+        t = n;
     }
 }
 
 static int future_arm(hop_waitable *w, hop_task *t)
 {
     hop_future *f = CONTAINER(w, hop_future, w);
+    hop_task *n;
 
     if (f->state != HOP_FUTURE_PENDING)
         return deliver(f, t);
-    t->next = f->waiters;
+    n = newest(f);
+    if (n != NULL)
+        hop__task_beside(t, n);
     f->waiters = t;
     return HOP_OK;
 }
@@ -325,7 +341,7 @@ int hop_future_cleanup(hop_future *f)
 {
     if (!future_ok(f))
         return HOP_EINVAL;
-    if (f->waiters != NULL)
+    if (newest(f) != NULL)
         return HOP_EBUSY;
     f->state = 0;
     return HOP_OK;

@@ -28,7 +28,7 @@ static void fd_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     f->added = 0;
-    hop_timer_stop(f->task->loop, &f->timer);
+    hop_timer_stop(hop_task_loop(f->task), &f->timer);
     hop_task_wake(f->task, (hop_value)(what & (EV_READ | EV_WRITE)));
 }
 
@@ -46,7 +46,7 @@ static void deadline_cb(hop_timer *t)
 static int fd_arm(hop_waitable *w, hop_task *t)
 {
     hop_fd_frame *f = from_w(w);
-    struct event_base *base = hop_ev_base(t->loop);
+    struct event_base *base = hop_ev_base(hop_task_loop(t));
 
     f->task = t;
     if (base == NULL)
@@ -56,7 +56,7 @@ static int fd_arm(hop_waitable *w, hop_task *t)
         return HOP_EINVAL;
     f->added = 1;
     if (f->deadline != HOP_FOREVER)
-        hop_timer_start(t->loop, &f->timer, f->deadline);
+        hop_timer_start(hop_task_loop(t), &f->timer, f->deadline);
     return HOP_OK;
 }
 
@@ -68,7 +68,7 @@ static void fd_disarm(hop_waitable *w, hop_task *t)
         event_del(EVP(f));
         f->added = 0;
     }
-    hop_timer_stop(t->loop, &f->timer);
+    hop_timer_stop(hop_task_loop(t), &f->timer);
 }
 
 /* "fd 7 readable" */
