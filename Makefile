@@ -55,10 +55,12 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CORE_SRC := $(wildcard lib/core/*.c)
 EVENT_SRC := $(wildcard lib/event/*.c)
 BARE_SRC := $(wildcard lib/bare/*.c)
+IO_SRC := $(wildcard lib/io/*.c)
 LIB_OBJ := $(CORE_SRC:%.c=$(BUILDDIR)/obj/%.o) $(EVENT_SRC:%.c=$(BUILDDIR)/obj/%.o) \
-    $(BARE_SRC:%.c=$(BUILDDIR)/obj/%.o)
-EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags libevent_core 2>/dev/null)
-EVENT_LIBS = $(shell $(PKG_CONFIG) --libs libevent_core 2>/dev/null)
+    $(BARE_SRC:%.c=$(BUILDDIR)/obj/%.o) $(IO_SRC:%.c=$(BUILDDIR)/obj/%.o)
+EVENT_PKGS := libevent_core libevent_extra
+EVENT_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(EVENT_PKGS) 2>/dev/null)
+EVENT_LIBS = $(shell $(PKG_CONFIG) --libs $(EVENT_PKGS) 2>/dev/null)
 HEADERS := include/hop.h $(wildcard include/hop/*.h)
 
 TEST_SRC := $(wildcard test/*.c test/conformance/*.c)
@@ -106,6 +108,11 @@ $(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/core/internal.h lib/
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@
 
+$(BUILDDIR)/obj/lib/io/%.o: lib/io/%.c $(HEADERS) lib/core/internal.h lib/io/io_internal.h $(FLAGS_STAMP)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@
+
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(call say,AR,$@)
@@ -132,7 +139,8 @@ $(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
 	    -Itest -I$(BUILDDIR)/test $$(EVENT_CFLAGS) -DHOP_CONF_RESUME=$(RESUME_$(1)) \
-	    -DHOP_TEST_VARIANT='"$(1)"' -c $$< -o $$@
+	    -DHOP_TEST_VARIANT='"$(1)"' -DHOP_TEST_SAMPLES='"$(BUILDDIR)/samples"' \
+	    -c $$< -o $$@
 
 $(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
 	$$(call say,LD,$$@)
@@ -149,7 +157,8 @@ $(BUILDDIR)/test/suites.h: FORCE
 	    sed 's/.*t_cases_\(.*\)\[\]/X(\1)/' | sort > $@.tmp
 	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
 
-test: $(RUNNERS)
+# The end-to-end tables (test/e2e_*.c) start the sample servers.
+test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	@for v in $(VARIANTS); do \
 	    echo "== hop test suite, resume variant: $$v"; \
 	    $(TEST_ENV) $(BUILDDIR)/test/$$v/hop-test || exit 1; \
@@ -193,6 +202,8 @@ check-layering:
 	if [ -n "$$bad" ]; then echo "layering: core uses a backend layer: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/event\.h\|event2/\|core/internal\.h' $(BARE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer or core internals: $$bad"; exit 1; fi
+	@bad=$$(grep -ln 'hop/io\.h\|io_internal\.h' $(CORE_SRC) $(EVENT_SRC) $(BARE_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: a lower layer uses lib/io: $$bad"; exit 1; fi
 	@echo "== layering: core, bare and freestanding headers include only stddef/stdint"
 
 # Every public header compiles on its own as C99, C11 and C++.
@@ -263,11 +274,15 @@ $(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
+# Samples that run to their end by themselves; the servers are driven by
+# the end-to-end tests and by make demo.
+RUN_SAMPLES := kv
+
 samples: $(SAMPLES:%=$(BUILDDIR)/samples/%)
-	@for s in $(SAMPLES); do \
+	@for s in $(RUN_SAMPLES); do \
 	    $(BUILDDIR)/samples/$$s > /dev/null || { echo "sample $$s failed"; exit 1; }; \
 	done
-	@echo "== samples: $(SAMPLES) ran"
+	@echo "== samples: $(SAMPLES) built, $(RUN_SAMPLES) ran"
 
 demo: deps
 	@$(MAKE) --no-print-directory $(BUILDDIR)/samples/kv
@@ -385,7 +400,7 @@ MCU_TEST_SRC := test/t.c test/conformance/common.c \
     $(patsubst %,test/conformance/%.c,gen ret dlg err thr cls mis itr)
 MCU_TEST_SRC_microbit := $(MCU_TEST_SRC)
 MCU_TEST_SRC_mps2-an385 := $(MCU_TEST_SRC) $(filter-out $(MCU_TEST_SRC) \
-    test/check_main.c test/t_ev.c test/event_%.c,$(TEST_SRC))
+    test/check_main.c test/t_ev.c test/event_%.c test/e2e_%.c,$(TEST_SRC))
 MCU_RUNNER_SRC := $(wildcard test/mcu/*.c)
 MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c,$(MCU_RUNNER_SRC))
 MCU_RUNNER_HDRS := $(wildcard test/mcu/*.h)
@@ -671,7 +686,7 @@ XCC_armhf ?= arm-linux-gnueabihf-gcc
 XCC_s390x ?= s390x-linux-gnu-gcc
 XQEMU_armhf ?= qemu-arm
 XQEMU_s390x ?= qemu-s390x
-XTEST_SRC := $(filter-out test/t_ev.c test/event_%.c,$(TEST_SRC))
+XTEST_SRC := $(filter-out test/t_ev.c test/event_%.c test/e2e_%.c,$(TEST_SRC))
 XCHECK = $(shell PKG_CONFIG_LIBDIR=/usr/lib/$(XTRIPLET_$(1))/pkgconfig \
     $(PKG_CONFIG) --cflags --libs check 2>/dev/null)
 

@@ -16,6 +16,7 @@
 #include "hop/ram.h"
 #include "hop/waitable.h"
 #include "hop/event.h"
+#include "hop/io.h"
 #include "hop/bare.h"
 #include "hop/sync.h"
 

@@ -40,7 +40,8 @@ extern "C" {
     XX(EREUSED, -4013, "coroutine already finished")                         \
     XX(ESELFJOIN, -4014, "a task cannot join itself")                        \
     XX(ENOTASK, -4015, "no task is running")                                 \
-    XX(EGROUP, -4016, "tasks of a group failed")
+    XX(EGROUP, -4016, "tasks of a group failed")                            \
+    XX(ERESOLVE, -4017, "name resolution failed")
 
 /* HOP_OK and one enumerator per row of HOP_ERRNO_MAP. */
 enum hop_errno {

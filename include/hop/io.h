@@ -1,0 +1,294 @@
+/*
+ * hop/io.h: stream I/O as resumable functions, on the libevent backend.
+ *
+ * A stream (hop_stream) is a nonblocking file descriptor of a loop: a
+ * socket, a pipe, a terminal. Its operations are frames to await, like
+ * every sub-coroutine of hop:
+ *
+ *     HOP_AWAIT(self, hop_read(&self->rd, &self->s, buf, sizeof buf));
+ *     n = (size_t)HOP_VALUE(self);
+ *
+ * Each one first tries the system call; only when it would block does
+ * the task wait for the descriptor, so a stream that keeps up costs one
+ * system call per operation and no libevent call at all. The stream
+ * registers its descriptor with libevent once, edge-triggered where the
+ * base supports it (epoll, kqueue), and per wait elsewhere.
+ *
+ * A buffered reader (hop_reader) over a caller-supplied buffer lets a
+ * parser look ahead and consume: read a line or up to a delimiter,
+ * fill at least n bytes, then take them.
+ *
+ * Errors surface at the await: HOP_EOF when the peer closed the stream
+ * (before or in the middle of what was asked for), -ECONNRESET, -EPIPE
+ * and every other system error as -errno, HOP_ETIMEDOUT for a deadline,
+ * HOP_ECANCELED when the task is cancelled. SIGPIPE never fires for a
+ * socket (MSG_NOSIGNAL); for a pipe, ignore SIGPIPE in the program.
+ *
+ * Cancel safety: when an operation is cancelled or times out, or fails,
+ * the bytes it already moved are in the caller's buffer (or the
+ * reader's) and its frame's `done` says how many; nothing is taken from
+ * the descriptor that the caller did not get, and nothing is written
+ * that `done` does not count.
+ *
+ * POSIX; link with libevent_core (and libevent_extra for hop_resolve).
+ */
+#ifndef HOP_IO_H
+#define HOP_IO_H
+
+#include <stddef.h>
+
+#include "event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sockaddr;
+struct evdns_base;
+struct addrinfo;
+
+/* -- streams ------------------------------------------------------------- */
+
+/*
+ * A stream: a nonblocking descriptor registered with the loop's base.
+ * Caller-owned; not movable while initialised. One task at a time may
+ * wait to read and one to write (a second gets HOP_EBUSY). All fields
+ * are private but data.
+ */
+typedef struct hop_stream {
+    hop_waitable rw;     /* private: readable, for the reading task */
+    hop_waitable ww;     /* private: writable, for the writing task */
+    hop_ev_event rev;    /* private: the read event */
+    hop_ev_event wev;    /* private: the write event */
+    hop_loop *loop;      /* private */
+    hop_task *reader;    /* private: the task waiting to read */
+    hop_task *writer;    /* private: the task waiting to write */
+    int fd;              /* private: the descriptor, -1 once released */
+    unsigned flags;      /* private */
+    void *data;          /* public: for the caller */
+} hop_stream;
+
+/*
+ * Make fd nonblocking and a stream of the loop l (which must run on the
+ * libevent backend). The stream does not own fd: hop_stream_cleanup
+ * leaves it open, hop_stream_close closes it. HOP_EINVAL for NULL, a
+ * negative fd or a loop on another backend; -errno when fcntl fails or
+ * HOP_ENOMEM when libevent refuses the descriptor.
+ */
+HOP_API int hop_stream_init(hop_stream *s, hop_loop *l, int fd);
+
+/* Release s (the descriptor stays open). HOP_EBUSY while a task waits. */
+HOP_API int hop_stream_cleanup(hop_stream *s);
+
+/*
+ * Release s and close its descriptor. HOP_EBUSY while a task waits
+ * (nothing is closed then); -errno when close fails (s is released).
+ */
+HOP_API int hop_stream_close(hop_stream *s);
+
+/* The descriptor of s, or -1 for NULL or a released stream. */
+HOP_API int hop_stream_fd(const hop_stream *s);
+
+/*
+ * Shut the writing side of a socket stream (the peer reads the end of
+ * the stream after what was written). HOP_OK or -errno.
+ */
+HOP_API int hop_stream_shutdown(hop_stream *s);
+
+/* hop_strerror for hop's codes, strerror(-err) for -errno values. */
+HOP_API const char *hop_io_strerror(int err);
+
+/* -- reading and writing ------------------------------------------------- */
+
+/*
+ * The frame of hop_read, hop_read_exact and hop_write_all. done is the
+ * number of bytes moved so far: read it after the await, also when it
+ * raised. All other fields are private.
+ */
+typedef struct hop_io_frame {
+    hop_frame hdr;         /* private */
+    hop_stream *s;         /* private */
+    char *buf;             /* private */
+    size_t len;            /* private: what was asked for */
+    size_t done;           /* read-only: bytes moved so far */
+    int mode;              /* private */
+} hop_io_frame;
+
+/*
+ * Read at least one byte and at most len into buf; the await gives the
+ * number read. The end of the stream raises HOP_EOF. len 0 gives 0 at
+ * once.
+ */
+HOP_API hop_frame *hop_read(hop_io_frame *f, hop_stream *s, void *buf,
+                            size_t len);
+
+/*
+ * Read exactly len bytes into buf; the await gives len. The end of the
+ * stream first raises HOP_EOF (done says how many came).
+ */
+HOP_API hop_frame *hop_read_exact(hop_io_frame *f, hop_stream *s, void *buf,
+                                  size_t len);
+
+/* Write all len bytes of buf; the await gives len. */
+HOP_API hop_frame *hop_write_all(hop_io_frame *f, hop_stream *s,
+                                 const void *buf, size_t len);
+
+/* -- accepting and connecting --------------------------------------------- */
+
+/*
+ * The frame of hop_accept. After the await, addr holds the peer's
+ * address (room for a struct sockaddr_storage) and addrlen its length.
+ */
+typedef struct hop_accept_frame {
+    hop_frame hdr;                /* private */
+    hop_stream *s;                /* private */
+    union {
+        unsigned char bytes[128]; /* read-only: the peer's address */
+        void *align_p;
+        long long align_ll;
+    } addr;
+    unsigned addrlen;             /* read-only: its length */
+} hop_accept_frame;
+
+/*
+ * Accept a connection on the listening stream s; the await gives its
+ * descriptor, nonblocking and close-on-exec (the caller owns it).
+ * Connections the peer aborted before they were accepted are skipped.
+ * -EMFILE and other errors are raised.
+ */
+HOP_API hop_frame *hop_accept(hop_accept_frame *f, hop_stream *s);
+
+/* The frame of hop_connect. All fields are private. */
+typedef struct hop_connect_frame {
+    hop_frame hdr;                /* private */
+    HOP_TRIES(1);                 /* private */
+    hop_scope scope;              /* private: the deadline */
+    hop_stream *s;                /* private */
+    const struct sockaddr *addr;  /* private */
+    unsigned addrlen;             /* private */
+    hop_time deadline;            /* private */
+} hop_connect_frame;
+
+/*
+ * Connect the socket stream s to addr, by the absolute deadline
+ * (HOP_FOREVER: none; a deadline that passes raises HOP_ETIMEDOUT). The
+ * await gives 0; a refused connection raises -ECONNREFUSED, and so on.
+ */
+HOP_API hop_frame *hop_connect(hop_connect_frame *f, hop_stream *s,
+                               const struct sockaddr *addr, unsigned addrlen,
+                               hop_time deadline);
+
+/* -- name resolution ------------------------------------------------------ */
+
+/* The frame of hop_resolve. All fields are private. */
+typedef struct hop_resolve_frame {
+    hop_frame hdr;                 /* private */
+    hop_future fut;                /* private: completed by evdns */
+    struct evdns_base *dns;        /* private */
+    const char *host;              /* private */
+    const char *service;           /* private */
+    const struct addrinfo *hints;  /* private */
+    void *req;                     /* private: the evdns request */
+    int eai;                       /* private: evdns's result code */
+} hop_resolve_frame;
+
+/*
+ * Resolve host and service with evdns (evdns_getaddrinfo, no threads),
+ * hints as getaddrinfo's (NULL: any). The await gives a struct addrinfo
+ * list (libevent's evutil_addrinfo) as a hop_value, which the caller
+ * frees with evutil_freeaddrinfo. A failure raises HOP_ERESOLVE with evutil's
+ * message; cancelling the task cancels the request.
+ */
+HOP_API hop_frame *hop_resolve(hop_resolve_frame *f, struct evdns_base *dns,
+                               const char *host, const char *service,
+                               const struct addrinfo *hints);
+
+/* -- the buffered reader --------------------------------------------------- */
+
+/*
+ * A reader: a stream and a caller-supplied buffer. The bytes read and
+ * not yet consumed are hop_reader_data(r), hop_reader_len(r) of them,
+ * contiguous. All fields are private.
+ */
+typedef struct hop_reader {
+    hop_stream *s;   /* private */
+    char *buf;       /* private */
+    size_t cap;      /* private */
+    size_t start;    /* private: first unread byte */
+    size_t end;      /* private: one past the last */
+} hop_reader;
+
+/* Initialise r over s and the buffer buf of cap bytes (cap > 0). */
+HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
+                            size_t cap);
+
+/* The unread bytes and how many there are. */
+HOP_API const char *hop_reader_data(const hop_reader *r);
+HOP_API size_t hop_reader_len(const hop_reader *r);
+
+/* Take n of the unread bytes (at most hop_reader_len). */
+HOP_API void hop_reader_consume(hop_reader *r, size_t n);
+
+/* The frame of the reader's operations. done: see each one. */
+typedef struct hop_reader_frame {
+    hop_frame hdr;          /* private */
+    hop_reader *r;          /* private */
+    const char *delim;      /* private */
+    size_t dlen;            /* private */
+    size_t want;            /* private */
+    char *dst;              /* private */
+    size_t done;            /* read-only: see each operation */
+    int mode;               /* private */
+} hop_reader_frame;
+
+/*
+ * Have at least n unread bytes in r (n <= cap; HOP_EINVAL otherwise);
+ * the await gives hop_reader_len. The end of the stream first raises
+ * HOP_EOF; what came stays unread.
+ */
+HOP_API hop_frame *hop_fill(hop_reader_frame *f, hop_reader *r, size_t n);
+
+/*
+ * Read until the delimiter delim (dlen bytes) is among the unread bytes,
+ * looking at no more than max bytes (max <= cap); the await gives the
+ * length of the unread bytes up to and including the delimiter, which
+ * stay unread (consume them when done with them). -EMSGSIZE when max
+ * bytes came without it; HOP_EOF when the stream ended first. Nothing
+ * is consumed either way.
+ */
+HOP_API hop_frame *hop_read_until(hop_reader_frame *f, hop_reader *r,
+                                  const char *delim, size_t dlen, size_t max);
+
+/* hop_read_until with the delimiter "\n". */
+HOP_API hop_frame *hop_read_line(hop_reader_frame *f, hop_reader *r,
+                                 size_t max);
+
+/*
+ * Copy exactly n bytes into dst, the unread ones first, then from the
+ * stream straight into dst; the await gives n. done counts the bytes in
+ * dst, which are consumed from r; the end of the stream first raises
+ * HOP_EOF.
+ */
+HOP_API hop_frame *hop_reader_read(hop_reader_frame *f, hop_reader *r,
+                                   void *dst, size_t n);
+
+/* -- tests ------------------------------------------------------------------ */
+
+/*
+ * The system calls of the stream operations, so that tests can make
+ * them fail: read, write (send on sockets), accept4. hop_io_set_sys(NULL)
+ * restores the real ones. Not thread-safe: set it before loops run.
+ */
+typedef struct hop_io_sys {
+    long (*read)(int fd, void *buf, size_t len);
+    long (*write)(int fd, const void *buf, size_t len, int is_socket);
+    int (*accept)(int fd, void *addr, unsigned *addrlen);
+} hop_io_sys;
+
+HOP_API void hop_io_set_sys(const hop_io_sys *sys);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOP_IO_H */

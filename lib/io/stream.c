@@ -1,0 +1,436 @@
+/*
+ * lib/io/stream.c: streams and their operations (read, read exactly,
+ * write all, accept, connect).
+ *
+ * Every operation tries its system call first and waits only when it
+ * would block. Where the base supports edge-triggered events, the
+ * stream's two events are added once, persistent and edge-triggered:
+ * an edge with nobody waiting is simply dropped, because a task always
+ * tries the call again before it waits, and the next edge comes only
+ * after a call found the descriptor dry. Elsewhere the event is added
+ * when a task starts to wait and fires once.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <event2/event_struct.h>
+
+#include "internal.h"
+#include "io_internal.h"
+
+#define S_SIG 0x5e000000u  /* signature of an initialised stream */
+#define S_SIG_MASK 0xff000000u
+#define S_ET 0x01u         /* events added once, edge-triggered */
+#define S_SOCKET 0x02u     /* a socket: send with MSG_NOSIGNAL */
+
+#define REV(s) ((struct event *)(void *)(s)->rev.bytes)
+#define WEV(s) ((struct event *)(void *)(s)->wev.bytes)
+
+/* -- the system calls ------------------------------------------------------ */
+
+static long sys_read(int fd, void *buf, size_t len)
+{
+    return (long)read(fd, buf, len);
+}
+
+static long sys_write(int fd, const void *buf, size_t len, int is_socket)
+{
+    if (is_socket)
+        return (long)send(fd, buf, len, MSG_NOSIGNAL);
+    return (long)write(fd, buf, len);
+}
+
+static int sys_accept(int fd, void *addr, unsigned *addrlen)
+{
+    socklen_t n = (socklen_t)*addrlen;
+    int r;
+
+#if defined(__linux__)
+    r = accept4(fd, (struct sockaddr *)addr, &n, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    r = accept(fd, (struct sockaddr *)addr, &n);
+    if (r >= 0 && (fcntl(r, F_SETFL, fcntl(r, F_GETFL) | O_NONBLOCK) < 0 ||
+                   fcntl(r, F_SETFD, FD_CLOEXEC) < 0)) {
+        int e = errno;
+        close(r);
+        errno = e;
+        return -1;
+    }
+#endif
+    *addrlen = (unsigned)n;
+    return r;
+}
+
+static const hop_io_sys real_sys = {sys_read, sys_write, sys_accept};
+
+const hop_io_sys *hop__io_sys = &real_sys;
+
+void hop_io_set_sys(const hop_io_sys *sys)
+{
+    hop__io_sys = sys != NULL ? sys : &real_sys;
+}
+
+const char *hop_io_strerror(int err)
+{
+    if (err >= HOP_ERR_FIRST && err <= HOP_ERR_LAST)
+        return hop_strerror(err);
+    return err < 0 ? strerror(-err) : hop_strerror(err);
+}
+
+/* -- waiting ---------------------------------------------------------------- */
+
+static void ready_cb(evutil_socket_t fd, short what, void *arg)
+{
+    hop_task **slot = arg;
+    hop_task *t = *slot;
+
+    (void)fd;
+    (void)what;
+    if (t != NULL) {
+        *slot = NULL;
+        hop_task_wake(t, 0);
+    }
+}
+
+static int wait_arm(hop_stream *s, hop_task **slot, struct event *ev,
+                    hop_task *t)
+{
+    if (*slot != NULL)
+        return HOP_EBUSY; /* another task waits on this side already */
+    if (!(s->flags & S_ET) && event_add(ev, NULL) != 0)
+        return HOP_ENOMEM;
+    *slot = t;
+    return HOP_OK;
+}
+
+static void wait_disarm(hop_stream *s, hop_task **slot, struct event *ev)
+{
+    *slot = NULL;
+    if (!(s->flags & S_ET))
+        event_del(ev);
+}
+
+static int describe(const hop_stream *s, const char *what, hop_write_fn wr,
+                    void *ctx)
+{
+    int r = hop__put(wr, ctx, "fd ");
+
+    if (r == 0)
+        r = hop__put_int(wr, ctx, s->fd);
+    return r == 0 ? hop__put(wr, ctx, what) : r;
+}
+
+static int rw_arm(hop_waitable *w, hop_task *t)
+{
+    hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
+
+    return wait_arm(s, &s->reader, REV(s), t);
+}
+
+static void rw_disarm(hop_waitable *w, hop_task *t)
+{
+    hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
+
+    (void)t;
+    wait_disarm(s, &s->reader, REV(s));
+}
+
+static int rw_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
+                       void *ctx)
+{
+    (void)t;
+    return describe(HOP_CONTAINER_OF(w, hop_stream, rw), " readable", wr,
+                    ctx);
+}
+
+static int ww_arm(hop_waitable *w, hop_task *t)
+{
+    hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
+
+    return wait_arm(s, &s->writer, WEV(s), t);
+}
+
+static void ww_disarm(hop_waitable *w, hop_task *t)
+{
+    hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
+
+    (void)t;
+    wait_disarm(s, &s->writer, WEV(s));
+}
+
+static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
+                       void *ctx)
+{
+    (void)t;
+    return describe(HOP_CONTAINER_OF(w, hop_stream, ww), " writable", wr,
+                    ctx);
+}
+
+static const hop_waitable_ops rw_ops = {rw_arm, rw_disarm, "stream",
+                                        rw_describe};
+static const hop_waitable_ops ww_ops = {ww_arm, ww_disarm, "stream",
+                                        ww_describe};
+
+/* -- streams ----------------------------------------------------------------- */
+
+int hop__stream_ok(const hop_stream *s)
+{
+    return s != NULL && (s->flags & S_SIG_MASK) == S_SIG && s->fd >= 0;
+}
+
+int hop__stream_is_socket(const hop_stream *s)
+{
+    return (s->flags & S_SOCKET) != 0;
+}
+
+int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
+{
+    struct event_base *base = hop_ev_base(l);
+    int fl, type;
+    socklen_t tlen = sizeof type;
+    short et = 0;
+
+    if (s == NULL || fd < 0 || base == NULL)
+        return HOP_EINVAL;
+    fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || (!(fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0))
+        return -errno;
+    s->rw.ops = &rw_ops;
+    s->ww.ops = &ww_ops;
+    s->loop = l;
+    s->reader = s->writer = NULL;
+    s->fd = fd;
+    s->flags = S_SIG;
+    s->data = NULL;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
+        s->flags |= S_SOCKET;
+    if (event_base_get_features(base) & EV_FEATURE_ET) {
+        s->flags |= S_ET;
+        et = EV_ET | EV_PERSIST;
+    }
+    if (event_assign(REV(s), base, fd, (short)(EV_READ | et), ready_cb,
+                     &s->reader) != 0 ||
+        event_assign(WEV(s), base, fd, (short)(EV_WRITE | et), ready_cb,
+                     &s->writer) != 0) {
+        s->flags = 0;
+        return HOP_EINVAL;
+    }
+    if ((s->flags & S_ET) && event_add(REV(s), NULL) != 0) {
+        s->flags = 0;
+        return HOP_ENOMEM;
+    }
+    if ((s->flags & S_ET) && event_add(WEV(s), NULL) != 0) {
+        event_del(REV(s));
+        s->flags = 0;
+        return HOP_ENOMEM;
+    }
+    return HOP_OK;
+}
+
+int hop_stream_cleanup(hop_stream *s)
+{
+    if (!hop__stream_ok(s))
+        return HOP_EINVAL;
+    if (s->reader != NULL || s->writer != NULL)
+        return HOP_EBUSY;
+    event_del(REV(s));
+    event_del(WEV(s));
+    s->flags = 0;
+    s->fd = -1;
+    return HOP_OK;
+}
+
+int hop_stream_close(hop_stream *s)
+{
+    int fd = hop_stream_fd(s);
+    int r = hop_stream_cleanup(s);
+
+    if (r != HOP_OK)
+        return r;
+    return close(fd) == 0 ? HOP_OK : -errno;
+}
+
+int hop_stream_fd(const hop_stream *s)
+{
+    return hop__stream_ok(s) ? s->fd : -1;
+}
+
+int hop_stream_shutdown(hop_stream *s)
+{
+    if (!hop__stream_ok(s))
+        return HOP_EINVAL;
+    return shutdown(s->fd, SHUT_WR) == 0 ? HOP_OK : -errno;
+}
+
+long hop__io_read(hop_stream *s, void *buf, size_t len)
+{
+    if (!hop__stream_ok(s))
+        return HOP_ECLOSED; /* released while its task was being woken */
+    for (;;) {
+        long n = hop__io_sys->read(s->fd, buf, len);
+        if (n >= 0)
+            return n;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return -EAGAIN;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+/* -- read, read exactly, write all ------------------------------------------ */
+
+enum { M_SOME = 1, M_EXACT, M_WRITE };
+
+/* One call: bytes moved (> 0), 0 at the end of the stream, or -errno. */
+static long io_call(hop_io_frame *f)
+{
+    if (f->mode != M_WRITE)
+        return hop__io_read(f->s, f->buf + f->done, f->len - f->done);
+    if (!hop__stream_ok(f->s))
+        return HOP_ECLOSED;
+    for (;;) {
+        long n = hop__io_sys->write(f->s->fd, f->buf + f->done,
+                                    f->len - f->done,
+                                    hop__stream_is_socket(f->s));
+        if (n >= 0)
+            return n > 0 ? n : -EAGAIN;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return -EAGAIN;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+static int io_more(const hop_io_frame *f)
+{
+    return f->mode == M_SOME ? f->done == 0 && f->len > 0 : f->done < f->len;
+}
+
+static hop_step io_step(hop_gen *g, hop_frame *fr)
+{
+    hop_io_frame *self = (hop_io_frame *)fr;
+    long n;
+    HOP_BEGIN(g, self);
+    if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0))
+        HOP_RAISE(self, HOP_EINVAL);
+    while (io_more(self)) {
+        n = io_call(self);
+        if (n > 0)
+            self->done += (size_t)n;
+        else
+            HOP__IO_WAIT_OR_RAISE(self, n, self->mode == M_WRITE
+                                               ? &self->s->ww
+                                               : &self->s->rw);
+    }
+    HOP_RETURN(self, (hop_value)self->done);
+    HOP_END(self);
+}
+
+static hop_frame *io_init(hop_io_frame *f, hop_stream *s, const void *buf,
+                          size_t len, int mode)
+{
+    if (f == NULL)
+        return NULL;
+    hop_frame_init(&f->hdr, io_step, HOP_COROUTINE);
+    f->s = s;
+    f->buf = (char *)(uintptr_t)buf;
+    f->len = len;
+    f->done = 0;
+    f->mode = mode;
+    return &f->hdr;
+}
+
+hop_frame *hop_read(hop_io_frame *f, hop_stream *s, void *buf, size_t len)
+{
+    return io_init(f, s, buf, len, M_SOME);
+}
+
+hop_frame *hop_read_exact(hop_io_frame *f, hop_stream *s, void *buf,
+                          size_t len)
+{
+    return io_init(f, s, buf, len, M_EXACT);
+}
+
+hop_frame *hop_write_all(hop_io_frame *f, hop_stream *s, const void *buf,
+                         size_t len)
+{
+    return io_init(f, s, buf, len, M_WRITE);
+}
+
+/* -- accept ------------------------------------------------------------------ */
+
+static hop_step accept_step(hop_gen *g, hop_frame *fr)
+{
+    hop_accept_frame *self = (hop_accept_frame *)fr;
+    int fd, e;
+    HOP_BEGIN(g, self);
+    if (!hop__stream_ok(self->s))
+        HOP_RAISE(self, HOP_EINVAL);
+    for (;;) {
+        self->addrlen = sizeof self->addr;
+        fd = hop__io_sys->accept(self->s->fd, self->addr.bytes,
+                                 &self->addrlen);
+        if (fd >= 0)
+            HOP_RETURN(self, fd);
+        e = errno;
+        if (e == EAGAIN || e == EWOULDBLOCK)
+            HOP_SUSPEND(self, &self->s->rw);
+        else if (e != EINTR && e != ECONNABORTED && e != EPROTO)
+            HOP_RAISE(self, -e);
+    }
+    HOP_END(self);
+}
+
+hop_frame *hop_accept(hop_accept_frame *f, hop_stream *s)
+{
+    if (f == NULL)
+        return NULL;
+    hop_frame_init(&f->hdr, accept_step, HOP_COROUTINE);
+    f->s = s;
+    f->addrlen = 0;
+    return &f->hdr;
+}
+
+/* -- connect ----------------------------------------------------------------- */
+
+static hop_step connect_step(hop_gen *g, hop_frame *fr)
+{
+    hop_connect_frame *self = (hop_connect_frame *)fr;
+    int e;
+    socklen_t elen = sizeof e;
+    HOP_BEGIN(g, self);
+    if (!hop__stream_ok(self->s) || self->addr == NULL)
+        HOP_RAISE(self, HOP_EINVAL);
+    if (connect(self->s->fd, self->addr, (socklen_t)self->addrlen) == 0)
+        HOP_RETURN(self, 0);
+    if (errno != EINPROGRESS && errno != EINTR)
+        HOP_RAISE(self, -errno);
+    HOP_TIMEOUT_AT(self, &self->scope, self->deadline);
+        HOP_SUSPEND(self, &self->s->ww);
+    HOP_END_TIMEOUT(self, &self->scope);
+    if (getsockopt(self->s->fd, SOL_SOCKET, SO_ERROR, &e, &elen) != 0)
+        HOP_RAISE(self, -errno);
+    if (e != 0)
+        HOP_RAISE(self, -e);
+    HOP_RETURN(self, 0);
+    HOP_END(self);
+}
+
+hop_frame *hop_connect(hop_connect_frame *f, hop_stream *s,
+                       const struct sockaddr *addr, unsigned addrlen,
+                       hop_time deadline)
+{
+    if (f == NULL)
+        return NULL;
+    hop_frame_init(&f->hdr, connect_step, HOP_COROUTINE);
+    f->s = s;
+    f->addr = addr;
+    f->addrlen = addrlen;
+    f->deadline = deadline;
+    return &f->hdr;
+}

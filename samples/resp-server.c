@@ -1,0 +1,1038 @@
+/*
+ * samples/resp-server.c: a key-value server that speaks RESP2, the Redis
+ * protocol, well enough for the stock redis-cli and redis-benchmark.
+ *
+ * Commands: PING, ECHO, SET (EX, PX, NX, XX), GET, DEL, EXISTS, INCR,
+ * MGET, MSET, DBSIZE, FLUSHALL, COMMAND, CONFIG GET, QUIT; inline
+ * commands ("PING" typed into telnet) and pipelining. Each connection is
+ * a task whose request parser is nested resumable functions: a command
+ * awaits a line (the array header), then for each argument a line (the
+ * bulk header) and its bytes; each await resumes across partial reads.
+ * Replies collect in the connection's output buffer and go out in one
+ * write when the next command has not arrived yet, so a pipeline of
+ * commands costs one read and one write. Expiring keys use hop timers.
+ *
+ * A malformed or oversized request gets "-ERR Protocol error: ..." and
+ * the connection is closed; the server goes on. Limits are options:
+ *
+ *   resp-server [--port N] [--bind ADDR] [--max-clients N]
+ *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
+ *
+ * --port 0 takes a free port. The server prints "resp-server: listening
+ * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.
+ * Only hop's public API is used.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
+#include <errno.h>
+#include <hop.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define E_PROTO 1     /* the sample's own error: a malformed request */
+#define READ_BUF 16384 /* per connection: the reader's buffer */
+#define OUT_FLUSH 65536 /* write the replies out past this many bytes */
+
+static struct {
+    const char *bind;
+    int port;
+    int max_clients;
+    long max_bulk;
+    long max_args;
+    long timeout; /* seconds of idleness before a client is dropped */
+} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0};
+
+/* -- the store ------------------------------------------------------------ */
+
+typedef struct entry {
+    struct entry *next;  /* hash chain */
+    hop_timer timer;     /* expiry, when started */
+    char *val;
+    size_t vlen;
+    size_t klen;
+    char key[];          /* klen bytes */
+} entry;
+
+static struct {
+    entry **slots;
+    size_t nslots;       /* a power of two */
+    size_t count;
+    hop_loop *loop;
+} db;
+
+static size_t hash(const char *k, size_t n)
+{
+    size_t h = 1469598103934665603u & SIZE_MAX;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * (size_t)1099511628211u;
+    return h;
+}
+
+static entry **lookup(const char *k, size_t n)
+{
+    entry **p = &db.slots[hash(k, n) & (db.nslots - 1)];
+
+    while (*p != NULL &&
+           ((*p)->klen != n || memcmp((*p)->key, k, n) != 0))
+        p = &(*p)->next;
+    return p;
+}
+
+static void unlink_free(entry **p)
+{
+    entry *e = *p;
+
+    *p = e->next;
+    hop_timer_stop(db.loop, &e->timer);
+    free(e->val);
+    free(e);
+    db.count--;
+}
+
+static void expired(hop_timer *t)
+{
+    entry *e = HOP_CONTAINER_OF(t, entry, timer);
+
+    unlink_free(lookup(e->key, e->klen));
+}
+
+static int grow(void)
+{
+    size_t n = db.nslots * 2, i;
+    entry **s = calloc(n, sizeof *s);
+
+    if (s == NULL)
+        return -1;
+    for (i = 0; i < db.nslots; i++) {
+        entry *e = db.slots[i];
+        while (e != NULL) {
+            entry *next = e->next;
+            size_t h = hash(e->key, e->klen) & (n - 1);
+            e->next = s[h];
+            s[h] = e;
+            e = next;
+        }
+    }
+    free(db.slots);
+    db.slots = s;
+    db.nslots = n;
+    return 0;
+}
+
+/* Set key to val; returns the entry, or NULL when out of memory. */
+static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
+{
+    entry **p = lookup(k, kn);
+    entry *e = *p;
+    char *nv = malloc(vn + 1);
+
+    if (nv == NULL)
+        return NULL;
+    memcpy(nv, v, vn);
+    nv[vn] = '\0';
+    if (e == NULL) {
+        e = malloc(sizeof *e + kn);
+        if (e == NULL) {
+            free(nv);
+            return NULL;
+        }
+        memcpy(e->key, k, kn);
+        e->klen = kn;
+        e->val = NULL;
+        hop_timer_init(&e->timer, expired);
+        e->next = NULL;
+        *p = e;
+        db.count++;
+        if (db.count > db.nslots && grow() != 0) {
+            /* (a longer chain: still correct) */
+        }
+    } else {
+        hop_timer_stop(db.loop, &e->timer); /* SET clears the expiry */
+    }
+    free(e->val);
+    e->val = nv;
+    e->vlen = vn;
+    return e;
+}
+
+static void store_flush(void)
+{
+    size_t i;
+
+    for (i = 0; i < db.nslots; i++)
+        while (db.slots[i] != NULL)
+            unlink_free(&db.slots[i]);
+}
+
+/* -- a connection ------------------------------------------------------------ */
+
+typedef struct conn conn;
+
+/* The arguments of the command being parsed: offsets into argbuf. */
+typedef struct {
+    size_t off;
+    size_t len;
+} arg;
+
+/* flush: write the collected replies out. */
+typedef struct {
+    hop_frame hdr;
+    hop_io_frame io;
+    conn *c;
+} flush_frame;
+
+/* need_line / need_bytes: make sure a line (or n bytes) is buffered,
+ * writing the replies out first when the wait may block. */
+typedef struct {
+    hop_frame hdr;
+    flush_frame fl;
+    hop_reader_frame rf;
+    conn *c;
+    size_t n;
+    int line;
+} need_frame;
+
+/* read_command: parse one command into the connection's arguments. */
+typedef struct {
+    hop_frame hdr;
+    need_frame nd;
+    hop_reader_frame rf;
+    conn *c;
+    long nargs;
+    long i;
+    long len;
+} command_frame;
+
+/* linger: read and drop until the end of the stream, for 1 s at most. */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_scope sc;
+    hop_io_frame io;
+    conn *c;
+} linger_frame;
+
+/* The connection's task. */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(2);
+    hop_scope idle;
+    command_frame cmd;
+    flush_frame fl;
+    linger_frame lg;
+    conn *c;
+} session_frame;
+
+struct conn {
+    hop_task task;
+    session_frame session;
+    hop_stream s;
+    hop_reader r;
+    conn *next_free;
+    char *out;           /* replies not yet written */
+    size_t olen, ocap;
+    char *argbuf;        /* the arguments' bytes */
+    size_t alen, acap;
+    arg *argv;
+    long argc, argcap;
+    int quit;            /* QUIT: close after the reply */
+    int in_use;
+    char rbuf[READ_BUF];
+};
+
+static conn *conns;      /* opt.max_clients slots */
+static conn *free_conns;
+static int nclients;
+
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    size_t n = *cap != 0 ? *cap : 256;
+    char *p;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    p = realloc(*buf, n);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+/* -- replies ---------------------------------------------------------------- */
+
+static void out(conn *c, const char *p, size_t n)
+{
+    if (reserve(&c->out, &c->ocap, c->olen + n) != 0) {
+        c->quit = 1; /* out of memory: give up on this client */
+        return;
+    }
+    memcpy(c->out + c->olen, p, n);
+    c->olen += n;
+}
+
+static void out_str(conn *c, const char *s)
+{
+    out(c, s, strlen(s));
+}
+
+static void out_int(conn *c, char type, long long v)
+{
+    char b[32];
+    int n = snprintf(b, sizeof b, "%c%lld\r\n", type, v);
+
+    out(c, b, (size_t)n);
+}
+
+static void out_bulk(conn *c, const char *p, size_t n)
+{
+    out_int(c, '$', (long long)n);
+    out(c, p, n);
+    out(c, "\r\n", 2);
+}
+
+static void out_nil(conn *c)
+{
+    out(c, "$-1\r\n", 5);
+}
+
+static void out_err(conn *c, const char *a, const char *b)
+{
+    out_str(c, "-ERR ");
+    out_str(c, a);
+    out_str(c, b);
+    out(c, "\r\n", 2);
+}
+
+/* -- the sub-coroutines ------------------------------------------------------ */
+
+static hop_step flush_step(hop_gen *g, hop_frame *f)
+{
+    flush_frame *self = (flush_frame *)f;
+    HOP_BEGIN(g, self);
+    if (self->c->olen > 0) {
+        HOP_AWAIT(self, hop_write_all(&self->io, &self->c->s, self->c->out,
+                                      self->c->olen));
+        self->c->olen = 0;
+    }
+    HOP_END(self);
+}
+
+static hop_frame *flush(flush_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, flush_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+static hop_step need_step(hop_gen *g, hop_frame *f)
+{
+    need_frame *self = (need_frame *)f;
+    conn *c = self->c;
+    HOP_BEGIN(g, self);
+    if (self->line) {
+        if (memchr(hop_reader_data(&c->r), '\n', hop_reader_len(&c->r)) ==
+            NULL)
+            HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
+    } else {
+        if (hop_reader_len(&c->r) < self->n)
+            HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, self->n));
+    }
+    HOP_RETURN(self, HOP_VALUE(self));
+    HOP_END(self);
+}
+
+static hop_frame *need_line(need_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
+    f->c = c;
+    f->line = 1;
+    f->n = 0;
+    return &f->hdr;
+}
+
+static hop_frame *need_bytes(need_frame *f, conn *c, size_t n)
+{
+    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
+    f->c = c;
+    f->line = 0;
+    f->n = n;
+    return &f->hdr;
+}
+
+static hop_step linger_step(hop_gen *g, hop_frame *f)
+{
+    linger_frame *self = (linger_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TIMEOUT(self, &self->sc, HOP_SEC(1));
+        for (;;)
+            HOP_AWAIT(self, hop_read(&self->io, &self->c->s, self->c->rbuf,
+                                     sizeof self->c->rbuf));
+    HOP_END_TIMEOUT(self, &self->sc);
+    HOP_END(self);
+}
+
+static hop_frame *linger(linger_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, linger_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+/* "123\r\n" after the type byte: the number, or -2 when malformed. */
+static long parse_len(const char *p, size_t n)
+{
+    long v = 0;
+    size_t i = 1;
+
+    if (n < 3 || p[n - 1] != '\n' || p[n - 2] != '\r')
+        return -2;
+    n -= 2;
+    if (i < n && p[i] == '-' && n == 3 && p[2] == '1')
+        return -1;
+    if (i == n)
+        return -2;
+    for (; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9' || v > (LONG_MAX - 9) / 10)
+            return -2;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+static int push_arg(conn *c, const char *p, size_t n)
+{
+    if (c->argc == c->argcap) {
+        long cap = c->argcap != 0 ? c->argcap * 2 : 16;
+        arg *a = realloc(c->argv, (size_t)cap * sizeof *a);
+        if (a == NULL)
+            return -1;
+        c->argv = a;
+        c->argcap = cap;
+    }
+    if (reserve(&c->argbuf, &c->acap, c->alen + n + 1) != 0)
+        return -1;
+    memcpy(c->argbuf + c->alen, p, n);
+    c->argbuf[c->alen + n] = '\0';
+    c->argv[c->argc].off = c->alen;
+    c->argv[c->argc].len = n;
+    c->argc++;
+    c->alen += n + 1;
+    return 0;
+}
+
+/* An inline command: arguments separated by blanks. */
+static int split_inline(conn *c, const char *p, size_t n)
+{
+    size_t i = 0;
+
+    while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
+        n--;
+    while (i < n) {
+        size_t j;
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        if (i == n)
+            break;
+        for (j = i; j < n && p[j] != ' ' && p[j] != '\t'; j++)
+            ;
+        if ((long)c->argc == opt.max_args || push_arg(c, p + i, j - i) != 0)
+            return -1;
+        i = j;
+    }
+    return 0;
+}
+
+static hop_step command_step(hop_gen *g, hop_frame *f)
+{
+    command_frame *self = (command_frame *)f;
+    conn *c = self->c;
+    const char *p;
+    size_t n;
+    HOP_BEGIN(g, self);
+    c->argc = 0;
+    c->alen = 0;
+    HOP_AWAIT(self, need_line(&self->nd, c));
+    n = (size_t)HOP_VALUE(self);
+    p = hop_reader_data(&c->r);
+    if (p[0] != '*') {
+        int r = split_inline(c, p, n);
+        hop_reader_consume(&c->r, n);
+        if (r != 0)
+            HOP_RAISE_MSG(self, E_PROTO, "too many arguments");
+        HOP_RETURN(self, c->argc);
+    }
+    self->nargs = parse_len(p, n);
+    hop_reader_consume(&c->r, n);
+    if (self->nargs < -1 || self->nargs > opt.max_args)
+        HOP_RAISE_MSG(self, E_PROTO, "invalid multibulk length");
+    for (self->i = 0; self->i < self->nargs; self->i++) {
+        HOP_AWAIT(self, need_line(&self->nd, c));
+        n = (size_t)HOP_VALUE(self);
+        p = hop_reader_data(&c->r);
+        if (p[0] != '$') {
+            HOP_RAISE_MSG(self, E_PROTO, "expected '$'");
+        }
+        self->len = parse_len(p, n);
+        hop_reader_consume(&c->r, n);
+        if (self->len < 0 || self->len > opt.max_bulk)
+            HOP_RAISE_MSG(self, E_PROTO, "invalid bulk length");
+        if ((size_t)self->len + 2 <= READ_BUF) {
+            /* The common case: the argument fits in the reader. */
+            HOP_AWAIT(self, need_bytes(&self->nd, c, (size_t)self->len + 2));
+            p = hop_reader_data(&c->r);
+            if (p[self->len] != '\r' || p[self->len + 1] != '\n')
+                HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
+            if (push_arg(c, p, (size_t)self->len) != 0)
+                HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+            hop_reader_consume(&c->r, (size_t)self->len + 2);
+        } else {
+            /* A big one goes straight into the argument buffer. */
+            if (push_arg(c, "", 0) != 0 ||
+                reserve(&c->argbuf, &c->acap, c->alen + (size_t)self->len + 1) != 0)
+                HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+            c->alen--; /* over the empty argument's NUL */
+            c->argv[c->argc - 1].off = c->alen;
+            c->argv[c->argc - 1].len = (size_t)self->len;
+            HOP_AWAIT(self, flush(&self->nd.fl, c));
+            HOP_AWAIT(self, hop_reader_read(&self->rf, &c->r,
+                                            c->argbuf + c->alen,
+                                            (size_t)self->len));
+            c->alen += (size_t)self->len;
+            c->argbuf[c->alen++] = '\0';
+            HOP_AWAIT(self, need_bytes(&self->nd, c, 2));
+            p = hop_reader_data(&c->r);
+            if (p[0] != '\r' || p[1] != '\n')
+                HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
+            hop_reader_consume(&c->r, 2);
+        }
+    }
+    HOP_RETURN(self, c->argc);
+    HOP_END(self);
+}
+
+static hop_frame *read_command(command_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, command_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+/* -- the commands ----------------------------------------------------------- */
+
+#define A(i) (c->argbuf + c->argv[i].off)
+#define AL(i) (c->argv[i].len)
+
+static int is(const conn *c, long i, const char *name)
+{
+    size_t n = strlen(name), k;
+
+    if (c->argv[i].len != n)
+        return 0;
+    for (k = 0; k < n; k++) {
+        char ch = c->argbuf[c->argv[i].off + k];
+        if (ch >= 'a' && ch <= 'z')
+            ch = (char)(ch - 'a' + 'A');
+        if (ch != name[k])
+            return 0;
+    }
+    return 1;
+}
+
+/* A whole decimal argument, in *v. */
+static int arg_ll(const conn *c, long i, long long *v)
+{
+    const char *p = c->argbuf + c->argv[i].off;
+    char *end;
+
+    if (c->argv[i].len == 0 || c->argv[i].len > 20)
+        return -1;
+    errno = 0;
+    *v = strtoll(p, &end, 10);
+    return errno == 0 && end == p + c->argv[i].len ? 0 : -1;
+}
+
+static void wrong_args(conn *c)
+{
+    char name[32];
+    size_t n = AL(0) < sizeof name - 1 ? AL(0) : sizeof name - 1, i;
+
+    for (i = 0; i < n; i++) {
+        char ch = A(0)[i];
+        name[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    }
+    name[n] = '\0';
+    out_str(c, "-ERR wrong number of arguments for '");
+    out_str(c, name);
+    out_str(c, "' command\r\n");
+}
+
+static void cmd_set(conn *c)
+{
+    long long ms = -1, v;
+    int nx = 0, xx = 0;
+    long i;
+    entry **p, *e;
+
+    if (c->argc < 3) {
+        wrong_args(c);
+        return;
+    }
+    for (i = 3; i < c->argc; i++) {
+        if ((is(c, i, "EX") || is(c, i, "PX")) && i + 1 < c->argc) {
+            if (arg_ll(c, i + 1, &v) != 0 || v <= 0 ||
+                v > (is(c, i, "EX") ? LLONG_MAX / 1000000000 : LLONG_MAX / 1000000)) {
+                out_err(c, "invalid expire time in 'set' command", "");
+                return;
+            }
+            ms = is(c, i, "EX") ? v * 1000 : v;
+            i++;
+        } else if (is(c, i, "NX")) {
+            nx = 1;
+        } else if (is(c, i, "XX")) {
+            xx = 1;
+        } else {
+            out_err(c, "syntax error", "");
+            return;
+        }
+    }
+    if (nx && xx) {
+        out_err(c, "syntax error", "");
+        return;
+    }
+    p = lookup(A(1), AL(1));
+    if ((nx && *p != NULL) || (xx && *p == NULL)) {
+        out_nil(c);
+        return;
+    }
+    e = store_set(A(1), AL(1), A(2), AL(2));
+    if (e == NULL) {
+        out_err(c, "out of memory", "");
+        return;
+    }
+    if (ms > 0)
+        hop_timer_start(db.loop, &e->timer,
+                        hop_loop_now(db.loop) + HOP_MSEC(ms));
+    out(c, "+OK\r\n", 5);
+}
+
+static void cmd_incr(conn *c)
+{
+    entry **p = lookup(A(1), AL(1));
+    long long v = 0;
+    char b[32];
+    int n;
+
+    if (*p != NULL) {
+        char *end;
+        errno = 0;
+        v = strtoll((*p)->val, &end, 10);
+        if (errno != 0 || (*p)->vlen == 0 || (*p)->vlen > 20 ||
+            end != (*p)->val + (*p)->vlen) {
+            out_err(c, "value is not an integer or out of range", "");
+            return;
+        }
+    }
+    if (v == LLONG_MAX) {
+        out_err(c, "increment or decrement would overflow", "");
+        return;
+    }
+    v++;
+    n = snprintf(b, sizeof b, "%lld", v);
+    if (*p != NULL) {
+        char *nv = malloc((size_t)n + 1);
+        if (nv == NULL) {
+            out_err(c, "out of memory", "");
+            return;
+        }
+        memcpy(nv, b, (size_t)n + 1);
+        free((*p)->val);
+        (*p)->val = nv;
+        (*p)->vlen = (size_t)n;
+    } else if (store_set(A(1), AL(1), b, (size_t)n) == NULL) {
+        out_err(c, "out of memory", "");
+        return;
+    }
+    out_int(c, ':', v);
+}
+
+/* Run the parsed command and append its reply. */
+static void execute(conn *c)
+{
+    long i, n = 0;
+
+    if (c->argc == 0)
+        return;
+    if (is(c, 0, "PING")) {
+        if (c->argc == 1)
+            out(c, "+PONG\r\n", 7);
+        else if (c->argc == 2)
+            out_bulk(c, A(1), AL(1));
+        else
+            wrong_args(c);
+    } else if (is(c, 0, "ECHO")) {
+        if (c->argc == 2)
+            out_bulk(c, A(1), AL(1));
+        else
+            wrong_args(c);
+    } else if (is(c, 0, "GET")) {
+        entry **p;
+        if (c->argc != 2) {
+            wrong_args(c);
+            return;
+        }
+        p = lookup(A(1), AL(1));
+        if (*p == NULL)
+            out_nil(c);
+        else
+            out_bulk(c, (*p)->val, (*p)->vlen);
+    } else if (is(c, 0, "SET")) {
+        cmd_set(c);
+    } else if (is(c, 0, "DEL") || is(c, 0, "EXISTS")) {
+        int del = is(c, 0, "DEL");
+        if (c->argc < 2) {
+            wrong_args(c);
+            return;
+        }
+        for (i = 1; i < c->argc; i++) {
+            entry **p = lookup(A(i), AL(i));
+            if (*p != NULL) {
+                n++;
+                if (del)
+                    unlink_free(p);
+            }
+        }
+        out_int(c, ':', n);
+    } else if (is(c, 0, "INCR")) {
+        if (c->argc == 2)
+            cmd_incr(c);
+        else
+            wrong_args(c);
+    } else if (is(c, 0, "MGET")) {
+        if (c->argc < 2) {
+            wrong_args(c);
+            return;
+        }
+        out_int(c, '*', c->argc - 1);
+        for (i = 1; i < c->argc; i++) {
+            entry **p = lookup(A(i), AL(i));
+            if (*p == NULL)
+                out_nil(c);
+            else
+                out_bulk(c, (*p)->val, (*p)->vlen);
+        }
+    } else if (is(c, 0, "MSET")) {
+        if (c->argc < 3 || c->argc % 2 == 0) {
+            wrong_args(c);
+            return;
+        }
+        for (i = 1; i < c->argc; i += 2)
+            if (store_set(A(i), AL(i), A(i + 1), AL(i + 1)) == NULL) {
+                out_err(c, "out of memory", "");
+                return;
+            }
+        out(c, "+OK\r\n", 5);
+    } else if (is(c, 0, "DBSIZE")) {
+        out_int(c, ':', (long long)db.count);
+    } else if (is(c, 0, "FLUSHALL") || is(c, 0, "FLUSHDB")) {
+        store_flush();
+        out(c, "+OK\r\n", 5);
+    } else if (is(c, 0, "COMMAND")) {
+        /* What redis-cli asks at start (COMMAND DOCS): nothing to add. */
+        out(c, "*0\r\n", 4);
+    } else if (is(c, 0, "CONFIG")) {
+        /* redis-benchmark reads "save" and "appendonly": no
+         * persistence here. Other parameters are unknown. */
+        if (c->argc < 3 || !is(c, 1, "GET")) {
+            out_err(c, "only CONFIG GET is supported", "");
+            return;
+        }
+        for (i = 2; i < c->argc; i++)
+            n += is(c, i, "SAVE") || is(c, i, "APPENDONLY");
+        out_int(c, '*', 2 * n);
+        for (i = 2; i < c->argc; i++) {
+            if (is(c, i, "SAVE")) {
+                out_bulk(c, "save", 4);
+                out_bulk(c, "", 0);
+            } else if (is(c, i, "APPENDONLY")) {
+                out_bulk(c, "appendonly", 10);
+                out_bulk(c, "no", 2);
+            }
+        }
+    } else if (is(c, 0, "QUIT")) {
+        out(c, "+OK\r\n", 5);
+        c->quit = 1;
+    } else {
+        char name[64];
+        size_t k = AL(0) < 40 ? AL(0) : 40;
+        memcpy(name, A(0), k);
+        name[k] = '\0';
+        out_str(c, "-ERR unknown command '");
+        out_str(c, name);
+        out_str(c, "'\r\n");
+    }
+}
+
+/* -- the session -------------------------------------------------------------- */
+
+static hop_step session_step(hop_gen *g, hop_frame *f)
+{
+    session_frame *self = (session_frame *)f;
+    conn *c = self->c;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        while (!c->quit) {
+            if (opt.timeout > 0) {
+                HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.timeout));
+                    HOP_AWAIT(self, read_command(&self->cmd, c));
+                HOP_END_TIMEOUT(self, &self->idle);
+            } else {
+                HOP_AWAIT(self, read_command(&self->cmd, c));
+            }
+            execute(c);
+            if (c->olen >= OUT_FLUSH)
+                HOP_AWAIT(self, flush(&self->fl, c));
+        }
+        HOP_AWAIT(self, flush(&self->fl, c));
+    HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
+                           HOP_ERROR(self) == -EMSGSIZE);
+        /* Tell the client what was wrong, then close: after what it
+         * sent meanwhile is read and dropped (for up to a second), so
+         * that the close does not reset the connection under the reply. */
+        c->olen = 0;
+        out_err(c, "Protocol error: ", HOP_ERROR(self) == E_PROTO
+                                           ? HOP_ERROR_MSG(self)
+                                           : "too big request line");
+        HOP_AWAIT_CATCH(self, flush(&self->fl, c), c->quit);
+        hop_stream_shutdown(&c->s);
+        HOP_AWAIT_CATCH(self, linger(&self->lg, c), c->quit);
+    HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
+        /* The end of the stream, a reset, an idle client: close. */
+    HOP_FINALLY(self);
+        hop_stream_close(&c->s);
+        c->in_use = 0;
+        c->next_free = free_conns;
+        free_conns = c;
+        nclients--;
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/* -- accepting ---------------------------------------------------------------- */
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_accept_frame af;
+    hop_sleep_frame sl;
+    hop_stream *ls;
+    int fd;
+    int i;
+} accept_frame;
+
+static void start_session(hop_loop *l, int fd)
+{
+    conn *c = free_conns;
+    int one = 1;
+
+    free_conns = c->next_free;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    hop_task_cleanup(&c->task);
+    if (hop_stream_init(&c->s, l, fd) != HOP_OK) {
+        close(fd);
+        c->next_free = free_conns;
+        free_conns = c;
+        return;
+    }
+    hop_reader_init(&c->r, &c->s, c->rbuf, sizeof c->rbuf);
+    c->olen = 0;
+    c->argc = 0;
+    c->quit = 0;
+    c->in_use = 1;
+    c->session.c = c;
+    hop_frame_init(&c->session.hdr, session_step, HOP_COROUTINE);
+    hop_task_init(&c->task, l, &c->session.hdr, "session");
+    hop_spawn(&c->task);
+    nclients++;
+}
+
+static hop_step accept_step(hop_gen *g, hop_frame *f)
+{
+    accept_frame *self = (accept_frame *)f;
+    static const char full[] = "-ERR max number of clients reached\r\n";
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        for (;;) {
+            HOP_AWAIT_CATCH(self, hop_accept(&self->af, self->ls), self->fd);
+            if (self->fd == -EMFILE || self->fd == -ENFILE ||
+                self->fd == -ENOBUFS || self->fd == -ENOMEM) {
+                /* Out of descriptors: let some clients go first. */
+                HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
+                continue;
+            }
+            if (self->fd < 0)
+                HOP_RAISE(self, self->fd);
+            self->fd = (int)HOP_VALUE(self);
+            if (free_conns == NULL) {
+                (void)send(self->fd, full, sizeof full - 1, MSG_NOSIGNAL);
+                close(self->fd);
+                continue;
+            }
+            start_session(hop_gen_loop(g), self->fd);
+        }
+    HOP_FINALLY(self);
+        /* Stopping: end every session (each closes its connection). */
+        for (self->i = 0; self->i < opt.max_clients; self->i++)
+            if (conns[self->i].in_use)
+                hop_task_cancel(&conns[self->i].task, "server stopping");
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/* -- main ---------------------------------------------------------------------- */
+
+static hop_ev ev;
+static hop_post stop_post;
+static hop_task acceptor;
+
+static void stop_now(hop_post *p)
+{
+    (void)p;
+    hop_task_cancel(&acceptor, "signal");
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    hop_ev_post(&ev, &stop_post, stop_now);
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: resp-server [--port N] [--bind ADDR] "
+                    "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
+                    "[--timeout SECONDS]\n");
+    return 2;
+}
+
+static int listen_on(const char *addr, int port, struct sockaddr_in *sa)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    socklen_t len = sizeof *sa;
+
+    if (fd < 0)
+        return -1;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((unsigned short)port);
+    if (inet_pton(AF_INET, addr, &sa->sin_addr) != 1 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)sa, sizeof *sa) != 0 ||
+        listen(fd, 511) != 0 ||
+        getsockname(fd, (struct sockaddr *)sa, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int main(int argc, char **argv)
+{
+    static hop_loop loop;
+    static hop_stream ls;
+    static accept_frame af;
+    struct sockaddr_in sa;
+    struct sigaction act;
+    int i, fd, r;
+
+    for (i = 1; i < argc; i++) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (v == NULL)
+            return usage();
+        if (strcmp(argv[i], "--port") == 0)
+            opt.port = atoi(v);
+        else if (strcmp(argv[i], "--bind") == 0)
+            opt.bind = v;
+        else if (strcmp(argv[i], "--max-clients") == 0)
+            opt.max_clients = atoi(v);
+        else if (strcmp(argv[i], "--max-bulk") == 0)
+            opt.max_bulk = atol(v);
+        else if (strcmp(argv[i], "--max-args") == 0)
+            opt.max_args = atol(v);
+        else if (strcmp(argv[i], "--timeout") == 0)
+            opt.timeout = atol(v);
+        else
+            return usage();
+        i++;
+    }
+    if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||
+        opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0)
+        return usage();
+
+    conns = calloc((size_t)opt.max_clients, sizeof *conns);
+    db.nslots = 1024;
+    db.slots = calloc(db.nslots, sizeof *db.slots);
+    if (conns == NULL || db.slots == NULL) {
+        fprintf(stderr, "resp-server: out of memory\n");
+        return 1;
+    }
+    for (i = opt.max_clients - 1; i >= 0; i--) {
+        conns[i].next_free = free_conns;
+        free_conns = &conns[i];
+    }
+    if (hop_ev_init(&loop, &ev) != HOP_OK || hop_ev_enable_posts(&ev) != 0) {
+        fprintf(stderr, "resp-server: cannot set up the loop\n");
+        return 1;
+    }
+    db.loop = &loop;
+    fd = listen_on(opt.bind, opt.port, &sa);
+    if (fd < 0 || hop_stream_init(&ls, &loop, fd) != HOP_OK) {
+        fprintf(stderr, "resp-server: cannot listen on %s:%d: %s\n",
+                opt.bind, opt.port, strerror(errno));
+        return 1;
+    }
+    memset(&act, 0, sizeof act);
+    act.sa_handler = on_signal;
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    act.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &act, NULL);
+
+    af.ls = &ls;
+    hop_frame_init(&af.hdr, accept_step, HOP_COROUTINE);
+    hop_task_init(&acceptor, &loop, &af.hdr, "acceptor");
+    hop_spawn(&acceptor);
+    printf("resp-server: listening on %s:%d\n", opt.bind, ntohs(sa.sin_port));
+    fflush(stdout);
+
+    r = hop_loop_run(&loop, HOP_RUN_DEFAULT);
+    if (hop_task_status(&acceptor) == HOP_TASK_FAILED)
+        fprintf(stderr, "resp-server: %s\n",
+                hop_io_strerror(hop_task_error(&acceptor)));
+    hop_stream_close(&ls);
+    store_flush();
+    for (i = 0; i < opt.max_clients; i++) {
+        free(conns[i].out);
+        free(conns[i].argbuf);
+        free(conns[i].argv);
+    }
+    free(conns);
+    free(db.slots);
+    if (hop_loop_cleanup(&loop) != HOP_OK || hop_ev_cleanup(&ev) != HOP_OK)
+        r = 1;
+    printf("resp-server: stopped\n");
+    return r == HOP_OK ? 0 : 1;
+}

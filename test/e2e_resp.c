@@ -1,0 +1,411 @@
+/*
+ * test/e2e_resp.c: samples/resp-server end to end. Each case starts the
+ * server on an ephemeral loopback port, talks to it over real sockets
+ * (whole requests, one byte at a time, pipelined, malformed, oversized,
+ * idle), stops it with SIGTERM and checks that it exits 0 having served
+ * everyone. (Hosted only.)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "t.h"
+
+typedef struct {
+    pid_t pid;
+    int out;   /* the server's standard output */
+    int port;
+} server;
+
+static void nap_ms(int ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* Read a line of the server's output into buf (waits up to 10 s). */
+static int out_line(server *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    while (n + 1 < cap) {
+        struct pollfd p = {s->out, POLLIN, 0};
+        if (poll(&p, 1, 10000) != 1 || read(s->out, buf + n, 1) != 1)
+            break;
+        if (buf[n++] == '\n')
+            break;
+    }
+    buf[n] = '\0';
+    return (int)n;
+}
+
+/* Start samples/resp-server with the extra options in args (NULL-ended). */
+static void start(server *s, const char *const *args)
+{
+    const char *argv[16];
+    int fds[2], n = 0, i;
+    char line[128];
+    const char *p;
+
+    argv[n++] = HOP_TEST_SAMPLES "/resp-server";
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (i = 0; args != NULL && args[i] != NULL && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    T_EQ(pipe(fds), 0);
+    s->pid = fork();
+    T_ASSERT(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    s->out = fds[0];
+    T_ASSERT(out_line(s, line, sizeof line) > 0);
+    p = strrchr(line, ':');
+    T_ASSERT(strncmp(line, "resp-server: listening on ", 26) == 0);
+    T_ASSERT(p != NULL);
+    s->port = atoi(p + 1);
+    T_ASSERT(s->port > 0);
+}
+
+/* SIGTERM; the server must say "stopped" and exit 0. */
+static void stop(server *s)
+{
+    char line[128];
+    int status = 0;
+
+    T_EQ(kill(s->pid, SIGTERM), 0);
+    T_ASSERT(out_line(s, line, sizeof line) > 0);
+    T_STREQ(line, "resp-server: stopped\n");
+    T_EQ(waitpid(s->pid, &status, 0), s->pid);
+    T_ASSERT(WIFEXITED(status));
+    T_EQ(WEXITSTATUS(status), 0);
+    close(s->out);
+}
+
+static int dial(const server *s)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    T_ASSERT(fd >= 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)s->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    T_EQ(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+static void send_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        T_ASSERT(w > 0);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/*
+ * Read until want bytes came (or the peer closed, or 5 s passed) into
+ * buf; returns the count. *closed says whether the peer closed after.
+ */
+static size_t recv_n(int fd, char *buf, size_t want, int wait_close,
+                     int *closed)
+{
+    size_t n = 0;
+
+    *closed = 0;
+    while (n < want || wait_close) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        r = recv(fd, buf + n, n < want ? want - n : 1, 0);
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            *closed = 1;
+            break;
+        }
+        if (r < 0)
+            break;
+        n += (size_t)r;
+    }
+    return n;
+}
+
+/* Send req and expect exactly the reply rep. */
+static void expect(int fd, const char *req, const char *rep)
+{
+    char buf[4096];
+    size_t n = strlen(rep);
+    int closed;
+
+    send_all(fd, req, strlen(req));
+    T_ASSERT(n < sizeof buf);
+    T_EQ(recv_n(fd, buf, n, 0, &closed), n);
+    buf[n] = '\0';
+    T_STREQ(buf, rep);
+}
+
+/* Send req, expect the reply rep and then the end of the stream. */
+static void expect_close(int fd, const char *req, size_t len,
+                         const char *rep)
+{
+    char buf[256];
+    size_t n = strlen(rep);
+    int closed;
+
+    send_all(fd, req, len);
+    T_EQ(recv_n(fd, buf, n, 1, &closed), n);
+    buf[n] = '\0';
+    T_STREQ(buf, rep);
+    T_EQ(closed, 1);
+}
+
+/* -- the cases ------------------------------------------------------------- */
+
+static void resp_commands(void)
+{
+    server s;
+    int fd;
+
+    start(&s, NULL);
+    fd = dial(&s);
+    expect(fd, "*1\r\n$4\r\nPING\r\n", "+PONG\r\n");
+    expect(fd, "*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n", "$2\r\nhi\r\n");
+    expect(fd, "*2\r\n$4\r\nECHO\r\n$5\r\na\r\nbc\r\n", "$5\r\na\r\nbc\r\n");
+    expect(fd, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nhello\r\n", "+OK\r\n");
+    expect(fd, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "$5\r\nhello\r\n");
+    expect(fd, "*2\r\n$3\r\nget\r\n$7\r\nmissing\r\n", "$-1\r\n");
+    expect(fd, "*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nNX\r\n",
+           "$-1\r\n");
+    expect(fd, "*4\r\n$3\r\nSET\r\n$1\r\nz\r\n$1\r\nv\r\n$2\r\nXX\r\n",
+           "$-1\r\n");
+    expect(fd, "*5\r\n$4\r\nMSET\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n",
+           "+OK\r\n");
+    expect(fd, "*4\r\n$4\r\nMGET\r\n$1\r\na\r\n$1\r\nz\r\n$1\r\nb\r\n",
+           "*3\r\n$1\r\n1\r\n$-1\r\n$1\r\n2\r\n");
+    expect(fd, "*2\r\n$4\r\nINCR\r\n$1\r\na\r\n", ":2\r\n");
+    expect(fd, "*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n", ":1\r\n");
+    expect(fd, "*2\r\n$4\r\nINCR\r\n$1\r\nk\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "*4\r\n$6\r\nEXISTS\r\n$1\r\na\r\n$1\r\nz\r\n$1\r\nk\r\n",
+           ":2\r\n");
+    expect(fd, "*3\r\n$3\r\nDEL\r\n$1\r\na\r\n$1\r\nz\r\n", ":1\r\n");
+    expect(fd, "*1\r\n$6\r\nDBSIZE\r\n", ":3\r\n");
+    expect(fd, "*1\r\n$3\r\nGET\r\n",
+           "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(fd, "*1\r\n$5\r\nHELLO\r\n", "-ERR unknown command 'HELLO'\r\n");
+    expect(fd, "*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$4\r\nsave\r\n",
+           "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
+    expect(fd, "*2\r\n$7\r\nCOMMAND\r\n$4\r\nDOCS\r\n", "*0\r\n");
+    /* inline commands */
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    expect(fd, "SET  spaced   value\r\nGET spaced\n",
+           "+OK\r\n$5\r\nvalue\r\n");
+    expect(fd, "\r\n*0\r\nPING\r\n", "+PONG\r\n"); /* empty: no reply */
+    expect_close(fd, "QUIT\r\n", 6, "+OK\r\n");
+    close(fd);
+    stop(&s);
+}
+
+/* A request one byte at a time, and replies to a pipeline in order. */
+static void resp_partial_and_pipelined(void)
+{
+    static const char req[] = "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n"
+                              "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n";
+    static char pipe_req[100 * 32], pipe_rep[100 * 16];
+    server s;
+    int fd, i, closed;
+    size_t k, qn = 0, pn = 0;
+    char buf[sizeof pipe_rep];
+
+    start(&s, NULL);
+    fd = dial(&s);
+    for (k = 0; k < sizeof req - 1; k++) {
+        send_all(fd, req + k, 1);
+        nap_ms(1);
+    }
+    T_EQ(recv_n(fd, buf, 16, 0, &closed), 16);
+    T_ASSERT(memcmp(buf, "+OK\r\n$5\r\nvalue\r\n", 16) == 0);
+
+    for (i = 0; i < 100; i++) {
+        qn += (size_t)sprintf(pipe_req + qn,
+                              "*2\r\n$4\r\nINCR\r\n$3\r\nctr\r\n");
+        pn += (size_t)sprintf(pipe_rep + pn, ":%d\r\n", i + 1);
+    }
+    send_all(fd, pipe_req, qn);
+    T_EQ(recv_n(fd, buf, pn, 0, &closed), pn);
+    T_ASSERT(memcmp(buf, pipe_rep, pn) == 0);
+    close(fd);
+    stop(&s);
+}
+
+/* Malformed and oversized requests: an error, the connection closed,
+ * and the server goes on serving. */
+static void resp_bad_requests(void)
+{
+    static const char *const args[] = {"--max-bulk", "1024", "--max-args",
+                                       "8", NULL};
+    static char longline[20000];
+    server s;
+    int fd;
+
+    start(&s, args);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$x\r\n", 8,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*2\r\n$3\r\nGET\r\n$2000\r\n", 20,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*9\r\n", 4,
+                 "-ERR Protocol error: invalid multibulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n+PING\r\n", 11,
+                 "-ERR Protocol error: expected '$'\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$4\r\nPINGXX\r\n", 16,
+                 "-ERR Protocol error: bulk not followed by CRLF\r\n");
+    close(fd);
+    fd = dial(&s);
+    memset(longline, 'a', sizeof longline);
+    expect_close(fd, longline, sizeof longline,
+                 "-ERR Protocol error: too big request line\r\n");
+    close(fd);
+    /* A bulk up to the limit, bigger than the reader's buffer... */
+    fd = dial(&s);
+    {
+        static char big[64 + 1024];
+        int n = sprintf(big, "*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1024\r\n");
+        memset(big + n, 'x', 1024);
+        memcpy(big + n + 1024, "\r\n", 2);
+        expect(fd, big, "+OK\r\n");
+        expect(fd, "*2\r\n$6\r\nEXISTS\r\n$1\r\nb\r\n", ":1\r\n");
+    }
+    /* ...and the first client's peers were not disturbed. */
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    close(fd);
+    stop(&s);
+}
+
+/* A big value through a reader buffer of 16 KiB. */
+static void resp_big_value(void)
+{
+    static const char *const args[] = {"--max-bulk", "1000000", NULL};
+    static char req[200100], rep[200100];
+    server s;
+    int fd, closed;
+    size_t n, m;
+
+    start(&s, args);
+    fd = dial(&s);
+    n = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$200000\r\n");
+    memset(req + n, 'v', 200000);
+    memcpy(req + n + 200000, "\r\n", 2);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    send_all(fd, req, n + 200002);
+    T_EQ(recv_n(fd, rep, 5, 0, &closed), 5);
+    T_ASSERT(memcmp(rep, "+OK\r\n", 5) == 0);
+    send_all(fd, "GET big\r\n", 9);
+    m = 9 + 200000 + 2;
+    T_EQ(recv_n(fd, rep, m, 0, &closed), m);
+    T_ASSERT(memcmp(rep, "$200000\r\nv", 10) == 0);
+    T_ASSERT(memcmp(rep + m - 3, "v\r\n", 3) == 0);
+    close(fd);
+    stop(&s);
+}
+
+/* An idle client is dropped after --timeout; a busy one is served. */
+static void resp_idle_client(void)
+{
+    static const char *const args[] = {"--timeout", "1", NULL};
+    server s;
+    int idle, busy, closed;
+    char buf[8];
+
+    int i;
+
+    start(&s, args);
+    idle = dial(&s);
+    busy = dial(&s);
+    for (i = 0; i < 8; i++) { /* 2.4 s, never 1 s idle */
+        expect(busy, "PING\r\n", "+PONG\r\n");
+        nap_ms(300);
+    }
+    T_EQ(recv_n(idle, buf, 1, 0, &closed), 0);
+    T_EQ(closed, 1); /* the server closed it */
+    expect(busy, "PING\r\n", "+PONG\r\n");
+    close(idle);
+    close(busy);
+    stop(&s);
+}
+
+/* Expiring keys, and the client limit. */
+static void resp_expiry_and_limits(void)
+{
+    static const char *const args[] = {"--max-clients", "2", NULL};
+    server s;
+    int a, b, c, closed;
+    char buf[64];
+
+    start(&s, args);
+    a = dial(&s);
+    expect(a, "SET t v PX 100\r\n", "+OK\r\n");
+    expect(a, "SET u v EX 100\r\n", "+OK\r\n");
+    expect(a, "SET w v PX 0\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(a, "GET t\r\n", "$1\r\nv\r\n");
+    nap_ms(300);
+    expect(a, "GET t\r\n", "$-1\r\n");
+    expect(a, "GET u\r\n", "$1\r\nv\r\n");
+    expect(a, "SET u v2\r\nDBSIZE\r\n", "+OK\r\n:1\r\n");
+    b = dial(&s);
+    expect(b, "PING\r\n", "+PONG\r\n");
+    c = dial(&s);
+    T_EQ(recv_n(c, buf, 36, 1, &closed), 36);
+    T_ASSERT(memcmp(buf, "-ERR max number of clients reached\r\n", 36) ==
+             0);
+    T_EQ(closed, 1);
+    close(c);
+    close(b);
+    nap_ms(50);
+    c = dial(&s);
+    expect(c, "PING\r\n", "+PONG\r\n");
+    close(a);
+    close(c);
+    stop(&s);
+}
+
+const t_case t_cases_e2e_resp[] = {
+    T_CASE(resp_commands),
+    T_CASE(resp_partial_and_pipelined),
+    T_CASE(resp_bad_requests),
+    T_CASE(resp_big_value),
+    T_CASE(resp_idle_client),
+    T_CASE(resp_expiry_and_limits),
+    T_END,
+};
