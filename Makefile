@@ -284,9 +284,12 @@ samples: $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	done
 	@echo "== samples: $(SAMPLES) built, $(RUN_SAMPLES) ran"
 
+# The README's first command: a RESP server of hop tasks, its client
+# sample and (when installed) redis-cli, end to end on loopback.
 demo: deps
-	@$(MAKE) --no-print-directory $(BUILDDIR)/samples/kv
-	$(BUILDDIR)/samples/kv
+	@$(MAKE) --no-print-directory $(BUILDDIR)/samples/resp-server \
+	    $(BUILDDIR)/samples/resp-client
+	@sh samples/demo.sh $(BUILDDIR)
 
 # -- benchmarks ----------------------------------------------------------
 

@@ -958,7 +958,7 @@ int main(int argc, char **argv)
     struct sigaction act;
     int i, fd, r;
 
-    for (i = 1; i < argc; i++) {
+    for (i = 1; i < argc; i += 2) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (v == NULL)
             return usage();
@@ -976,7 +976,6 @@ int main(int argc, char **argv)
             opt.timeout = atol(v);
         else
             return usage();
-        i++;
     }
     if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||
         opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0)

@@ -221,7 +221,7 @@ static hop_step dribble(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     for (self->i = 0; self->i < 5; self->i++) {
         HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(10)));
-        T_EQ(write(self->fd, "12345" + self->i, 1), 1);
+        T_EQ(write(self->fd, &"12345"[self->i], 1), 1);
     }
     HOP_END(self);
 }
