@@ -272,7 +272,7 @@ check-exports: $(SHARED_LIB)
 $(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) -pthread $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
 
 # Samples that run to their end by themselves; the servers are driven by
 # the end-to-end tests and by make demo.

@@ -19,167 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e.h"
 #include "t.h"
-
-typedef struct {
-    pid_t pid;
-    int out;   /* the server's standard output */
-    int port;
-} server;
-
-static void nap_ms(int ms)
-{
-    struct timespec ts;
-
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-    nanosleep(&ts, NULL);
-}
-
-/* Read a line of the server's output into buf (waits up to 10 s). */
-static int out_line(server *s, char *buf, size_t cap)
-{
-    size_t n = 0;
-
-    while (n + 1 < cap) {
-        struct pollfd p = {s->out, POLLIN, 0};
-        if (poll(&p, 1, 10000) != 1 || read(s->out, buf + n, 1) != 1)
-            break;
-        if (buf[n++] == '\n')
-            break;
-    }
-    buf[n] = '\0';
-    return (int)n;
-}
-
-/* Start samples/resp-server with the extra options in args (NULL-ended). */
-static void start(server *s, const char *const *args)
-{
-    const char *argv[16];
-    int fds[2], n = 0, i;
-    char line[128];
-    const char *p;
-
-    argv[n++] = HOP_TEST_SAMPLES "/resp-server";
-    argv[n++] = "--port";
-    argv[n++] = "0";
-    for (i = 0; args != NULL && args[i] != NULL && n < 15; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    T_EQ(pipe(fds), 0);
-    s->pid = fork();
-    T_ASSERT(s->pid >= 0);
-    if (s->pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    s->out = fds[0];
-    T_ASSERT(out_line(s, line, sizeof line) > 0);
-    p = strrchr(line, ':');
-    T_ASSERT(strncmp(line, "resp-server: listening on ", 26) == 0);
-    T_ASSERT(p != NULL);
-    s->port = atoi(p + 1);
-    T_ASSERT(s->port > 0);
-}
-
-/* SIGTERM; the server must say "stopped" and exit 0. */
-static void stop(server *s)
-{
-    char line[128];
-    int status = 0;
-
-    T_EQ(kill(s->pid, SIGTERM), 0);
-    T_ASSERT(out_line(s, line, sizeof line) > 0);
-    T_STREQ(line, "resp-server: stopped\n");
-    T_EQ(waitpid(s->pid, &status, 0), s->pid);
-    T_ASSERT(WIFEXITED(status));
-    T_EQ(WEXITSTATUS(status), 0);
-    close(s->out);
-}
-
-static int dial(const server *s)
-{
-    struct sockaddr_in a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-    T_ASSERT(fd >= 0);
-    memset(&a, 0, sizeof a);
-    a.sin_family = AF_INET;
-    a.sin_port = htons((unsigned short)s->port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    T_EQ(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
-    return fd;
-}
-
-static void send_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        T_ASSERT(w > 0);
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
-/*
- * Read until want bytes came (or the peer closed, or 5 s passed) into
- * buf; returns the count. *closed says whether the peer closed after.
- */
-static size_t recv_n(int fd, char *buf, size_t want, int wait_close,
-                     int *closed)
-{
-    size_t n = 0;
-
-    *closed = 0;
-    while (n < want || wait_close) {
-        struct pollfd p = {fd, POLLIN, 0};
-        ssize_t r;
-        if (poll(&p, 1, 5000) != 1)
-            break;
-        r = recv(fd, buf + n, n < want ? want - n : 1, 0);
-        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
-            *closed = 1;
-            break;
-        }
-        if (r < 0)
-            break;
-        n += (size_t)r;
-    }
-    return n;
-}
-
-/* Send req and expect exactly the reply rep. */
-static void expect(int fd, const char *req, const char *rep)
-{
-    char buf[4096];
-    size_t n = strlen(rep);
-    int closed;
-
-    send_all(fd, req, strlen(req));
-    T_ASSERT(n < sizeof buf);
-    T_EQ(recv_n(fd, buf, n, 0, &closed), n);
-    buf[n] = '\0';
-    T_STREQ(buf, rep);
-}
-
-/* Send req, expect the reply rep and then the end of the stream. */
-static void expect_close(int fd, const char *req, size_t len,
-                         const char *rep)
-{
-    char buf[256];
-    size_t n = strlen(rep);
-    int closed;
-
-    send_all(fd, req, len);
-    T_EQ(recv_n(fd, buf, n, 1, &closed), n);
-    buf[n] = '\0';
-    T_STREQ(buf, rep);
-    T_EQ(closed, 1);
-}
 
 /* -- the cases ------------------------------------------------------------- */
 
@@ -188,7 +29,7 @@ static void resp_commands(void)
     server s;
     int fd;
 
-    start(&s, NULL);
+    start(&s, "resp-server", NULL);
     fd = dial(&s);
     expect(fd, "*1\r\n$4\r\nPING\r\n", "+PONG\r\n");
     expect(fd, "*2\r\n$4\r\nPING\r\n$2\r\nhi\r\n", "$2\r\nhi\r\n");
@@ -239,7 +80,7 @@ static void resp_partial_and_pipelined(void)
     size_t k, qn = 0, pn = 0;
     char buf[sizeof pipe_rep];
 
-    start(&s, NULL);
+    start(&s, "resp-server", NULL);
     fd = dial(&s);
     for (k = 0; k < sizeof req - 1; k++) {
         send_all(fd, req + k, 1);
@@ -270,7 +111,7 @@ static void resp_bad_requests(void)
     server s;
     int fd;
 
-    start(&s, args);
+    start(&s, "resp-server", args);
     fd = dial(&s);
     expect_close(fd, "*1\r\n$x\r\n", 8,
                  "-ERR Protocol error: invalid bulk length\r\n");
@@ -321,7 +162,7 @@ static void resp_big_value(void)
     int fd, closed;
     size_t n, m;
 
-    start(&s, args);
+    start(&s, "resp-server", args);
     fd = dial(&s);
     n = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$200000\r\n");
     memset(req + n, 'v', 200000);
@@ -349,7 +190,7 @@ static void resp_idle_client(void)
 
     int i;
 
-    start(&s, args);
+    start(&s, "resp-server", args);
     idle = dial(&s);
     busy = dial(&s);
     for (i = 0; i < 8; i++) { /* 2.4 s, never 1 s idle */
@@ -372,7 +213,7 @@ static void resp_expiry_and_limits(void)
     int a, b, c, closed;
     char buf[64];
 
-    start(&s, args);
+    start(&s, "resp-server", args);
     a = dial(&s);
     expect(a, "SET t v PX 100\r\n", "+OK\r\n");
     expect(a, "SET u v EX 100\r\n", "+OK\r\n");

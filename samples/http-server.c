@@ -1,0 +1,1140 @@
+/*
+ * samples/http-server.c: an HTTP/1.1 server of hop tasks, good enough
+ * for curl and wrk.
+ *
+ * Each connection is a task that reads requests with the buffered
+ * reader: a request line, header lines up to a limit, a body by
+ * Content-Length or chunked; answers them in order (keep-alive and
+ * pipelining: replies go out in one write when the next request is not
+ * already there); and drops a client that is idle too long between
+ * requests or too slow to send one (408), while the others go on.
+ *
+ *   GET|HEAD /hello       a fixed reply ("Hello, world!")
+ *   GET|HEAD /...         a file under --root (no escaping it: "..",
+ *                         and symbolic links that lead out, give 404)
+ *   POST /echo            the request's body back
+ *
+ * Bad requests get 400, unknown paths 404, other methods 405 (with
+ * Allow), bodies over --max-body 413, heads over --max-header 431.
+ *
+ *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
+ *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
+ *               [--idle-timeout S] [--request-timeout S]
+ *
+ * --threads N runs one hop loop per thread, each with its own listener
+ * on the same port (SO_REUSEPORT): the kernel spreads the connections.
+ * The server prints "http-server: listening on ADDR:PORT" when ready and
+ * stops cleanly on SIGINT or SIGTERM. Only hop's public API is used.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <hop.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define E_HTTP 1 /* the sample's own error: answer with status and close */
+
+static struct {
+    const char *bind;
+    int port;
+    const char *root;  /* realpath of --root, or NULL */
+    int threads;
+    int max_clients;   /* per thread */
+    long max_header;
+    long max_body;
+    long idle;         /* seconds */
+    long request;      /* seconds */
+} opt = {"127.0.0.1", 8080, NULL, 1, 1024, 8192, 1L << 20, 60, 10};
+
+static const char hello[] = "Hello, world!\n";
+
+/* -- per connection --------------------------------------------------------- */
+
+typedef struct conn conn;
+typedef struct worker worker;
+
+typedef struct {
+    hop_frame hdr;
+    hop_io_frame io;
+    conn *c;
+} flush_frame;
+
+/* need_line / need_bytes: a line (or n bytes) buffered; the replies go
+ * out first when the wait may block. */
+typedef struct {
+    hop_frame hdr;
+    flush_frame fl;
+    hop_reader_frame rf;
+    conn *c;
+    size_t n;
+    size_t max;
+    int line;
+} need_frame;
+
+/* The request being read. */
+typedef struct {
+    char method[8];
+    char path[1024];
+    int minor;          /* HTTP/1.minor */
+    int keep_alive;
+    int chunked;
+    int has_length;
+    int expect;         /* Expect: 100-continue */
+    long long length;   /* Content-Length */
+    size_t head;        /* bytes of the head read so far */
+} request;
+
+/* read_body: Content-Length or chunked, into conn's body buffer. */
+typedef struct {
+    hop_frame hdr;
+    need_frame nd;
+    hop_reader_frame rf;
+    conn *c;
+    long long size;     /* of the chunk being read */
+} body_frame;
+
+/* read_request: the request line, the headers, the body. */
+typedef struct {
+    hop_frame hdr;
+    need_frame nd;
+    body_frame bd;
+    conn *c;
+} request_frame;
+
+/* send_file: a file in pieces. */
+typedef struct {
+    hop_frame hdr;
+    hop_io_frame io;
+    flush_frame fl;
+    conn *c;
+    int fd;
+    long long left;
+} file_frame;
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_scope sc;
+    hop_io_frame io;
+    conn *c;
+} linger_frame;
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(3);
+    hop_scope idle;
+    hop_scope req_sc;
+    need_frame nd;
+    request_frame rq;
+    flush_frame fl;
+    file_frame ff;
+    linger_frame lg;
+    conn *c;
+    int reading;        /* a request has begun to arrive */
+    int status;         /* of the error being answered */
+    int file;           /* a file to send after the head, or -1 */
+    long long flen;
+} session_frame;
+
+struct conn {
+    hop_task task;
+    session_frame session;
+    hop_stream s;
+    hop_reader r;
+    worker *w;
+    conn *next_free;
+    request req;
+    char *out;
+    size_t olen, ocap;
+    char *body;
+    size_t blen, bcap;
+    int close;          /* close after this reply */
+    int in_use;
+    char *rbuf;         /* opt.max_header + 1 bytes */
+};
+
+struct worker {
+    pthread_t thread;
+    hop_loop loop;
+    hop_ev ev;
+    hop_post stop;
+    hop_task acceptor;
+    hop_stream ls;
+    int lfd;
+    conn *conns;
+    conn *free_conns;
+    char date[64];      /* "Date: ...\r\n", once a second */
+    time_t date_at;
+    int failed;
+};
+
+static worker *workers;
+
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    size_t n = *cap != 0 ? *cap : 1024;
+    char *p;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    p = realloc(*buf, n);
+    if (p == NULL)
+        return -1;
+    *buf = p;
+    *cap = n;
+    return 0;
+}
+
+static void out(conn *c, const void *p, size_t n)
+{
+    if (reserve(&c->out, &c->ocap, c->olen + n) != 0) {
+        c->close = 1;
+        return;
+    }
+    memcpy(c->out + c->olen, p, n);
+    c->olen += n;
+}
+
+static void out_str(conn *c, const char *s)
+{
+    out(c, s, strlen(s));
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 431: return "Request Header Fields Too Large";
+    case 501: return "Not Implemented";
+    default: return "Internal Server Error";
+    }
+}
+
+static const char *date_line(worker *w)
+{
+    time_t now = time(NULL);
+
+    if (now != w->date_at) {
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(w->date, sizeof w->date,
+                 "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+        w->date_at = now;
+    }
+    return w->date;
+}
+
+/* The status line and the headers, up to the empty line. */
+static void head(conn *c, int status, const char *type, long long length)
+{
+    char line[96];
+
+    snprintf(line, sizeof line, "HTTP/1.1 %d %s\r\n", status,
+             reason(status));
+    out_str(c, line);
+    out_str(c, date_line(c->w));
+    out_str(c, "Server: hop\r\n");
+    if (type != NULL) {
+        out_str(c, "Content-Type: ");
+        out_str(c, type);
+        out_str(c, "\r\n");
+    }
+    snprintf(line, sizeof line, "Content-Length: %lld\r\n", length);
+    out_str(c, line);
+    if (status == 405)
+        out_str(c, strcmp(c->req.path, "/echo") == 0 ? "Allow: POST\r\n"
+                                                     : "Allow: GET, HEAD\r\n");
+    if (c->close)
+        out_str(c, "Connection: close\r\n");
+    out_str(c, "\r\n");
+}
+
+/* A reply whose body is its reason phrase and a newline. */
+static void reply(conn *c, int status, int with_body)
+{
+    char text[64];
+    int n = snprintf(text, sizeof text, "%s\n", reason(status));
+
+    head(c, status, "text/plain; charset=utf-8", (long long)n);
+    if (with_body)
+        out(c, text, (size_t)n);
+}
+
+/* -- sub-coroutines ------------------------------------------------------------ */
+
+static hop_step flush_step(hop_gen *g, hop_frame *f)
+{
+    flush_frame *self = (flush_frame *)f;
+    HOP_BEGIN(g, self);
+    if (self->c->olen > 0) {
+        HOP_AWAIT(self, hop_write_all(&self->io, &self->c->s, self->c->out,
+                                      self->c->olen));
+        self->c->olen = 0;
+    }
+    HOP_END(self);
+}
+
+static hop_frame *flush(flush_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, flush_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+static hop_step need_step(hop_gen *g, hop_frame *f)
+{
+    need_frame *self = (need_frame *)f;
+    conn *c = self->c;
+    HOP_BEGIN(g, self);
+    if (self->line) {
+        if (memchr(hop_reader_data(&c->r), '\n', hop_reader_len(&c->r)) ==
+            NULL)
+            HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, self->max));
+    } else {
+        if (hop_reader_len(&c->r) < self->n)
+            HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, self->n));
+    }
+    HOP_RETURN(self, HOP_VALUE(self));
+    HOP_END(self);
+}
+
+static hop_frame *need_line(need_frame *f, conn *c, size_t max)
+{
+    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
+    f->c = c;
+    f->line = 1;
+    f->max = max;
+    return &f->hdr;
+}
+
+static hop_frame *need_bytes(need_frame *f, conn *c, size_t n)
+{
+    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
+    f->c = c;
+    f->line = 0;
+    f->n = n;
+    return &f->hdr;
+}
+
+/* Room left in the head: the line limit for the next line. */
+static size_t head_room(const conn *c)
+{
+    size_t used = c->req.head;
+
+    return used < (size_t)opt.max_header ? (size_t)opt.max_header - used : 1;
+}
+
+/* -- the request line and the headers ---------------------------------------- */
+
+/* Decode %XX in place; 0, or -1 when malformed or when it holds a NUL. */
+static int unescape(char *p)
+{
+    char *q = p;
+
+    for (; *p != '\0'; p++) {
+        if (*p == '%') {
+            int hi, lo;
+            char h[3] = {p[1], p[1] != '\0' ? p[2] : '\0', '\0'};
+            if (h[0] == '\0' || h[1] == '\0')
+                return -1;
+            hi = (h[0] >= '0' && h[0] <= '9') ? h[0] - '0'
+                 : ((h[0] | 32) >= 'a' && (h[0] | 32) <= 'f') ? (h[0] | 32) - 'a' + 10
+                                                             : -1;
+            lo = (h[1] >= '0' && h[1] <= '9') ? h[1] - '0'
+                 : ((h[1] | 32) >= 'a' && (h[1] | 32) <= 'f') ? (h[1] | 32) - 'a' + 10
+                                                             : -1;
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return -1;
+            *q++ = (char)(hi * 16 + lo);
+            p += 2;
+        } else {
+            *q++ = *p;
+        }
+    }
+    *q = '\0';
+    return 0;
+}
+
+/* "GET /path HTTP/1.1": 0, or the status to answer. */
+static int parse_request_line(conn *c, const char *p, size_t n)
+{
+    request *rq = &c->req;
+    const char *sp1, *sp2, *end = p + n;
+    size_t m;
+
+    while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+        end--;
+    sp1 = memchr(p, ' ', (size_t)(end - p));
+    if (sp1 == NULL)
+        return 400;
+    sp2 = memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1));
+    if (sp2 == NULL || end - sp2 != 9 || memcmp(sp2 + 1, "HTTP/1.", 7) != 0 ||
+        (sp2[8] != '0' && sp2[8] != '1'))
+        return 400;
+    m = (size_t)(sp1 - p);
+    if (m == 0 || m >= sizeof rq->method)
+        return m == 0 ? 400 : 405;
+    memcpy(rq->method, p, m);
+    rq->method[m] = '\0';
+    m = (size_t)(sp2 - sp1 - 1);
+    if (m >= sizeof rq->path)
+        return 414;
+    if (m == 0 || sp1[1] != '/')
+        return 400;
+    memcpy(rq->path, sp1 + 1, m);
+    rq->path[m] = '\0';
+    {
+        char *query = strchr(rq->path, '?');
+        if (query != NULL)
+            *query = '\0';
+    }
+    if (unescape(rq->path) != 0)
+        return 400;
+    rq->minor = sp2[8] - '0';
+    rq->keep_alive = rq->minor == 1;
+    return 0;
+}
+
+static int token_is(const char *p, size_t n, const char *word)
+{
+    size_t k = strlen(word);
+
+    while (n > 0 && (*p == ' ' || *p == '\t')) {
+        p++;
+        n--;
+    }
+    while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    return n == k && strncasecmp(p, word, k) == 0;
+}
+
+/* One header line (without CR LF): 0, or the status to answer. */
+static int parse_header(conn *c, const char *p, size_t n)
+{
+    request *rq = &c->req;
+    const char *colon = memchr(p, ':', n);
+    const char *v;
+    size_t name, vn;
+
+    if (colon == NULL || colon == p)
+        return 400;
+    name = (size_t)(colon - p);
+    if (memchr(p, ' ', name) != NULL || memchr(p, '\t', name) != NULL)
+        return 400; /* no space before the colon */
+    v = colon + 1;
+    vn = (size_t)(p + n - v);
+    if (name == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
+        long long len = 0;
+        size_t i = 0;
+        while (i < vn && (v[i] == ' ' || v[i] == '\t'))
+            i++;
+        if (i == vn)
+            return 400;
+        for (; i < vn && v[i] != ' ' && v[i] != '\t'; i++) {
+            if (v[i] < '0' || v[i] > '9' || len > (LLONG_MAX - 9) / 10)
+                return 400;
+            len = len * 10 + (v[i] - '0');
+        }
+        if (rq->has_length && rq->length != len)
+            return 400;
+        rq->has_length = 1;
+        rq->length = len;
+    } else if (name == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0) {
+        if (!token_is(v, vn, "chunked"))
+            return 501;
+        rq->chunked = 1;
+    } else if (name == 6 && strncasecmp(p, "Expect", 6) == 0) {
+        if (!token_is(v, vn, "100-continue"))
+            return 400;
+        rq->expect = 1;
+    } else if (name == 10 && strncasecmp(p, "Connection", 10) == 0) {
+        if (token_is(v, vn, "close"))
+            rq->keep_alive = 0;
+        else if (token_is(v, vn, "keep-alive"))
+            rq->keep_alive = 1;
+    }
+    return 0;
+}
+
+#define FAIL(self, code)                                                     \
+    do {                                                                     \
+        (self)->c->session.status = (code);                                  \
+        HOP_RAISE(self, E_HTTP);                                             \
+    } while (0)
+
+/* -- the body ---------------------------------------------------------------- */
+
+static int body_add(conn *c, const char *p, size_t n)
+{
+    if ((long long)(c->blen + n) > opt.max_body)
+        return 413;
+    if (reserve(&c->body, &c->bcap, c->blen + n) != 0)
+        return 500;
+    memcpy(c->body + c->blen, p, n);
+    c->blen += n;
+    return 0;
+}
+
+static long long hex_size(const char *p, size_t n)
+{
+    long long v = 0;
+    size_t i;
+    int any = 0;
+
+    for (i = 0; i < n; i++) {
+        int d = (p[i] >= '0' && p[i] <= '9') ? p[i] - '0'
+                : ((p[i] | 32) >= 'a' && (p[i] | 32) <= 'f') ? (p[i] | 32) - 'a' + 10
+                                                           : -1;
+        if (d < 0)
+            break;
+        if (v > (LLONG_MAX - 15) / 16)
+            return -1;
+        v = v * 16 + d;
+        any = 1;
+    }
+    if (!any || (i < n && p[i] != ';' && p[i] != '\r' && p[i] != '\n'))
+        return -1;
+    return v;
+}
+
+static hop_step body_step(hop_gen *g, hop_frame *f)
+{
+    body_frame *self = (body_frame *)f;
+    conn *c = self->c;
+    size_t n, take;
+    int st;
+    HOP_BEGIN(g, self);
+    c->blen = 0;
+    if (!c->req.chunked) {
+        if (c->req.length > opt.max_body)
+            FAIL(self, 413);
+        self->size = c->req.length;
+        while (self->size > 0) {
+            HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+            take = hop_reader_len(&c->r);
+            if ((long long)take > self->size)
+                take = (size_t)self->size;
+            if ((st = body_add(c, hop_reader_data(&c->r), take)) != 0)
+                FAIL(self, st);
+            hop_reader_consume(&c->r, take);
+            self->size -= (long long)take;
+        }
+        HOP_RETURN(self, 0);
+    }
+    for (;;) {
+        HOP_AWAIT(self, need_line(&self->nd, c, 256));
+        n = (size_t)HOP_VALUE(self);
+        self->size = hex_size(hop_reader_data(&c->r), n);
+        hop_reader_consume(&c->r, n);
+        if (self->size < 0)
+            FAIL(self, 400);
+        if (self->size == 0)
+            break;
+        if ((long long)c->blen + self->size > opt.max_body)
+            FAIL(self, 413);
+        while (self->size > 0) {
+            HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+            take = hop_reader_len(&c->r);
+            if ((long long)take > self->size)
+                take = (size_t)self->size;
+            if ((st = body_add(c, hop_reader_data(&c->r), take)) != 0)
+                FAIL(self, st);
+            hop_reader_consume(&c->r, take);
+            self->size -= (long long)take;
+        }
+        HOP_AWAIT(self, need_bytes(&self->nd, c, 2));
+        if (memcmp(hop_reader_data(&c->r), "\r\n", 2) != 0)
+            FAIL(self, 400);
+        hop_reader_consume(&c->r, 2);
+    }
+    /* Trailers, up to the empty line. */
+    for (;;) {
+        HOP_AWAIT(self, need_line(&self->nd, c, (size_t)opt.max_header));
+        n = (size_t)HOP_VALUE(self);
+        hop_reader_consume(&c->r, n);
+        if (n <= 2)
+            break;
+    }
+    HOP_END(self);
+}
+
+static hop_frame *read_body(body_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, body_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+static hop_step request_step(hop_gen *g, hop_frame *f)
+{
+    request_frame *self = (request_frame *)f;
+    conn *c = self->c;
+    size_t n;
+    int st;
+    HOP_BEGIN(g, self);
+    memset(&c->req, 0, sizeof c->req);
+    /* The request line (empty lines before it are skipped). */
+    for (;;) {
+        HOP_AWAIT(self, need_line(&self->nd, c, head_room(c)));
+        n = (size_t)HOP_VALUE(self);
+        c->req.head += n;
+        if (n > 2 || (n == 2 && hop_reader_data(&c->r)[0] != '\r'))
+            break;
+        hop_reader_consume(&c->r, n);
+        if (c->req.head >= (size_t)opt.max_header)
+            FAIL(self, 400);
+    }
+    st = parse_request_line(c, hop_reader_data(&c->r), n);
+    hop_reader_consume(&c->r, n);
+    if (st != 0)
+        FAIL(self, st);
+    /* The headers, up to the empty line. */
+    for (;;) {
+        HOP_AWAIT(self, need_line(&self->nd, c, head_room(c)));
+        n = (size_t)HOP_VALUE(self);
+        c->req.head += n;
+        if (c->req.head > (size_t)opt.max_header)
+            FAIL(self, 431);
+        if (n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r')) {
+            hop_reader_consume(&c->r, n);
+            break;
+        }
+        n -= hop_reader_data(&c->r)[n - 2] == '\r' ? 2 : 1;
+        st = parse_header(c, hop_reader_data(&c->r), n);
+        hop_reader_consume(&c->r, n + (hop_reader_data(&c->r)[n] == '\r' ? 2 : 1));
+        if (st != 0)
+            FAIL(self, st);
+    }
+    if (c->req.chunked && c->req.has_length)
+        FAIL(self, 400);
+    if (c->req.has_length && c->req.length > opt.max_body)
+        FAIL(self, 413);
+    if (c->req.chunked || c->req.length > 0) {
+        if (c->req.expect && c->req.minor == 1)
+            out_str(c, "HTTP/1.1 100 Continue\r\n\r\n");
+        HOP_AWAIT(self, read_body(&self->bd, c));
+    }
+    HOP_END(self);
+}
+
+static hop_frame *read_request(request_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, request_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+/* -- files ------------------------------------------------------------------------ */
+
+static const char *mime(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".htm", "text/html; charset=utf-8"},
+        {".txt", "text/plain; charset=utf-8"},
+        {".css", "text/css"},
+        {".js", "text/javascript"},
+        {".json", "application/json"},
+        {".png", "image/png"},
+        {".jpg", "image/jpeg"},
+        {".svg", "image/svg+xml"},
+    };
+    const char *dot = strrchr(path, '.');
+    size_t i;
+
+    for (i = 0; dot != NULL && i < sizeof types / sizeof types[0]; i++)
+        if (strcasecmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+/* Open the file the path names under the root: an fd, or -1 (404). */
+static int open_under_root(const char *path, long long *size)
+{
+    char full[PATH_MAX], real[PATH_MAX];
+    struct stat st;
+    size_t rl;
+    int fd;
+
+    if (opt.root == NULL || strstr(path, "/../") != NULL ||
+        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
+        return -1;
+    if (snprintf(full, sizeof full, "%s%s", opt.root, path) >= (int)sizeof full)
+        return -1;
+    if (realpath(full, real) == NULL)
+        return -1;
+    rl = strlen(opt.root);
+    if (strncmp(real, opt.root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
+        return -1; /* a link that leads out of the root */
+    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (strlen(real) + 12 > sizeof real)
+            return -1;
+        strcat(real, "/index.html");
+    }
+    fd = open(real, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return -1;
+    }
+    *size = (long long)st.st_size;
+    return fd;
+}
+
+static hop_step file_step(hop_gen *g, hop_frame *f)
+{
+    file_frame *self = (file_frame *)f;
+    conn *c = self->c;
+    ssize_t n;
+    HOP_BEGIN(g, self);
+    while (self->left > 0) {
+        if (reserve(&c->out, &c->ocap, c->olen + 65536) != 0)
+            HOP_RAISE(self, HOP_ENOMEM);
+        n = read(self->fd, c->out + c->olen,
+                 self->left < 65536 ? (size_t)self->left : 65536);
+        if (n <= 0)
+            HOP_RAISE_MSG(self, n < 0 ? -errno : HOP_EOF, "file shrank");
+        c->olen += (size_t)n;
+        self->left -= n;
+        HOP_AWAIT(self, flush(&self->fl, c));
+    }
+    HOP_END(self);
+}
+
+static hop_frame *send_file(file_frame *f, conn *c, int fd, long long size)
+{
+    hop_frame_init(&f->hdr, file_step, HOP_COROUTINE);
+    f->c = c;
+    f->fd = fd;
+    f->left = size;
+    return &f->hdr;
+}
+
+/* -- answering ---------------------------------------------------------------- */
+
+/* Answer the request read; sets session.file for a file to send. */
+static void respond(conn *c)
+{
+    request *rq = &c->req;
+    int get = strcmp(rq->method, "GET") == 0;
+    int headreq = strcmp(rq->method, "HEAD") == 0;
+
+    c->close = !rq->keep_alive;
+    c->session.file = -1;
+    if (strcmp(rq->method, "POST") == 0) {
+        if (strcmp(rq->path, "/echo") != 0) {
+            reply(c, 405, 1);
+            return;
+        }
+        head(c, 200, "application/octet-stream", (long long)c->blen);
+        out(c, c->body, c->blen);
+        return;
+    }
+    if (!get && !headreq) {
+        reply(c, 405, 1);
+        return;
+    }
+    if (strcmp(rq->path, "/hello") == 0 ||
+        (opt.root == NULL && strcmp(rq->path, "/") == 0)) {
+        head(c, 200, "text/plain; charset=utf-8", (long long)sizeof hello - 1);
+        if (get)
+            out(c, hello, sizeof hello - 1);
+        return;
+    }
+    {
+        long long size = 0;
+        int fd = open_under_root(rq->path, &size);
+        if (fd < 0) {
+            reply(c, 404, get);
+            return;
+        }
+        head(c, 200, mime(rq->path), size);
+        if (get && size > 0) {
+            c->session.file = fd;
+            c->session.flen = size;
+        } else {
+            close(fd);
+        }
+    }
+}
+
+/* -- the session ---------------------------------------------------------------- */
+
+static hop_step linger_step(hop_gen *g, hop_frame *f)
+{
+    linger_frame *self = (linger_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TIMEOUT(self, &self->sc, HOP_SEC(1));
+        for (;;)
+            HOP_AWAIT(self, hop_read(&self->io, &self->c->s, self->c->rbuf,
+                                     (size_t)opt.max_header));
+    HOP_END_TIMEOUT(self, &self->sc);
+    HOP_END(self);
+}
+
+static hop_frame *linger(linger_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, linger_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
+static void release(conn *c)
+{
+    worker *w = c->w;
+
+    if (c->session.file >= 0)
+        close(c->session.file);
+    c->session.file = -1;
+    hop_stream_close(&c->s);
+    c->in_use = 0;
+    c->next_free = w->free_conns;
+    w->free_conns = c;
+}
+
+static hop_step session_step(hop_gen *g, hop_frame *f)
+{
+    session_frame *self = (session_frame *)f;
+    conn *c = self->c;
+    int err;
+    HOP_BEGIN(g, self);
+    self->file = -1;
+    self->reading = 0;
+    HOP_TRY(self);
+        while (!c->close) {
+            /* Idle between requests: wait for a first byte. */
+            HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.idle));
+                HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+            HOP_END_TIMEOUT(self, &self->idle);
+            /* Then the whole request, in time. */
+            self->reading = 1;
+            HOP_TIMEOUT(self, &self->req_sc, HOP_SEC(opt.request));
+                HOP_AWAIT(self, read_request(&self->rq, c));
+            HOP_END_TIMEOUT(self, &self->req_sc);
+            self->reading = 0;
+            respond(c);
+            if (self->file >= 0) {
+                HOP_AWAIT(self, flush(&self->fl, c));
+                HOP_AWAIT(self, send_file(&self->ff, c, self->file,
+                                          self->flen));
+                close(self->file);
+                self->file = -1;
+            }
+        }
+        HOP_AWAIT(self, flush(&self->fl, c));
+    HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
+                           HOP_ERROR(self) == -EMSGSIZE ||
+                           (HOP_ERROR(self) == HOP_ETIMEDOUT &&
+                            self->reading));
+        /* Answer with the status, then a lingering close. */
+        err = HOP_ERROR(self);
+        if (err == -EMSGSIZE) /* a line past the head's limit */
+            self->status = c->req.head > 0 ? 431 : 414;
+        else if (err == HOP_ETIMEDOUT)
+            self->status = 408;
+        c->olen = 0;
+        c->close = 1;
+        reply(c, self->status, 1);
+        HOP_AWAIT_CATCH(self, flush(&self->fl, c), err);
+        hop_stream_shutdown(&c->s);
+        HOP_AWAIT_CATCH(self, linger(&self->lg, c), err);
+    HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
+        /* The peer went away, or stayed idle: close. */
+    HOP_FINALLY(self);
+        release(c);
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/* -- accepting ---------------------------------------------------------------- */
+
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_accept_frame af;
+    hop_sleep_frame sl;
+    worker *w;
+    int fd;
+    int i;
+} accept_frame;
+
+static void start_session(worker *w, int fd)
+{
+    conn *c = w->free_conns;
+    int one = 1;
+
+    w->free_conns = c->next_free;
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    hop_task_cleanup(&c->task);
+    if (hop_stream_init(&c->s, &w->loop, fd) != HOP_OK) {
+        close(fd);
+        c->next_free = w->free_conns;
+        w->free_conns = c;
+        return;
+    }
+    hop_reader_init(&c->r, &c->s, c->rbuf, (size_t)opt.max_header);
+    c->olen = 0;
+    c->close = 0;
+    c->in_use = 1;
+    c->req.head = 0;
+    c->session.c = c;
+    c->session.file = -1;
+    hop_frame_init(&c->session.hdr, session_step, HOP_COROUTINE);
+    hop_task_init(&c->task, &w->loop, &c->session.hdr, "session");
+    hop_spawn(&c->task);
+}
+
+static hop_step accept_step(hop_gen *g, hop_frame *f)
+{
+    accept_frame *self = (accept_frame *)f;
+    static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\n"
+                               "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        for (;;) {
+            HOP_AWAIT_CATCH(self, hop_accept(&self->af, &self->w->ls),
+                            self->fd);
+            if (self->fd == -EMFILE || self->fd == -ENFILE ||
+                self->fd == -ENOBUFS || self->fd == -ENOMEM) {
+                HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
+                continue;
+            }
+            if (self->fd < 0)
+                HOP_RAISE(self, self->fd);
+            self->fd = (int)HOP_VALUE(self);
+            if (self->w->free_conns == NULL) {
+                (void)send(self->fd, busy, sizeof busy - 1, MSG_NOSIGNAL);
+                close(self->fd);
+                continue;
+            }
+            start_session(self->w, self->fd);
+        }
+    HOP_FINALLY(self);
+        for (self->i = 0; self->i < opt.max_clients; self->i++)
+            if (self->w->conns[self->i].in_use)
+                hop_task_cancel(&self->w->conns[self->i].task,
+                                "server stopping");
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/* -- threads ------------------------------------------------------------------ */
+
+static void stop_now(hop_post *p)
+{
+    worker *w = HOP_CONTAINER_OF(p, worker, stop);
+
+    hop_task_cancel(&w->acceptor, "signal");
+}
+
+static int listen_on(int port, int reuseport, struct sockaddr_in *sa)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+    socklen_t len = sizeof *sa;
+
+    if (fd < 0)
+        return -1;
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((unsigned short)port);
+    if (inet_pton(AF_INET, opt.bind, &sa->sin_addr) != 1 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        (reuseport &&
+         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
+        bind(fd, (struct sockaddr *)sa, sizeof *sa) != 0 ||
+        listen(fd, 511) != 0 ||
+        getsockname(fd, (struct sockaddr *)sa, &len) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static accept_frame *accept_frames;
+
+static int worker_init(worker *w, int idx)
+{
+    int i;
+
+    w->conns = calloc((size_t)opt.max_clients, sizeof *w->conns);
+    if (w->conns == NULL)
+        return -1;
+    for (i = opt.max_clients - 1; i >= 0; i--) {
+        conn *c = &w->conns[i];
+        c->w = w;
+        c->rbuf = malloc((size_t)opt.max_header + 1);
+        if (c->rbuf == NULL)
+            return -1;
+        c->session.file = -1;
+        c->next_free = w->free_conns;
+        w->free_conns = c;
+    }
+    if (hop_ev_init(&w->loop, &w->ev) != HOP_OK ||
+        hop_ev_enable_posts(&w->ev) != 0 ||
+        hop_stream_init(&w->ls, &w->loop, w->lfd) != HOP_OK)
+        return -1;
+    accept_frames[idx].w = w;
+    hop_frame_init(&accept_frames[idx].hdr, accept_step, HOP_COROUTINE);
+    hop_task_init(&w->acceptor, &w->loop, &accept_frames[idx].hdr,
+                  "acceptor");
+    hop_spawn(&w->acceptor);
+    return 0;
+}
+
+static void *worker_run(void *arg)
+{
+    worker *w = arg;
+
+    if (hop_loop_run(&w->loop, HOP_RUN_DEFAULT) != HOP_OK ||
+        hop_task_status(&w->acceptor) == HOP_TASK_FAILED)
+        w->failed = 1;
+    return NULL;
+}
+
+static void worker_cleanup(worker *w)
+{
+    int i;
+
+    hop_stream_close(&w->ls);
+    for (i = 0; i < opt.max_clients; i++) {
+        free(w->conns[i].out);
+        free(w->conns[i].body);
+        free(w->conns[i].rbuf);
+    }
+    free(w->conns);
+    if (hop_loop_cleanup(&w->loop) != HOP_OK || hop_ev_cleanup(&w->ev) != HOP_OK)
+        w->failed = 1;
+}
+
+static volatile sig_atomic_t stopping;
+
+static void on_signal(int sig)
+{
+    int i;
+
+    (void)sig;
+    stopping = 1;
+    for (i = 0; i < opt.threads; i++)
+        hop_ev_post(&workers[i].ev, &workers[i].stop, stop_now);
+}
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: http-server [--port N] [--bind ADDR] [--root DIR] "
+            "[--threads N] [--max-clients N] [--max-header BYTES] "
+            "[--max-body BYTES] [--idle-timeout S] [--request-timeout S]\n");
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    static char root[PATH_MAX];
+    struct sockaddr_in sa;
+    struct sigaction act;
+    sigset_t all, old;
+    int i, failed = 0;
+
+    for (i = 1; i < argc; i += 2) {
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (v == NULL)
+            return usage();
+        if (strcmp(argv[i], "--port") == 0)
+            opt.port = atoi(v);
+        else if (strcmp(argv[i], "--bind") == 0)
+            opt.bind = v;
+        else if (strcmp(argv[i], "--root") == 0) {
+            if (realpath(v, root) == NULL) {
+                fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
+                return 1;
+            }
+            opt.root = root;
+        } else if (strcmp(argv[i], "--threads") == 0)
+            opt.threads = atoi(v);
+        else if (strcmp(argv[i], "--max-clients") == 0)
+            opt.max_clients = atoi(v);
+        else if (strcmp(argv[i], "--max-header") == 0)
+            opt.max_header = atol(v);
+        else if (strcmp(argv[i], "--max-body") == 0)
+            opt.max_body = atol(v);
+        else if (strcmp(argv[i], "--idle-timeout") == 0)
+            opt.idle = atol(v);
+        else if (strcmp(argv[i], "--request-timeout") == 0)
+            opt.request = atol(v);
+        else
+            return usage();
+    }
+    if (opt.port < 0 || opt.port > 65535 || opt.threads < 1 ||
+        opt.threads > 256 || opt.max_clients < 1 || opt.max_header < 64 ||
+        opt.max_body < 0 || opt.idle < 1 || opt.request < 1)
+        return usage();
+
+    workers = calloc((size_t)opt.threads, sizeof *workers);
+    accept_frames = calloc((size_t)opt.threads, sizeof *accept_frames);
+    if (workers == NULL || accept_frames == NULL)
+        return 1;
+    memset(&sa, 0, sizeof sa);
+    for (i = 0; i < opt.threads; i++) {
+        /* The first listener takes the port; the others share it. */
+        int port = i == 0 ? opt.port : ntohs(sa.sin_port);
+        workers[i].lfd = listen_on(port, opt.threads > 1, &sa);
+        if (workers[i].lfd < 0 || worker_init(&workers[i], i) != 0) {
+            fprintf(stderr, "http-server: cannot listen on %s:%d: %s\n",
+                    opt.bind, opt.port, strerror(errno));
+            return 1;
+        }
+    }
+    memset(&act, 0, sizeof act);
+    act.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &act, NULL);
+    /* The threads block the signals; the main thread takes them. */
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    for (i = 0; i < opt.threads; i++)
+        if (pthread_create(&workers[i].thread, NULL, worker_run,
+                           &workers[i]) != 0)
+            return 1;
+    act.sa_handler = on_signal;
+    sigaction(SIGINT, &act, NULL);
+    sigaction(SIGTERM, &act, NULL);
+    printf("http-server: %d thread%s, one hop loop each\n", opt.threads,
+           opt.threads > 1 ? "s" : "");
+    printf("http-server: listening on %s:%d\n", opt.bind, ntohs(sa.sin_port));
+    fflush(stdout);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    for (i = 0; i < opt.threads; i++) {
+        pthread_join(workers[i].thread, NULL);
+        worker_cleanup(&workers[i]);
+        failed |= workers[i].failed;
+    }
+    free(workers);
+    free(accept_frames);
+    printf("http-server: stopped\n");
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * test/e2e_common.c: the helpers of the end-to-end tables (test/e2e.h).
+ * (Hosted only.)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "e2e.h"
+#include "t.h"
+
+void nap_ms(int ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = ms / 1000;
+    ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+    nanosleep(&ts, NULL);
+}
+
+/* Read a line of the server's output into buf (waits up to 10 s). */
+static int out_line(server *s, char *buf, size_t cap)
+{
+    size_t n = 0;
+
+    while (n + 1 < cap) {
+        struct pollfd p = {s->out, POLLIN, 0};
+        if (poll(&p, 1, 10000) != 1 || read(s->out, buf + n, 1) != 1)
+            break;
+        if (buf[n++] == '\n')
+            break;
+    }
+    buf[n] = '\0';
+    return (int)n;
+}
+
+void start(server *s, const char *name, const char *const *args)
+{
+    const char *argv[16];
+    char path[256], want[64];
+    int fds[2], n = 0, i;
+    char line[128];
+    const char *p;
+
+    snprintf(path, sizeof path, "%s/%s", HOP_TEST_SAMPLES, name);
+    snprintf(want, sizeof want, "%s: listening on ", name);
+    s->name = name;
+    argv[n++] = path;
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    for (i = 0; args != NULL && args[i] != NULL && n < 15; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    T_EQ(pipe(fds), 0);
+    s->pid = fork();
+    T_ASSERT(s->pid >= 0);
+    if (s->pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    s->out = fds[0];
+    do { /* (lines before it say other things) */
+        T_ASSERT(out_line(s, line, sizeof line) > 0);
+    } while (strncmp(line, want, strlen(want)) != 0);
+    p = strrchr(line, ':');
+    T_ASSERT(p != NULL);
+    s->port = atoi(p + 1);
+    T_ASSERT(s->port > 0);
+}
+
+void stop(server *s)
+{
+    char line[128], want[64];
+    int status = 0;
+
+    snprintf(want, sizeof want, "%s: stopped\n", s->name);
+    T_EQ(kill(s->pid, SIGTERM), 0);
+    T_ASSERT(out_line(s, line, sizeof line) > 0);
+    T_STREQ(line, want);
+    T_EQ(waitpid(s->pid, &status, 0), s->pid);
+    T_ASSERT(WIFEXITED(status));
+    T_EQ(WEXITSTATUS(status), 0);
+    close(s->out);
+}
+
+int dial(const server *s)
+{
+    struct sockaddr_in a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    T_ASSERT(fd >= 0);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((unsigned short)s->port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    T_EQ(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+void send_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        T_ASSERT(w > 0);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+size_t recv_n(int fd, char *buf, size_t want, int wait_close,
+                     int *closed)
+{
+    size_t n = 0;
+
+    *closed = 0;
+    while (n < want || wait_close) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, 5000) != 1)
+            break;
+        r = recv(fd, buf + n, n < want ? want - n : 1, 0);
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            *closed = 1;
+            break;
+        }
+        if (r < 0)
+            break;
+        n += (size_t)r;
+    }
+    return n;
+}
+
+void expect(int fd, const char *req, const char *rep)
+{
+    char buf[4096];
+    size_t n = strlen(rep);
+    int closed;
+
+    send_all(fd, req, strlen(req));
+    T_ASSERT(n < sizeof buf);
+    T_EQ(recv_n(fd, buf, n, 0, &closed), n);
+    buf[n] = '\0';
+    T_STREQ(buf, rep);
+}
+
+void expect_close(int fd, const char *req, size_t len,
+                         const char *rep)
+{
+    char buf[256];
+    size_t n = strlen(rep);
+    int closed;
+
+    send_all(fd, req, len);
+    T_EQ(recv_n(fd, buf, n, 1, &closed), n);
+    buf[n] = '\0';
+    T_STREQ(buf, rep);
+    T_EQ(closed, 1);
+}
+
