@@ -75,6 +75,7 @@ SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
 FORCE:
 
+.PHONY: fuzz check-fuzz-replay soak
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
@@ -166,7 +167,8 @@ test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
-	    check-layering check-headers check-sizes check-readme check-exports
+	    check-layering check-headers check-sizes check-readme check-exports \
+	    check-fuzz-replay
 	@echo "== make check: all passed"
 
 # The core and the bare backend built freestanding must reference no
@@ -312,6 +314,69 @@ bench: $(BUILDDIR)/bench/bench_core $(BUILDDIR)/bench/bench_sched \
 	$(BUILDDIR)/bench/bench_core
 	$(BUILDDIR)/bench/bench_sched
 	$(BUILDDIR)/bench/bench_sched_nonames 1000000 idle
+
+# -- soak ----------------------------------------------------------------
+#
+#   make soak         samples/resp-server under redis-benchmark with
+#                     connection churn for SOAK_TIME seconds (not in CI)
+SOAK_TIME ?= 60
+soak: $(BUILDDIR)/samples/resp-server
+	@sh bench/soak.sh $(BUILDDIR) $(SOAK_TIME)
+
+# -- fuzzing ---------------------------------------------------------------
+#
+#   make fuzz         build the libFuzzer targets of test/fuzz/ with clang
+#                     (-fsanitize=fuzzer,address,undefined) and run each
+#                     for FUZZ_TIME seconds from its seed corpus; a crash
+#                     stops it and leaves the input in build/fuzz/
+#   make check-fuzz-replay
+#                     (part of make check) run the targets, built without
+#                     libFuzzer, on the seed corpus and on every
+#                     regression input of test/fuzz/regress/
+FUZZ_TARGETS := resp http
+FUZZ_TIME ?= 30
+FUZZ_CC ?= clang
+FUZZ_SRC := $(CORE_SRC) $(EVENT_SRC) $(IO_SRC)
+FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) lib/core/internal.h lib/io/io_internal.h
+
+$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c samples/%-server.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [libFuzzer])
+	$(Q)$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude -Ilib/core \
+	    $(EVENT_CFLAGS) $< $(FUZZ_SRC) $(EVENT_LIBS) -pthread -o $@
+
+$(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c \
+    samples/%-server.c $(STATIC_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$< [replay])
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -std=c99 -Wall -Wextra -Werror \
+	    -Wno-unused-function -Iinclude $< test/fuzz/replay.c $(STATIC_LIB) \
+	    $(EVENT_LIBS) -pthread -o $@
+
+fuzz: $(FUZZ_TARGETS:%=$(BUILDDIR)/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(BUILDDIR)/fuzz/corpus-$$t; \
+	    mkdir -p $(BUILDDIR)/fuzz/corpus-$$t; \
+	    cp test/fuzz/corpus/$$t/* $(BUILDDIR)/fuzz/corpus-$$t/; \
+	    echo "== fuzz $$t for $(FUZZ_TIME) s"; \
+	    if ! $(BUILDDIR)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+	        -max_len=4096 -timeout=10 -print_final_stats=1 \
+	        -artifact_prefix=$(BUILDDIR)/fuzz/$$t- \
+	        $(BUILDDIR)/fuzz/corpus-$$t > $(BUILDDIR)/fuzz/$$t.log 2>&1; then \
+	        grep -E 'ERROR|SUMMARY|Test unit|artifact' $(BUILDDIR)/fuzz/$$t.log; \
+	        echo "fuzz $$t: a crash (log: $(BUILDDIR)/fuzz/$$t.log)"; exit 1; \
+	    fi; \
+	    grep -E 'stat::(number_of_executed_units|new_units_added)' \
+	        $(BUILDDIR)/fuzz/$$t.log | sed 's/^/  /'; \
+	done; echo "== fuzz: no crash"
+
+check-fuzz-replay: $(FUZZ_TARGETS:%=$(BUILDDIR)/fuzz-replay/replay_%)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(BUILDDIR)/fuzz-replay/replay_$$t test/fuzz/corpus/$$t/* \
+	        $$(ls test/fuzz/regress/$$t-* 2>/dev/null) > /dev/null || exit 1; \
+	done
+	@echo "== fuzz targets: seed corpus and regression inputs replayed"
 
 # -- sanitizers and valgrind ---------------------------------------------
 

@@ -1053,6 +1053,7 @@ static int usage(void)
     return 2;
 }
 
+#ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
 int main(int argc, char **argv)
 {
     static char root[PATH_MAX];
@@ -1138,3 +1139,4 @@ int main(int argc, char **argv)
     printf("http-server: stopped\n");
     return failed ? 1 : 0;
 }
+#endif /* SAMPLE_NO_MAIN */

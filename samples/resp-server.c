@@ -949,6 +949,7 @@ static int listen_on(const char *addr, int port, struct sockaddr_in *sa)
     return fd;
 }
 
+#ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
 int main(int argc, char **argv)
 {
     static hop_loop loop;
@@ -1035,3 +1036,4 @@ int main(int argc, char **argv)
     printf("resp-server: stopped\n");
     return r == HOP_OK ? 0 : 1;
 }
+#endif /* SAMPLE_NO_MAIN */
