@@ -75,7 +75,7 @@ SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
 FORCE:
 
-.PHONY: fuzz check-fuzz-replay soak
+.PHONY: fuzz check-fuzz-replay soak bench-net
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
@@ -377,6 +377,29 @@ check-fuzz-replay: $(FUZZ_TARGETS:%=$(BUILDDIR)/fuzz-replay/replay_%)
 	        $$(ls test/fuzz/regress/$$t-* 2>/dev/null) > /dev/null || exit 1; \
 	done
 	@echo "== fuzz targets: seed corpus and regression inputs replayed"
+
+# -- network benchmarks ----------------------------------------------------
+#
+#   make bench-net    hop's servers against baselines in the same run
+#                     (bench/net.sh: echo, RESP, HTTP; BENCH_NET_TIME s a
+#                     run). Needs redis-server, redis-tools and wrk.
+BENCH_NET_TIME ?= 3
+BENCH_NET_BIN := $(BUILDDIR)/bench/echo_hop $(BUILDDIR)/bench/echo_libevent \
+    $(BUILDDIR)/bench/echo_load $(BUILDDIR)/bench/http_evhttp
+
+$(BUILDDIR)/bench/echo_hop: bench/net/echo_hop.c $(STATIC_LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
+
+$(BUILDDIR)/bench/%: bench/net/%.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) -O2 -g -Wall -Wextra $< $(EVENT_LIBS) -o $@
+
+bench-net: deps $(BENCH_NET_BIN) $(BUILDDIR)/samples/resp-server \
+    $(BUILDDIR)/samples/http-server
+	@bash bench/net.sh $(BUILDDIR) $(BENCH_NET_TIME)
 
 # -- sanitizers and valgrind ---------------------------------------------
 

@@ -66,7 +66,7 @@ static int f_accept(int fd, void *addr, unsigned *len)
     return r;
 }
 
-static const hop_io_sys faulty = {f_read, f_write, f_accept};
+static const hop_io_sys faulty = {f_read, f_write, f_accept, malloc, free};
 
 static void arm(int call, int n, int err)
 {

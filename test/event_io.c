@@ -13,6 +13,7 @@
 #include <event2/util.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -739,7 +740,16 @@ static int flaky_accept(int fd, void *addr, unsigned *len)
     return r;
 }
 
-static const hop_io_sys flaky = {flaky_read, flaky_write, flaky_accept};
+static void *no_memory(size_t n)
+{
+    (void)n;
+    return NULL;
+}
+
+static const hop_io_sys flaky = {flaky_read, flaky_write, flaky_accept,
+                                 malloc, free};
+static const hop_io_sys no_alloc = {flaky_read, flaky_write, flaky_accept,
+                                    no_memory, free};
 
 /* Interrupted calls are retried; EAGAIN storms wait; other errors raise. */
 static void io_sys_failures(void)
@@ -892,6 +902,16 @@ static void io_resolve(void)
     T_EQ(ai->ai_family, AF_INET);
     T_EQ(ntohs(((struct sockaddr_in *)ai->ai_addr)->sin_port), 80);
     evutil_freeaddrinfo(ai);
+
+    /* Out of memory for the request's link: HOP_ENOMEM at the await. */
+    hop_io_set_sys(&no_alloc);
+    t_fill(&rt, sizeof rt, 0);
+    rt.dns = dns;
+    rt.host = "127.0.0.1";
+    t_spawn(&t, &loop, &rt.hdr, do_resolve, NULL);
+    run();
+    hop_io_set_sys(NULL);
+    T_EQ(rt.err, HOP_ENOMEM);
 
     /* A name server that never answers: the request waits until the
      * task is cancelled, and the late callback finds nobody. */

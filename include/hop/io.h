@@ -275,14 +275,18 @@ HOP_API hop_frame *hop_reader_read(hop_reader_frame *f, hop_reader *r,
 /* -- tests ------------------------------------------------------------------ */
 
 /*
- * The system calls of the stream operations, so that tests can make
- * them fail: read, write (send on sockets), accept4. hop_io_set_sys(NULL)
- * restores the real ones. Not thread-safe: set it before loops run.
+ * The system calls of the stream operations, and the one allocation of
+ * this layer (hop_resolve's link), so that tests can make them fail:
+ * read, write (send on sockets), accept4, malloc and free.
+ * hop_io_set_sys(NULL) restores the real ones. Not thread-safe: set it
+ * before loops run.
  */
 typedef struct hop_io_sys {
     long (*read)(int fd, void *buf, size_t len);
     long (*write)(int fd, const void *buf, size_t len, int is_socket);
     int (*accept)(int fd, void *addr, unsigned *addrlen);
+    void *(*alloc)(size_t size);
+    void (*release)(void *p);
 } hop_io_sys;
 
 HOP_API void hop_io_set_sys(const hop_io_sys *sys);

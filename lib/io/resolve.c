@@ -25,7 +25,7 @@ static void got(int result, struct evutil_addrinfo *res, void *arg)
     link_t *k = arg;
     hop_resolve_frame *f = k->f;
 
-    free(k);
+    hop__io_sys->release(k);
     if (f == NULL) { /* nobody waits any more */
         if (res != NULL)
             evutil_freeaddrinfo(res);
@@ -63,7 +63,7 @@ static hop_step resolve_step(hop_gen *g, hop_frame *fr)
     if (self->dns == NULL || (self->host == NULL && self->service == NULL))
         HOP_RAISE(self, HOP_EINVAL);
     hop_future_init(&self->fut, cancel_hook);
-    k = malloc(sizeof *k);
+    k = hop__io_sys->alloc(sizeof *k);
     if (k == NULL)
         HOP_RAISE(self, HOP_ENOMEM);
     k->f = self;

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -66,13 +67,18 @@ static int sys_accept(int fd, void *addr, unsigned *addrlen)
     return r;
 }
 
-static const hop_io_sys real_sys = {sys_read, sys_write, sys_accept};
+static const hop_io_sys real_sys = {sys_read, sys_write, sys_accept, malloc,
+                                    free};
 
 const hop_io_sys *hop__io_sys = &real_sys;
 
 void hop_io_set_sys(const hop_io_sys *sys)
 {
-    hop__io_sys = sys != NULL ? sys : &real_sys;
+    hop__io_sys = sys != NULL && sys->read != NULL && sys->write != NULL &&
+                          sys->accept != NULL && sys->alloc != NULL &&
+                          sys->release != NULL
+                      ? sys
+                      : &real_sys;
 }
 
 const char *hop_io_strerror(int err)

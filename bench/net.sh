@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# bench/net.sh: `make bench-net`. Servers on core 0, load on core 1,
+# loopback only, bounded in time; each line compares a hop server with a
+# baseline measured in the same run:
+#
+#   echo_cN     64-byte echo round trips over N connections (N = 1, 100,
+#               1000): bench/net/echo_hop.c against a raw libevent
+#               callback echo server (bench/net/echo_libevent.c)
+#   resp_*      samples/resp-server against redis-server, the same
+#               redis-benchmark commands, plain and -P 16
+#   http_wrk    samples/http-server against libevent's evhttp
+#               (bench/net/http_evhttp.c) under wrk -c100
+#
+# Lines read: bench <name> ns_per_op=<x> baseline_ns=<y> ratio=<x/y>
+# (ns_per_op: 1e9 / requests per second; ratio < 1: hop is faster).
+#
+#   bash bench/net.sh BUILDDIR [SECONDS]
+set -eu
+b=${1:-build}
+secs=${2:-3}
+port=17071
+pid=
+trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi' EXIT
+
+serve() { # serve CMD...: start a server on core 0, wait until it listens
+    taskset -c 0 "$@" > /dev/null 2>&1 &
+    pid=$!
+    i=0
+    until (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do
+        i=$((i + 1))
+        [ $i -le 100 ] || { echo "bench-net: $1 did not start" >&2; exit 1; }
+        sleep 0.05
+    done
+}
+unserve() {
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    pid=
+    port=$((port + 1))
+}
+line() { # line NAME HOP_RPS BASE_RPS
+    awk -v n="$1" -v h="$2" -v b="$3" 'BEGIN {
+        if (h <= 0 || b <= 0) { print "bench " n " failed"; exit 1 }
+        printf "bench %s ns_per_op=%.1f baseline_ns=%.1f ratio=%.3f\n",
+               n, 1e9 / h, 1e9 / b, b / h }'
+}
+
+for c in 1 100 1000; do
+    serve "$b/bench/echo_hop" $port
+    h=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")
+    unserve
+    serve "$b/bench/echo_libevent" $port
+    l=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")
+    unserve
+    line echo_c$c "$h" "$l"
+done
+
+if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
+    for p in 1 16; do
+        n=$((100000 * p))
+        serve "$b/samples/resp-server" --port $port
+        h=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
+            tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
+        unserve
+        serve redis-server --port $port --save '' --appendonly no
+        r=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
+            tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
+        unserve
+        for t in PING_INLINE PING_MBULK SET GET; do
+            hv=$(echo "$h" | sed -n "s/^$t: \([0-9.]*\) requests.*/\1/p")
+            rv=$(echo "$r" | sed -n "s/^$t: \([0-9.]*\) requests.*/\1/p")
+            name=$(echo "resp_$t" | tr 'A-Z' 'a-z')
+            [ $p = 1 ] || name=${name}_p16
+            line "$name" "$hv" "$rv"
+        done
+    done
+else
+    echo "bench resp_*: skipped (apt-get install redis-server redis-tools)"
+fi
+
+if command -v wrk > /dev/null; then
+    serve "$b/samples/http-server" --port $port
+    h=$(taskset -c 1 wrk -t1 -c100 -d"${secs}s" http://127.0.0.1:$port/hello |
+        sed -n 's/^Requests\/sec: *//p')
+    unserve
+    serve "$b/bench/http_evhttp" $port
+    e=$(taskset -c 1 wrk -t1 -c100 -d"${secs}s" http://127.0.0.1:$port/hello |
+        sed -n 's/^Requests\/sec: *//p')
+    unserve
+    line http_wrk "$h" "$e"
+else
+    echo "bench http_wrk: skipped (apt-get install wrk)"
+fi
