@@ -809,10 +809,10 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         HOP_AWAIT(self, flush(&self->fl, c));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
-        /* Tell the client what was wrong, then close: after what it
-         * sent meanwhile is read and dropped (for up to a second), so
-         * that the close does not reset the connection under the reply. */
-        c->olen = 0;
+        /* Tell the client what was wrong (after the replies to the
+         * commands before), then close: after what it sent meanwhile is
+         * read and dropped (for up to a second), so that the close does
+         * not reset the connection under the reply. */
         out_err(c, "Protocol error: ", HOP_ERROR(self) == E_PROTO
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
@@ -894,10 +894,12 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
             start_session(hop_gen_loop(g), self->fd);
         }
     HOP_FINALLY(self);
-        /* Stopping: end every session (each closes its connection). */
+        /* Stopping: end every session (each closes its connection), and
+         * drop the keys, whose expiry timers would keep the loop up. */
         for (self->i = 0; self->i < opt.max_clients; self->i++)
             if (conns[self->i].in_use)
                 hop_task_cancel(&conns[self->i].task, "server stopping");
+        store_flush();
     HOP_END_TRY(self);
     HOP_END(self);
 }

@@ -113,8 +113,8 @@ static void resp_bad_requests(void)
 
     start(&s, "resp-server", args);
     fd = dial(&s);
-    expect_close(fd, "*1\r\n$x\r\n", 8,
-                 "-ERR Protocol error: invalid bulk length\r\n");
+    expect_close(fd, "PING\r\n*1\r\n$x\r\n", 14,
+                 "+PONG\r\n-ERR Protocol error: invalid bulk length\r\n");
     close(fd);
     fd = dial(&s);
     expect_close(fd, "*2\r\n$3\r\nGET\r\n$2000\r\n", 20,
@@ -205,7 +205,8 @@ static void resp_idle_client(void)
     stop(&s);
 }
 
-/* Expiring keys, and the client limit. */
+/* Expiring keys, and the client limit; a key that would expire much
+ * later does not hold the server up when it stops. */
 static void resp_expiry_and_limits(void)
 {
     static const char *const args[] = {"--max-clients", "2", NULL};
@@ -224,6 +225,7 @@ static void resp_expiry_and_limits(void)
     expect(a, "GET t\r\n", "$-1\r\n");
     expect(a, "GET u\r\n", "$1\r\nv\r\n");
     expect(a, "SET u v2\r\nDBSIZE\r\n", "+OK\r\n:1\r\n");
+    expect(a, "SET later v EX 100000\r\n", "+OK\r\n");
     b = dial(&s);
     expect(b, "PING\r\n", "+PONG\r\n");
     c = dial(&s);

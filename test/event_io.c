@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "t.h"
@@ -37,6 +38,15 @@ static void loop_down(void)
 static void run(void)
 {
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
+}
+
+static void nap_ms(int ms)
+{
+    struct timespec ts;
+
+    ts.tv_sec = 0;
+    ts.tv_nsec = (long)ms * 1000000L;
+    nanosleep(&ts, NULL);
 }
 
 static void pair(int sv[2])
@@ -306,6 +316,34 @@ static void io_reset(void)
     T_EQ(fr.err, -ECONNRESET);
     T_STREQ(hop_io_strerror(fr.err), strerror(ECONNRESET));
     T_EQ(hop_stream_close(&s), HOP_OK);
+
+    /* Data, then the end or a reset, in one wake-up: a short read is
+     * followed by the end, not by a wait for an event that never comes. */
+    {
+        int k;
+        for (k = 0; k < 2; k++) {
+            cfd = dial(&addr);
+            sfd = accept(lfd, NULL, NULL);
+            T_EQ(hop_stream_init(&s, &loop, sfd), HOP_OK);
+            start_op(&tr, &fr, &s, OP_READ);
+            fr.want = 10;
+            T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* waits */
+            T_EQ(write(cfd, "abc", 3), 3);
+            if (k == 1)
+                T_EQ(setsockopt(cfd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg),
+                     0);
+            T_EQ(close(cfd), 0); /* FIN (k 0) or RST (k 1) after the data */
+            nap_ms(20);          /* both arrive before the loop looks */
+            run();
+            T_EQ(fr.err, 0);
+            T_EQ(fr.got, 3);
+            start_op(&tr, &fr, &s, OP_READ_EXACT);
+            fr.want = 10;
+            run();
+            T_ASSERT(fr.err == (k == 0 ? HOP_EOF : -ECONNRESET));
+            T_EQ(hop_stream_close(&s), HOP_OK);
+        }
+    }
     close(lfd);
     loop_down();
 }
