@@ -613,15 +613,28 @@ $(BUILDDIR)/mcu/sizes32-names0.o: test/mcu/sizes.c $(HEADERS)
 	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
 	    -DHOP_CONF_TASK_NAMES=0 -c $< -o $@
 
-$(BUILDDIR)/mcu/notrace-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
-	@mkdir -p $(dir $@)
-	$(Q)for f in $(CORE_SRC); do \
-	    $(MCU_CC) $(MCU_CFLAGS) -mcpu=$* -DHOP_CONF_TRACE=0 -c $$f \
-	        -o $(dir $@)$$(basename $$f .c).o || exit 1; \
-	done; touch $@
+# The core built with each knob that changes its size, and with all of
+# them: make sizes prints the .text of each (in bytes, .rodata included).
+KNOB_VARIANTS := notrace names0 switch timer1 all
+KNOB_FLAGS_notrace := -DHOP_CONF_TRACE=0
+KNOB_FLAGS_names0 := -DHOP_CONF_TASK_NAMES=0
+KNOB_FLAGS_switch := -DHOP_CONF_RESUME=1
+KNOB_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
+KNOB_FLAGS_all := $(KNOB_FLAGS_notrace) $(KNOB_FLAGS_names0) \
+    $(KNOB_FLAGS_switch) $(KNOB_FLAGS_timer1)
+
+define knob_rules
+$(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
+	@mkdir -p $$(dir $$@)
+	$$(Q)for f in $(CORE_SRC); do \
+	    $$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$$* $(KNOB_FLAGS_$(1)) -c $$$$f \
+	        -o $$(dir $$@)$$$$(basename $$$$f .c).o || exit 1; \
+	done; touch $$@
+endef
+$(foreach k,$(KNOB_VARIANTS),$(eval $(call knob_rules,$(k))))
 
 mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
-    $(MCU_CPUS:%=$(BUILDDIR)/mcu/notrace-%/done) \
+    $(foreach k,$(KNOB_VARIANTS),$(MCU_CPUS:%=$(BUILDDIR)/mcu/$(k)-%/done)) \
     $(BUILDDIR)/mcu/sizes32.o $(BUILDDIR)/mcu/sizes32-tb1.o \
     $(BUILDDIR)/mcu/sizes32-notrace.o $(BUILDDIR)/mcu/sizes32-names0.o \
     $(BUILDDIR)/sizes $(BUILDDIR)/sizes-names0
@@ -632,9 +645,20 @@ sizes: deps-mcu
 	    echo "== core objects, $$c, -Os -mthumb (arm-none-eabi-size)"; \
 	    $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$c/%.o) | \
 	        sed 's|$(BUILDDIR)/mcu/[^ ]*/||'; \
-	    $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/notrace-$$c/%.o) | \
-	        tail -n 1 | sed 's/(TOTALS)/(TOTALS, HOP_CONF_TRACE=0)/'; \
+	    for k in $(KNOB_VARIANTS); do \
+	        case $$k in \
+	        notrace) what="HOP_CONF_TRACE=0";; \
+	        names0) what="HOP_CONF_TASK_NAMES=0";; \
+	        switch) what="HOP_CONF_RESUME=HOP_RESUME_SWITCH";; \
+	        timer1) what="HOP_CONF_TIMER_BITS=1";; \
+	        all) what="all four";; \
+	        esac; \
+	        $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$k-$$c/%.o) | \
+	            tail -n 1 | sed "s/(TOTALS)/(TOTALS, $$what)/"; \
+	    done; \
 	done
+	@echo "== a minimal program on cortex-m0 (test/mcu/blink-size.sh)"
+	@MCU_CC=$(MCU_CC) sh test/mcu/blink-size.sh $(BUILDDIR)/mcu/blink
 	@echo "== sizeof, bytes: 32-bit (arm-none-eabi, cortex-m0) and host"
 	@$(BUILDDIR)/sizes > $(BUILDDIR)/mcu/sizes.host
 	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32.o > $(BUILDDIR)/mcu/sizes.32

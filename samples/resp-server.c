@@ -456,6 +456,19 @@ static int split_inline(conn *c, const char *p, size_t n)
     return 0;
 }
 
+/*
+ * The length of the first buffered line, or 0 when no whole line is
+ * buffered yet. The parser awaits need_line only then: a pipeline of
+ * commands already read is parsed without suspending at all.
+ */
+static size_t buffered_line(const conn *c)
+{
+    const char *p = hop_reader_data(&c->r);
+    const char *q = memchr(p, '\n', hop_reader_len(&c->r));
+
+    return q != NULL ? (size_t)(q - p) + 1 : 0;
+}
+
 static hop_step command_step(hop_gen *g, hop_frame *f)
 {
     command_frame *self = (command_frame *)f;
@@ -465,8 +478,11 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     c->argc = 0;
     c->alen = 0;
-    HOP_AWAIT(self, need_line(&self->nd, c));
-    n = (size_t)HOP_VALUE(self);
+    n = buffered_line(c);
+    if (n == 0) { /* not all here: await the rest */
+        HOP_AWAIT(self, need_line(&self->nd, c));
+        n = (size_t)HOP_VALUE(self);
+    }
     p = hop_reader_data(&c->r);
     if (p[0] != '*') {
         int r = split_inline(c, p, n);
@@ -480,8 +496,11 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     if (self->nargs < -1 || self->nargs > opt.max_args)
         HOP_RAISE_MSG(self, E_PROTO, "invalid multibulk length");
     for (self->i = 0; self->i < self->nargs; self->i++) {
-        HOP_AWAIT(self, need_line(&self->nd, c));
-        n = (size_t)HOP_VALUE(self);
+        n = buffered_line(c);
+        if (n == 0) {
+            HOP_AWAIT(self, need_line(&self->nd, c));
+            n = (size_t)HOP_VALUE(self);
+        }
         p = hop_reader_data(&c->r);
         if (p[0] != '$') {
             HOP_RAISE_MSG(self, E_PROTO, "expected '$'");
@@ -492,7 +511,9 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
             HOP_RAISE_MSG(self, E_PROTO, "invalid bulk length");
         if ((size_t)self->len + 2 <= READ_BUF) {
             /* The common case: the argument fits in the reader. */
-            HOP_AWAIT(self, need_bytes(&self->nd, c, (size_t)self->len + 2));
+            if (hop_reader_len(&c->r) < (size_t)self->len + 2)
+                HOP_AWAIT(self, need_bytes(&self->nd, c,
+                                           (size_t)self->len + 2));
             p = hop_reader_data(&c->r);
             if (p[self->len] != '\r' || p[self->len + 1] != '\n')
                 HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
