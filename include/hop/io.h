@@ -10,9 +10,8 @@
  *
  * Each one first tries the system call; only when it would block does
  * the task wait for the descriptor, so a stream that keeps up costs one
- * system call per operation and no libevent call at all. The stream
- * registers its descriptor with libevent once, edge-triggered where the
- * base supports it (epoll, kqueue), and per wait elsewhere.
+ * system call per operation and no libevent call at all: the stream's
+ * read event stays in the base while tasks read and wait in turn.
  *
  * A buffered reader (hop_reader) over a caller-supplied buffer lets a
  * parser look ahead and consume: read a line or up to a delimiter,
@@ -72,8 +71,9 @@ typedef struct hop_stream {
  * Make fd nonblocking and a stream of the loop l (which must run on the
  * libevent backend). The stream does not own fd: hop_stream_cleanup
  * leaves it open, hop_stream_close closes it. HOP_EINVAL for NULL, a
- * negative fd or a loop on another backend; -errno when fcntl fails or
- * HOP_ENOMEM when libevent refuses the descriptor.
+ * negative fd or a loop on another backend; -errno when fcntl fails.
+ * (A descriptor that libevent refuses makes the first wait raise
+ * HOP_ENOMEM.)
  */
 HOP_API int hop_stream_init(hop_stream *s, hop_loop *l, int fd);
 

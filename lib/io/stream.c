@@ -3,12 +3,22 @@
  * write all, accept, connect).
  *
  * Every operation tries its system call first and waits only when it
- * would block. Where the base supports edge-triggered events, the
- * stream's two events are added once, persistent and edge-triggered:
- * an edge with nobody waiting is simply dropped, because a task always
- * tries the call again before it waits, and the next edge comes only
- * after a call found the descriptor dry. Elsewhere the event is added
- * when a task starts to wait and fires once.
+ * would block. The read event is level-triggered and persistent: added
+ * once, it stays in the base while tasks read and wait in turn, so a
+ * stream that is read costs no libevent call per operation. When it
+ * fires with nobody waiting to read (the task waits on something else
+ * while bytes are there), it is taken out of the base until a task waits
+ * to read again, so that it does not fire on every turn of the loop.
+ *
+ * A read that got less than it asked for took all there was (a stream
+ * gives what it holds): the stream is marked dry, and the next read
+ * waits for the read event without asking the system first, which
+ * spares a request-reply exchange a third call that says EAGAIN. Being
+ * level-triggered, the event fires at once when bytes, the end of the
+ * stream or an error came meanwhile; any firing clears the mark.
+ *
+ * Writes block rarely: the write event is added when a task waits to
+ * write and fires once.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,8 +36,9 @@
 
 #define S_SIG 0x5e000000u  /* signature of an initialised stream */
 #define S_SIG_MASK 0xff000000u
-#define S_ET 0x01u         /* events added once, edge-triggered */
 #define S_SOCKET 0x02u     /* a socket: send with MSG_NOSIGNAL */
+#define S_RADDED 0x04u     /* the read event is in the base */
+#define S_DRY 0x08u        /* the last read took all there was */
 
 #define REV(s) ((struct event *)(void *)(s)->rev.bytes)
 #define WEV(s) ((struct event *)(void *)(s)->wev.bytes)
@@ -90,35 +101,34 @@ const char *hop_io_strerror(int err)
 
 /* -- waiting ---------------------------------------------------------------- */
 
-static void ready_cb(evutil_socket_t fd, short what, void *arg)
+static void read_cb(evutil_socket_t fd, short what, void *arg)
 {
-    hop_task **slot = arg;
-    hop_task *t = *slot;
+    hop_stream *s = arg;
+    hop_task *t = s->reader;
+
+    (void)fd;
+    (void)what;
+    s->flags &= ~S_DRY;
+    if (t != NULL) {
+        s->reader = NULL;
+        hop_task_wake(t, 0);
+    } else {
+        event_del(REV(s)); /* nobody reads: until somebody waits to */
+        s->flags &= ~S_RADDED;
+    }
+}
+
+static void write_cb(evutil_socket_t fd, short what, void *arg)
+{
+    hop_stream *s = arg;
+    hop_task *t = s->writer;
 
     (void)fd;
     (void)what;
     if (t != NULL) {
-        *slot = NULL;
+        s->writer = NULL;
         hop_task_wake(t, 0);
     }
-}
-
-static int wait_arm(hop_stream *s, hop_task **slot, struct event *ev,
-                    hop_task *t)
-{
-    if (*slot != NULL)
-        return HOP_EBUSY; /* another task waits on this side already */
-    if (!(s->flags & S_ET) && event_add(ev, NULL) != 0)
-        return HOP_ENOMEM;
-    *slot = t;
-    return HOP_OK;
-}
-
-static void wait_disarm(hop_stream *s, hop_task **slot, struct event *ev)
-{
-    *slot = NULL;
-    if (!(s->flags & S_ET))
-        event_del(ev);
 }
 
 static int describe(const hop_stream *s, const char *what, hop_write_fn wr,
@@ -135,7 +145,15 @@ static int rw_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
 
-    return wait_arm(s, &s->reader, REV(s), t);
+    if (s->reader != NULL)
+        return HOP_EBUSY; /* another task waits to read already */
+    if (!(s->flags & S_RADDED)) {
+        if (event_add(REV(s), NULL) != 0)
+            return HOP_ENOMEM;
+        s->flags |= S_RADDED;
+    }
+    s->reader = t;
+    return HOP_OK;
 }
 
 static void rw_disarm(hop_waitable *w, hop_task *t)
@@ -143,7 +161,7 @@ static void rw_disarm(hop_waitable *w, hop_task *t)
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
 
     (void)t;
-    wait_disarm(s, &s->reader, REV(s));
+    s->reader = NULL; /* (the event stays: see read_cb) */
 }
 
 static int rw_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
@@ -158,7 +176,12 @@ static int ww_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
 
-    return wait_arm(s, &s->writer, WEV(s), t);
+    if (s->writer != NULL)
+        return HOP_EBUSY; /* another task waits to write already */
+    if (event_add(WEV(s), NULL) != 0)
+        return HOP_ENOMEM;
+    s->writer = t;
+    return HOP_OK;
 }
 
 static void ww_disarm(hop_waitable *w, hop_task *t)
@@ -166,7 +189,8 @@ static void ww_disarm(hop_waitable *w, hop_task *t)
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
 
     (void)t;
-    wait_disarm(s, &s->writer, WEV(s));
+    s->writer = NULL;
+    event_del(WEV(s));
 }
 
 static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
@@ -199,7 +223,6 @@ int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
     struct event_base *base = hop_ev_base(l);
     int fl, type;
     socklen_t tlen = sizeof type;
-    short et = 0;
 
     if (s == NULL || fd < 0 || base == NULL)
         return HOP_EINVAL;
@@ -215,25 +238,11 @@ int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
     s->data = NULL;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
         s->flags |= S_SOCKET;
-    if (event_base_get_features(base) & EV_FEATURE_ET) {
-        s->flags |= S_ET;
-        et = EV_ET | EV_PERSIST;
-    }
-    if (event_assign(REV(s), base, fd, (short)(EV_READ | et), ready_cb,
-                     &s->reader) != 0 ||
-        event_assign(WEV(s), base, fd, (short)(EV_WRITE | et), ready_cb,
-                     &s->writer) != 0) {
+    if (event_assign(REV(s), base, fd, EV_READ | EV_PERSIST, read_cb, s) !=
+            0 ||
+        event_assign(WEV(s), base, fd, EV_WRITE, write_cb, s) != 0) {
         s->flags = 0;
         return HOP_EINVAL;
-    }
-    if ((s->flags & S_ET) && event_add(REV(s), NULL) != 0) {
-        s->flags = 0;
-        return HOP_ENOMEM;
-    }
-    if ((s->flags & S_ET) && event_add(WEV(s), NULL) != 0) {
-        event_del(REV(s));
-        s->flags = 0;
-        return HOP_ENOMEM;
     }
     return HOP_OK;
 }
@@ -277,10 +286,17 @@ long hop__io_read(hop_stream *s, void *buf, size_t len)
 {
     if (!hop__stream_ok(s))
         return HOP_ECLOSED; /* released while its task was being woken */
+    if (s->flags & S_DRY) {
+        s->flags &= ~S_DRY;
+        return -EAGAIN; /* (see the top of this file) */
+    }
     for (;;) {
         long n = hop__io_sys->read(s->fd, buf, len);
-        if (n >= 0)
+        if (n >= 0) {
+            if (n > 0 && (size_t)n < len)
+                s->flags |= S_DRY;
             return n;
+        }
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return -EAGAIN;
         if (errno != EINTR)
