@@ -15,11 +15,16 @@ typedef struct {
     hop_frame hdr;
     HOP_TRIES(1);
     hop_io_frame io;
+    hop_join_frame j;
     hop_stream s;
+    hop_task *session;
     char buf[4096];
 } drain_frame;
 
-/* Read the server's replies until it closes, then stop the loop. */
+/* Read the server's replies until the end of the stream (the session
+ * shut or closed its end), wait for the session to end (after a protocol
+ * error it lingers a little), then stop the loop: keys with an expiry
+ * would keep it up. */
 static hop_step drain(hop_gen *g, hop_frame *f)
 {
     drain_frame *self = (drain_frame *)f;
@@ -29,10 +34,10 @@ static hop_step drain(hop_gen *g, hop_frame *f)
             HOP_AWAIT(self, hop_read(&self->io, &self->s, self->buf,
                                      sizeof self->buf));
     HOP_CATCH_ANY(self);
-    HOP_FINALLY(self);
-        hop_stream_close(&self->s);
-        hop_loop_stop(hop_gen_loop(g));
     HOP_END_TRY(self);
+    hop_stream_close(&self->s);
+    HOP_AWAIT(self, hop_join(&self->j, self->session));
+    hop_loop_stop(hop_gen_loop(g));
     HOP_END(self);
 }
 
@@ -88,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hop_stream_init(&df.s, &w->loop, sv[1]) != HOP_OK)
         abort();
     hop_frame_init(&df.hdr, drain, HOP_COROUTINE);
+    df.session = &w->conns[0].task;
     hop_task_cleanup(&dt);
     hop_task_init(&dt, &w->loop, &df.hdr, "drain");
     hop_spawn(&dt);
