@@ -7,7 +7,9 @@
 #               1000): bench/net/echo_hop.c against a raw libevent
 #               callback echo server (bench/net/echo_libevent.c)
 #   resp_*      samples/resp-server against redis-server, the same
-#               redis-benchmark commands, plain and -P 16
+#               redis-benchmark commands, plain and -P 16; resp_cpu_*:
+#               the server's CPU time per request in those runs (the
+#               load generator, one thread, may be what bounds the rate)
 #   http_wrk    samples/http-server against libevent's evhttp
 #               (bench/net/http_evhttp.c) under wrk -c100
 #
@@ -21,6 +23,11 @@ secs=${2:-3}
 port=17071
 pid=
 trap 'if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi' EXIT
+
+cpu_ticks() { # the CPU time of $pid so far, in clock ticks
+    awk '{print $14 + $15}' /proc/"$pid"/stat
+}
+ticks_ns=$((1000000000 / $(getconf CLK_TCK)))
 
 serve() { # serve CMD...: start a server on core 0, wait until it listens
     taskset -c 0 "$@" > /dev/null 2>&1 &
@@ -59,12 +66,16 @@ if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null
     for p in 1 16; do
         n=$((100000 * p))
         serve "$b/samples/resp-server" --port $port
+        c0=$(cpu_ticks)
         h=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
             tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
+        hc=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))
         unserve
         serve redis-server --port $port --save '' --appendonly no
+        c0=$(cpu_ticks)
         r=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
             tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
+        rc=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))
         unserve
         for t in PING_INLINE PING_MBULK SET GET; do
             hv=$(echo "$h" | sed -n "s/^$t: \([0-9.]*\) requests.*/\1/p")
@@ -73,6 +84,12 @@ if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null
             [ $p = 1 ] || name=${name}_p16
             line "$name" "$hv" "$rv"
         done
+        name=resp_cpu
+        [ $p = 1 ] || name=${name}_p16
+        awk -v n=$name -v h=$hc -v b=$rc 'BEGIN {
+            if (h <= 0 || b <= 0) { print "bench " n " failed"; exit 1 }
+            printf "bench %s ns_per_op=%d baseline_ns=%d ratio=%.3f\n",
+                   n, h, b, h / b }'
     done
 else
     echo "bench resp_*: skipped (apt-get install redis-server redis-tools)"
