@@ -656,6 +656,9 @@ sizes: deps-mcu
 	        $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$k-$$c/%.o) | \
 	            tail -n 1 | sed "s/(TOTALS)/(TOTALS, $$what)/"; \
 	    done; \
+	    echo "== bare backend objects, $$c"; \
+	    $(MCU_SIZE) -t $(BARE_SRC:lib/bare/%.c=$(BUILDDIR)/mcu/$$c/bare/%.o) | \
+	        sed 's|$(BUILDDIR)/mcu/[^ ]*/||'; \
 	done
 	@echo "== a minimal program on cortex-m0 (test/mcu/blink-size.sh)"
 	@MCU_CC=$(MCU_CC) sh test/mcu/blink-size.sh $(BUILDDIR)/mcu/blink
