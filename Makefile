@@ -75,7 +75,7 @@ SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
 FORCE:
 
-.PHONY: fuzz check-fuzz-replay soak bench-net
+.PHONY: fuzz check-fuzz-replay soak bench-net check-knobs
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
@@ -168,7 +168,7 @@ test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
 	    check-layering check-headers check-sizes check-readme check-exports \
-	    check-fuzz-replay
+	    check-fuzz-replay check-knobs
 	@echo "== make check: all passed"
 
 # The core and the bare backend built freestanding must reference no
@@ -222,6 +222,16 @@ check-headers:
 	        -x c++ $(BUILDDIR)/headers/h.c || exit 1; \
 	done
 	@echo "== headers: each compiles alone as C99, C11 and C++"
+
+# A knob that the suite does not run with: HOP_CONF_ERROR_NAMES=0 (the
+# suite's traces print error names).
+check-knobs:
+	@mkdir -p $(BUILDDIR)/knobs
+	@$(CC) -std=c99 $(WARN) -Iinclude -DHOP_CONF_ERROR_NAMES=0 \
+	    test/tools/error_names_off.c lib/core/error.c \
+	    -o $(BUILDDIR)/knobs/error_names_off
+	@$(BUILDDIR)/knobs/error_names_off
+	@echo "== knobs: HOP_CONF_ERROR_NAMES=0 answers as documented"
 
 # The sizes published in doc/reference/*.md are the real ones (and
 # hop_task's with HOP_CONF_TASK_NAMES=0 too).
@@ -615,13 +625,14 @@ $(BUILDDIR)/mcu/sizes32-names0.o: test/mcu/sizes.c $(HEADERS)
 
 # The core built with each knob that changes its size, and with all of
 # them: make sizes prints the .text of each (in bytes, .rodata included).
-KNOB_VARIANTS := notrace names0 switch timer1 all
+KNOB_VARIANTS := notrace names0 errnames0 switch timer1 all
 KNOB_FLAGS_notrace := -DHOP_CONF_TRACE=0
 KNOB_FLAGS_names0 := -DHOP_CONF_TASK_NAMES=0
+KNOB_FLAGS_errnames0 := -DHOP_CONF_ERROR_NAMES=0
 KNOB_FLAGS_switch := -DHOP_CONF_RESUME=1
 KNOB_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
 KNOB_FLAGS_all := $(KNOB_FLAGS_notrace) $(KNOB_FLAGS_names0) \
-    $(KNOB_FLAGS_switch) $(KNOB_FLAGS_timer1)
+    $(KNOB_FLAGS_errnames0) $(KNOB_FLAGS_switch) $(KNOB_FLAGS_timer1)
 
 define knob_rules
 $(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
@@ -649,9 +660,10 @@ sizes: deps-mcu
 	        case $$k in \
 	        notrace) what="HOP_CONF_TRACE=0";; \
 	        names0) what="HOP_CONF_TASK_NAMES=0";; \
+	        errnames0) what="HOP_CONF_ERROR_NAMES=0";; \
 	        switch) what="HOP_CONF_RESUME=HOP_RESUME_SWITCH";; \
 	        timer1) what="HOP_CONF_TIMER_BITS=1";; \
-	        all) what="all four";; \
+	        all) what="all five";; \
 	        esac; \
 	        $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$k-$$c/%.o) | \
 	            tail -n 1 | sed "s/(TOTALS)/(TOTALS, $$what)/"; \

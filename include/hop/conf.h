@@ -66,6 +66,16 @@
 #endif
 
 /*
+ * HOP_CONF_ERROR_NAMES keeps the table of hop's error names and messages
+ * (hop_err_name, hop_strerror). 0 leaves it out of the image: the two
+ * then give "HOP_ERROR" and "error" for every code but HOP_OK. Does not
+ * change any layout.
+ */
+#ifndef HOP_CONF_ERROR_NAMES
+#define HOP_CONF_ERROR_NAMES 1
+#endif
+
+/*
  * HOP_CONF_TASK_NAMES keeps in every task its static name and the
  * "file:line" where it was spawned, for hop_dump: two pointers a task.
  * 0 leaves them out (hop_task is then 48 bytes on 64-bit, 28 on 32-bit)

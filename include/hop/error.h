@@ -55,13 +55,15 @@ enum hop_errno {
 
 /*
  * The static message of an error code: hop's own codes have one each,
- * 0 is "success", anything else is "unknown error". Never NULL.
+ * 0 is "success", anything else is "unknown error". Never NULL. (With
+ * HOP_CONF_ERROR_NAMES 0: "error" for every code but 0.)
  */
 HOP_API const char *hop_strerror(int err);
 
 /*
  * The name of an error code as a static string ("HOP_EINVAL"), "HOP_OK"
- * for 0, or "HOP_UNKNOWN" for a code hop does not know. Never NULL.
+ * for 0, or "HOP_UNKNOWN" for a code hop does not know. Never NULL. (With
+ * HOP_CONF_ERROR_NAMES 0: "HOP_ERROR" for every code but 0.)
  */
 HOP_API const char *hop_err_name(int err);
 

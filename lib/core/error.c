@@ -10,6 +10,8 @@
  */
 #include "internal.h"
 
+#if HOP_CONF_ERROR_NAMES
+
 const char *hop_strerror(int err)
 {
     switch (err) {
@@ -39,6 +41,20 @@ const char *hop_err_name(int err)
         return "HOP_UNKNOWN";
     }
 }
+
+#else /* the names and messages are compiled out */
+
+const char *hop_strerror(int err)
+{
+    return err == HOP_OK ? "success" : "error";
+}
+
+const char *hop_err_name(int err)
+{
+    return err == HOP_OK ? "HOP_OK" : "HOP_ERROR";
+}
+
+#endif
 
 void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx)
 {
