@@ -124,13 +124,6 @@ typedef struct {
     long long left;
 } file_frame;
 
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_scope sc;
-    hop_io_frame io;
-    conn *c;
-} linger_frame;
 
 typedef struct {
     hop_frame hdr;
@@ -141,7 +134,7 @@ typedef struct {
     request_frame rq;
     flush_frame fl;
     file_frame ff;
-    linger_frame lg;
+    hop_linger_frame lg;
     conn *c;
     int reading;        /* a request has begun to arrive */
     int status;         /* of the error being answered */
@@ -786,25 +779,6 @@ static void respond(conn *c)
 
 /* -- the session ---------------------------------------------------------------- */
 
-static hop_step linger_step(hop_gen *g, hop_frame *f)
-{
-    linger_frame *self = (linger_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TIMEOUT(self, &self->sc, HOP_SEC(1));
-        for (;;)
-            HOP_AWAIT(self, hop_read(&self->io, &self->c->s, self->c->rbuf,
-                                     (size_t)opt.max_header));
-    HOP_END_TIMEOUT(self, &self->sc);
-    HOP_END(self);
-}
-
-static hop_frame *linger(linger_frame *f, conn *c)
-{
-    hop_frame_init(&f->hdr, linger_step, HOP_COROUTINE);
-    f->c = c;
-    return &f->hdr;
-}
-
 static void release(conn *c)
 {
     worker *w = c->w;
@@ -862,8 +836,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         c->close = 1;
         reply(c, self->status, 1);
         HOP_AWAIT_CATCH(self, flush(&self->fl, c), err);
-        hop_stream_shutdown(&c->s);
-        HOP_AWAIT_CATCH(self, linger(&self->lg, c), err);
+        HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                   (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
         /* The peer went away, or stayed idle: close. */
     HOP_FINALLY(self);

@@ -212,15 +212,6 @@ typedef struct {
     long len;
 } command_frame;
 
-/* linger: read and drop until the end of the stream, for 1 s at most. */
-typedef struct {
-    hop_frame hdr;
-    HOP_TRIES(1);
-    hop_scope sc;
-    hop_io_frame io;
-    conn *c;
-} linger_frame;
-
 /* The connection's task. */
 typedef struct {
     hop_frame hdr;
@@ -228,7 +219,7 @@ typedef struct {
     hop_scope idle;
     command_frame cmd;
     flush_frame fl;
-    linger_frame lg;
+    hop_linger_frame lg;
     conn *c;
 } session_frame;
 
@@ -370,25 +361,6 @@ static hop_frame *need_bytes(need_frame *f, conn *c, size_t n)
     f->c = c;
     f->line = 0;
     f->n = n;
-    return &f->hdr;
-}
-
-static hop_step linger_step(hop_gen *g, hop_frame *f)
-{
-    linger_frame *self = (linger_frame *)f;
-    HOP_BEGIN(g, self);
-    HOP_TIMEOUT(self, &self->sc, HOP_SEC(1));
-        for (;;)
-            HOP_AWAIT(self, hop_read(&self->io, &self->c->s, self->c->rbuf,
-                                     sizeof self->c->rbuf));
-    HOP_END_TIMEOUT(self, &self->sc);
-    HOP_END(self);
-}
-
-static hop_frame *linger(linger_frame *f, conn *c)
-{
-    hop_frame_init(&f->hdr, linger_step, HOP_COROUTINE);
-    f->c = c;
     return &f->hdr;
 }
 
@@ -838,8 +810,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
         HOP_AWAIT_CATCH(self, flush(&self->fl, c), c->quit);
-        hop_stream_shutdown(&c->s);
-        HOP_AWAIT_CATCH(self, linger(&self->lg, c), c->quit);
+        HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                   sizeof c->rbuf, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
         /* The end of the stream, a reset, an idle client: close. */
     HOP_FINALLY(self);

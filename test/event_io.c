@@ -590,6 +590,79 @@ static void io_reader_small_buffer(void)
     loop_down();
 }
 
+/* -- a lingering close -------------------------------------------------------------- */
+
+typedef struct {
+    hop_frame hdr;
+    hop_io_frame io;
+    hop_linger_frame lf;
+    hop_stream *s;
+    hop_time time;
+    char drop[16];
+    hop_value got;
+} linger_task;
+
+/* write "bye", then linger */
+static hop_step do_linger(hop_gen *g, hop_frame *f)
+{
+    linger_task *self = (linger_task *)f;
+    HOP_BEGIN(g, self);
+    HOP_AWAIT(self, hop_write_all(&self->io, self->s, "bye", 3));
+    HOP_AWAIT(self, hop_linger(&self->lf, self->s, self->drop,
+                               sizeof self->drop, self->time));
+    self->got = HOP_VALUE(self);
+    HOP_END(self);
+}
+
+/*
+ * hop_linger: the peer reads the reply and then the end of the stream
+ * while it is still sending; what it sends is dropped (and counted)
+ * until it closes, or until the time allowed has passed.
+ */
+static void io_linger(void)
+{
+    int sv[2];
+    hop_stream a;
+    hop_task t;
+    linger_task lt;
+    char buf[8];
+    hop_time t0;
+
+    loop_up();
+    pair(sv);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    T_EQ(write(sv[1], "unread request", 14), 14);
+    t_fill(&lt, sizeof lt, 0);
+    lt.s = &a;
+    lt.time = HOP_SEC(5);
+    t_spawn(&t, &loop, &lt.hdr, do_linger, NULL);
+    T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
+    T_EQ(read(sv[1], buf, sizeof buf), 3); /* the reply */
+    T_EQ(read(sv[1], buf, sizeof buf), 0); /* then the end */
+    T_EQ(write(sv[1], "more", 4), 4);
+    close(sv[1]);
+    run();
+    T_EQ(lt.got, 18); /* all it was sent, dropped */
+    T_EQ(hop_stream_close(&a), HOP_OK);
+
+    /* A peer that never closes: the time allowed ends the wait. */
+    pair(sv);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    t_fill(&lt, sizeof lt, 0);
+    lt.s = &a;
+    lt.time = HOP_MSEC(30);
+    t0 = hop_loop_now(&loop);
+    t_spawn(&t, &loop, &lt.hdr, do_linger, NULL);
+    run();
+    t0 = hop_loop_now(&loop) - t0;
+    T_ASSERT(t0 >= HOP_MSEC(28) && t0 < HOP_SEC(2));
+    T_EQ(lt.got, 0);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    close(sv[1]);
+    T_ASSERT(hop_linger(NULL, &a, buf, 1, 0) == NULL);
+    loop_down();
+}
+
 /* -- accept and connect ---------------------------------------------------------- */
 
 typedef struct {
@@ -1253,6 +1326,7 @@ const t_case t_cases_event_io[] = {
     T_CASE(io_write_cancel_safe),
     T_CASE(io_reader_cancel_safe),
     T_CASE(io_reader_small_buffer),
+    T_CASE(io_linger),
     T_CASE(io_accept_connect),
     T_CASE(io_connect_deadline),
     T_CASE(io_misuse),

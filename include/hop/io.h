@@ -133,6 +133,34 @@ HOP_API hop_frame *hop_read_exact(hop_io_frame *f, hop_stream *s, void *buf,
 HOP_API hop_frame *hop_write_all(hop_io_frame *f, hop_stream *s,
                                  const void *buf, size_t len);
 
+/* -- closing after an error ------------------------------------------------ */
+
+/* The frame of hop_linger. All fields are private. */
+typedef struct hop_linger_frame {
+    hop_frame hdr;                /* private */
+    HOP_TRIES(2);                 /* private */
+    hop_scope scope;              /* private: the time allowed */
+    hop_io_frame io;              /* private */
+    hop_stream *s;                /* private */
+    char *buf;                    /* private */
+    size_t cap;                   /* private */
+    hop_time time;                /* private */
+    size_t dropped;               /* private */
+} hop_linger_frame;
+
+/*
+ * A lingering close, before hop_stream_close: shut the writing side of
+ * the socket stream s (the peer reads what was written, then the end of
+ * the stream), then read and drop what the peer still sends, into buf
+ * (cap bytes), until it closes or for the time given at most. Closing a
+ * socket that holds unread bytes makes the kernel reset the connection,
+ * and the reset may reach the peer before the reply it was sent (an
+ * error status, say) and discard it there. The await gives the number of
+ * bytes dropped and raises nothing but HOP_ECANCELED.
+ */
+HOP_API hop_frame *hop_linger(hop_linger_frame *f, hop_stream *s, void *buf,
+                              size_t cap, hop_time time);
+
 /* -- accepting and connecting --------------------------------------------- */
 
 /*

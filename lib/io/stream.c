@@ -384,6 +384,44 @@ hop_frame *hop_write_all(hop_io_frame *f, hop_stream *s, const void *buf,
     return io_init(f, s, buf, len, M_WRITE);
 }
 
+/* -- linger ------------------------------------------------------------------ */
+
+static hop_step linger_step(hop_gen *g, hop_frame *fr)
+{
+    hop_linger_frame *self = (hop_linger_frame *)fr;
+    HOP_BEGIN(g, self);
+    self->dropped = 0;
+    if (!hop__stream_ok(self->s) || self->buf == NULL || self->cap == 0)
+        HOP_RETURN(self, 0);
+    (void)shutdown(self->s->fd, SHUT_WR);
+    HOP_TRY(self);
+        HOP_TIMEOUT(self, &self->scope, self->time);
+            for (;;) {
+                HOP_AWAIT(self, hop_read(&self->io, self->s, self->buf,
+                                         self->cap));
+                self->dropped += (size_t)HOP_VALUE(self);
+            }
+        HOP_END_TIMEOUT(self, &self->scope);
+    HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
+        /* The end of the stream, an error or the time: done. */
+    HOP_END_TRY(self);
+    HOP_RETURN(self, (hop_value)self->dropped);
+    HOP_END(self);
+}
+
+hop_frame *hop_linger(hop_linger_frame *f, hop_stream *s, void *buf,
+                      size_t cap, hop_time time)
+{
+    if (f == NULL)
+        return NULL;
+    hop_frame_init(&f->hdr, linger_step, HOP_COROUTINE);
+    f->s = s;
+    f->buf = buf;
+    f->cap = cap;
+    f->time = time;
+    return &f->hdr;
+}
+
 /* -- accept ------------------------------------------------------------------ */
 
 static hop_step accept_step(hop_gen *g, hop_frame *fr)
