@@ -349,14 +349,15 @@ FUZZ_CC ?= clang
 FUZZ_SRC := $(CORE_SRC) $(EVENT_SRC) $(IO_SRC)
 FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) lib/core/internal.h lib/io/io_internal.h
 
-$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c samples/%-server.c $(FUZZ_DEPS)
+$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h samples/%-server.c \
+    $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [libFuzzer])
 	$(Q)$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude -Ilib/core \
 	    $(EVENT_CFLAGS) $< $(FUZZ_SRC) $(EVENT_LIBS) -pthread -o $@
 
-$(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c \
+$(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c test/fuzz/session.h \
     samples/%-server.c $(STATIC_LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [replay])
