@@ -7,9 +7,11 @@
 #               1000): bench/net/echo_hop.c against a raw libevent
 #               callback echo server (bench/net/echo_libevent.c)
 #   resp_*      samples/resp-server against redis-server, the same
-#               redis-benchmark commands, plain and -P 16; resp_cpu_*:
-#               the server's CPU time per request in those runs (the
-#               load generator, one thread, may be what bounds the rate)
+#               redis-benchmark commands, plain and -P 16, medians of
+#               alternating rounds; *_poll: the sample with --busy-poll
+#               50; resp_cpu_*: the server's CPU time per request
+#               without busy polling (the load generator, one thread,
+#               may be what bounds the rate)
 #   http_wrk    samples/http-server against libevent's evhttp
 #               (bench/net/http_evhttp.c) under wrk -c100
 #
@@ -62,31 +64,52 @@ for c in 1 100 1000; do
     line echo_c$c "$h" "$l"
 done
 
+# resp_run CMD...: serve CMD, run the redis-benchmark commands at -P $p;
+# prints "PING_INLINE=<rps> PING_MBULK=... SET=... GET=... CPU=<ns/req>".
+# (Called in a command substitution: the caller moves on the port.)
+resp_run() {
+    serve "$@" --port $port
+    c0=$(cpu_ticks)
+    taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
+        tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=' |
+        sed 's/^\([A-Z_]*\): \([0-9.]*\) requests.*/\1=\2/' | tr '\n' ' '
+    echo "CPU=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))"
+    unserve
+}
+# median KEY RUNS...: the median of KEY's values over the runs
+median() {
+    k=$1
+    shift
+    printf '%s\n' "$@" | tr ' ' '\n' | sed -n "s/^$k=//p" | sort -g |
+        awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'
+}
+
 if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
+    # Rounds alternate the servers, and each figure is the median of its
+    # rounds, so that a machine whose speed drifts skews neither side.
+    # "_poll": the same sample with --busy-poll 50 (hop_ev_busy_poll).
+    rounds=${RESP_ROUNDS:-3}
     for p in 1 16; do
         n=$((100000 * p))
-        serve "$b/samples/resp-server" --port $port
-        c0=$(cpu_ticks)
-        h=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
-            tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
-        hc=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))
-        unserve
-        serve redis-server --port $port --save '' --appendonly no
-        c0=$(cpu_ticks)
-        r=$(taskset -c 1 redis-benchmark -p $port -q -t ping,set,get -n $n -P $p |
-            tr '\r' '\n' | grep 'requests per second' | grep -v 'rps=')
-        rc=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))
-        unserve
-        for t in PING_INLINE PING_MBULK SET GET; do
-            hv=$(echo "$h" | sed -n "s/^$t: \([0-9.]*\) requests.*/\1/p")
-            rv=$(echo "$r" | sed -n "s/^$t: \([0-9.]*\) requests.*/\1/p")
-            name=$(echo "resp_$t" | tr 'A-Z' 'a-z')
-            [ $p = 1 ] || name=${name}_p16
-            line "$name" "$hv" "$rv"
+        H=() P=() R=()
+        for i in $(seq "$rounds"); do
+            H+=("$(resp_run "$b/samples/resp-server")")
+            port=$((port + 1))
+            P+=("$(resp_run "$b/samples/resp-server" --busy-poll 50)")
+            port=$((port + 1))
+            R+=("$(resp_run redis-server --save '' --appendonly no)")
+            port=$((port + 1))
         done
-        name=resp_cpu
-        [ $p = 1 ] || name=${name}_p16
-        awk -v n=$name -v h=$hc -v b=$rc 'BEGIN {
+        sfx=
+        [ $p = 1 ] || sfx=_p16
+        for t in PING_INLINE PING_MBULK SET GET; do
+            name=$(echo "resp_$t" | tr 'A-Z' 'a-z')$sfx
+            r=$(median $t "${R[@]}")
+            line "$name" "$(median $t "${H[@]}")" "$r"
+            line "${name}_poll" "$(median $t "${P[@]}")" "$r"
+        done
+        awk -v n=resp_cpu$sfx -v h="$(median CPU "${H[@]}")" \
+            -v b="$(median CPU "${R[@]}")" 'BEGIN {
             if (h <= 0 || b <= 0) { print "bench " n " failed"; exit 1 }
             printf "bench %s ns_per_op=%d baseline_ns=%d ratio=%.3f\n",
                    n, h, b, h / b }'

@@ -17,6 +17,7 @@
  *
  *   resp-server [--port N] [--bind ADDR] [--max-clients N]
  *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
+ *               [--busy-poll USEC]
  *
  * --port 0 takes a free port. The server prints "resp-server: listening
  * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.
@@ -47,7 +48,8 @@ static struct {
     long max_bulk;
     long max_args;
     long timeout; /* seconds of idleness before a client is dropped */
-} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0};
+    long busy_poll; /* microseconds: hop_ev_busy_poll's limit */
+} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0};
 
 /* -- the store ------------------------------------------------------------ */
 
@@ -919,7 +921,7 @@ static int usage(void)
 {
     fprintf(stderr, "usage: resp-server [--port N] [--bind ADDR] "
                     "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
-                    "[--timeout SECONDS]\n");
+                    "[--timeout SECONDS] [--busy-poll USEC]\n");
     return 2;
 }
 
@@ -970,11 +972,14 @@ int main(int argc, char **argv)
             opt.max_args = atol(v);
         else if (strcmp(argv[i], "--timeout") == 0)
             opt.timeout = atol(v);
+        else if (strcmp(argv[i], "--busy-poll") == 0)
+            opt.busy_poll = atol(v);
         else
             return usage();
     }
     if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||
-        opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0)
+        opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0 ||
+        opt.busy_poll < 0 || opt.busy_poll > 1000000)
         return usage();
 
     conns = calloc((size_t)opt.max_clients, sizeof *conns);
@@ -988,7 +993,8 @@ int main(int argc, char **argv)
         conns[i].next_free = free_conns;
         free_conns = &conns[i];
     }
-    if (hop_ev_init(&loop, &ev) != HOP_OK || hop_ev_enable_posts(&ev) != 0) {
+    if (hop_ev_init(&loop, &ev) != HOP_OK || hop_ev_enable_posts(&ev) != 0 ||
+        hop_ev_busy_poll(&ev, HOP_USEC(opt.busy_poll)) != HOP_OK) {
         fprintf(stderr, "resp-server: cannot set up the loop\n");
         return 1;
     }

@@ -60,6 +60,8 @@ typedef struct hop_ev {
     int owns_base;            /* private: made by hop_ev_init */
     int attached;             /* private: the application runs the base */
     int expired;              /* private: the deadline timer fired */
+    hop_time poll_max;        /* private: busy-poll limit (0: off) */
+    hop_time poll;            /* private: the current busy-poll window */
     void *data;               /* public: for the caller */
 } hop_ev;
 
@@ -88,6 +90,16 @@ HOP_API int hop_ev_cleanup(hop_ev *ev);
 
 /* The event_base of the loop l (NULL when l is not on this backend). */
 HOP_API struct event_base *hop_ev_base(const hop_loop *l);
+
+/*
+ * Busy polling: before hop_loop_run puts the thread to sleep, poll the
+ * base without blocking for a window that adapts between 0 and max_ns
+ * nanoseconds (it grows while the loop's idle gaps are shorter than
+ * max_ns and shrinks to 0 when they are longer). Trades CPU time for
+ * the cost of waking a sleeping thread. 0 turns it off (the default).
+ * HOP_EINVAL for NULL, a negative max_ns or an attached backend.
+ */
+HOP_API int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns);
 
 /* -- posting from other threads and signal handlers ------------------------ */
 

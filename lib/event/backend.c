@@ -81,11 +81,62 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
         runner_cb(fd, what, arg);
 }
 
+/* The busy-poll window starts at, and falls to 0 below, this size. */
+#define POLL_START 10000
+
+/*
+ * Busy polling: run nonblocking iterations of the base until a task is
+ * ready (or the loop must look again) or the window or the deadline
+ * has passed. 1 when the wait is over, 0 to go on and block.
+ */
+static int ev_poll(hop_ev *ev, hop_time start, hop_time deadline)
+{
+    hop_loop *l = ev->loop;
+    hop_time end = start + ev->poll, now;
+
+    if (deadline < end)
+        end = deadline;
+    do {
+        if (event_base_loop(ev->base, EVLOOP_NONBLOCK) < 0)
+            return 0;
+        if (l->ready != NULL || l->stop || event_base_got_break(ev->base))
+            return 1;
+        now = ev_now(NULL);
+    } while (now < end);
+    return now >= deadline;
+}
+
+/*
+ * After a wait that the window did not cover: an idle gap longer than
+ * the limit narrows the window, down to nothing; a shorter one that
+ * ended in an event widens it (the next one would likely end in it).
+ * A timer is the loop's own wake-up and costs no other thread a thing:
+ * one within the limit leaves the window as it is.
+ */
+static void ev_poll_adapt(hop_ev *ev, hop_time idle, int timer)
+{
+    if (idle > ev->poll_max) {
+        ev->poll /= 2;
+        if (ev->poll < POLL_START)
+            ev->poll = 0;
+    } else if (!timer) {
+        ev->poll = ev->poll == 0 ? POLL_START : ev->poll * 2;
+        if (ev->poll > ev->poll_max)
+            ev->poll = ev->poll_max;
+    }
+}
+
 static int ev_wait(void *ctx, hop_time deadline)
 {
     hop_ev *ev = ctx;
+    hop_time start = 0;
     int r;
 
+    if (ev->poll_max > 0) {
+        start = ev_now(NULL);
+        if (ev->poll > 0 && ev_poll(ev, start, deadline))
+            return HOP_OK;
+    }
     do {
         if (deadline != HOP_FOREVER) {
             struct timeval tv = until(deadline);
@@ -98,6 +149,8 @@ static int ev_wait(void *ctx, hop_time deadline)
         /* libevent's timers are millisecond-precise and may fire a
          * little before hop's clock reaches the deadline: wait again. */
     } while (r == 0 && ev->expired && ev_now(NULL) < deadline);
+    if (ev->poll_max > 0)
+        ev_poll_adapt(ev, ev_now(NULL) - start, ev->expired);
     if (r < 0)
         return HOP_EINVAL;
     return r == 1 ? HOP_EBUSY : HOP_OK; /* 1: nothing could happen */
@@ -133,6 +186,8 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
     ev->loop = l;
     ev->base = base;
     ev->expired = 0;
+    ev->poll_max = 0;
+    ev->poll = 0;
     ev->data = NULL;
     event_assign(EV(ev->timer), base, -1, 0, timer_cb, ev);
     event_assign(EV(ev->runner), base, -1, 0, runner_cb, ev);
@@ -197,6 +252,16 @@ struct event_base *hop_ev_base(const hop_loop *l)
     if (hop_loop_tasks(l) < 0 || l->be != &ev_backend)
         return NULL;
     return ((hop_ev *)l->be_ctx)->base;
+}
+
+int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns)
+{
+    if (ev == NULL || ev->base == NULL || ev->attached || max_ns < 0)
+        return HOP_EINVAL;
+    ev->poll_max = max_ns;
+    if (ev->poll > max_ns)
+        ev->poll = max_ns;
+    return HOP_OK;
 }
 
 /* -- debugging ------------------------------------------------------------- */
