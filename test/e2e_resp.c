@@ -70,7 +70,7 @@ static void resp_commands(void)
 }
 
 /* A request one byte at a time, and replies to a pipeline in order. */
-static void resp_partial_and_pipelined(void)
+static void partial_and_pipelined(const char *const *args)
 {
     static const char req[] = "*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$5\r\nvalue\r\n"
                               "*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n";
@@ -80,7 +80,7 @@ static void resp_partial_and_pipelined(void)
     size_t k, qn = 0, pn = 0;
     char buf[sizeof pipe_rep];
 
-    start(&s, "resp-server", NULL);
+    start(&s, "resp-server", args);
     fd = dial(&s);
     for (k = 0; k < sizeof req - 1; k++) {
         send_all(fd, req + k, 1);
@@ -99,6 +99,20 @@ static void resp_partial_and_pipelined(void)
     T_ASSERT(memcmp(buf, pipe_rep, pn) == 0);
     close(fd);
     stop(&s);
+}
+
+static void resp_partial_and_pipelined(void)
+{
+    partial_and_pipelined(NULL);
+}
+
+/* The same with busy polling (hop_ev_busy_poll): gaps of about a
+ * millisecond between the bytes, then none in the pipeline. */
+static void resp_busy_poll(void)
+{
+    static const char *const args[] = {"--busy-poll", "2000", NULL};
+
+    partial_and_pipelined(args);
 }
 
 /* Malformed and oversized requests: an error, the connection closed,
@@ -246,6 +260,7 @@ static void resp_expiry_and_limits(void)
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
+    T_CASE(resp_busy_poll),
     T_CASE(resp_bad_requests),
     T_CASE(resp_big_value),
     T_CASE(resp_idle_client),
