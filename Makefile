@@ -75,7 +75,7 @@ SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
 FORCE:
 
-.PHONY: fuzz check-fuzz-replay soak bench-net check-knobs
+.PHONY: fuzz check-fuzz-replay soak bench-net check-knobs check-lib-switch
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
@@ -168,8 +168,16 @@ test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
 	    check-layering check-headers check-sizes check-readme check-exports \
-	    check-fuzz-replay check-knobs
+	    check-fuzz-replay check-knobs check-lib-switch
 	@echo "== make check: all passed"
+
+# The library and the samples built with the portable resume
+# (HOP_RESUME_SWITCH) too, under the suite's switch variant: a
+# suspension inside a switch statement of their own breaks only there.
+check-lib-switch:
+	@$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/libswitch \
+	    CPPFLAGS='$(CPPFLAGS) -DHOP_CONF_RESUME=1' VARIANTS=switch test
+	@echo "== library built with HOP_RESUME_SWITCH: the suite passed"
 
 # The core and the bare backend built freestanding must reference no
 # library function but memcpy, memset, memmove and memcmp.

@@ -87,6 +87,10 @@ static long find(const hop_reader *r, const char *delim, size_t dlen,
 
 enum { M_FILL = 1, M_UNTIL, M_COPY };
 
+/*
+ * (No switch on the mode: with HOP_RESUME_SWITCH the suspensions below
+ * are case labels of the switch that HOP_BEGIN opens.)
+ */
 static hop_step reader_step(hop_gen *g, hop_frame *fr)
 {
     hop_reader_frame *self = (hop_reader_frame *)fr;
@@ -95,8 +99,7 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (r == NULL || !hop__stream_ok(r->s))
         HOP_RAISE(self, HOP_EINVAL);
-    switch (self->mode) {
-    case M_FILL:
+    if (self->mode == M_FILL) {
         if (self->want > r->cap)
             HOP_RAISE(self, HOP_EINVAL);
         while (r->end - r->start < self->want) {
@@ -105,8 +108,7 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
                 HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
         }
         self->done = r->end - r->start;
-        break;
-    case M_UNTIL:
+    } else if (self->mode == M_UNTIL) {
         if (self->want > r->cap || self->dlen == 0 || self->delim == NULL)
             HOP_RAISE(self, HOP_EINVAL);
         for (;;) {
@@ -124,8 +126,7 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
             if (n <= 0)
                 HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
         }
-        break;
-    default: /* M_COPY */
+    } else { /* M_COPY */
         if (self->dst == NULL && self->want > 0)
             HOP_RAISE(self, HOP_EINVAL);
         n = (long)(r->end - r->start);
@@ -144,7 +145,6 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
             else
                 HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
         }
-        break;
     }
     HOP_RETURN(self, (hop_value)self->done);
     HOP_END(self);
