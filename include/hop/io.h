@@ -239,16 +239,26 @@ HOP_API hop_frame *hop_resolve(hop_resolve_frame *f, struct evdns_base *dns,
  * contiguous. All fields are private.
  */
 typedef struct hop_reader {
-    hop_stream *s;   /* private */
-    char *buf;       /* private */
-    size_t cap;      /* private */
-    size_t start;    /* private: first unread byte */
-    size_t end;      /* private: one past the last */
+    hop_stream *s;               /* private */
+    char *buf;                   /* private */
+    size_t cap;                  /* private */
+    size_t start;                /* private: first unread byte */
+    size_t end;                  /* private: one past the last */
+    struct hop_writer *w;        /* private: written out before a wait */
 } hop_reader;
 
 /* Initialise r over s and the buffer buf of cap bytes (cap > 0). */
 HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
                             size_t cap);
+
+/*
+ * Before an operation of r waits for its stream, or raises HOP_EOF at
+ * its end, write out what the writer w holds (waiting for w's stream to
+ * take it when it must). Replies collected in w while a pipeline of
+ * requests is read go out in one write, when the requests run out. An
+ * error writing raises at the read's await. NULL: none (the default).
+ */
+HOP_API int hop_reader_set_writer(hop_reader *r, struct hop_writer *w);
 
 /* The unread bytes and how many there are. */
 HOP_API const char *hop_reader_data(const hop_reader *r);
@@ -267,6 +277,7 @@ typedef struct hop_reader_frame {
     char *dst;              /* private */
     size_t done;            /* read-only: see each operation */
     int mode;               /* private */
+    int last;               /* private: the read's result, while writing */
 } hop_reader_frame;
 
 /*
@@ -300,12 +311,57 @@ HOP_API hop_frame *hop_read_line(hop_reader_frame *f, hop_reader *r,
 HOP_API hop_frame *hop_reader_read(hop_reader_frame *f, hop_reader *r,
                                    void *dst, size_t n);
 
+/* -- the buffered writer --------------------------------------------------- */
+
+/*
+ * A writer: bytes collected for a stream, to go out in as few writes as
+ * possible. Its buffer grows as needed (through hop_io_sys.alloc) up to
+ * a limit. All fields are private.
+ */
+typedef struct hop_writer {
+    hop_stream *s;   /* private */
+    char *buf;       /* private */
+    size_t cap;      /* private */
+    size_t start;    /* private: first byte not yet written */
+    size_t end;      /* private: one past the last */
+    size_t max;      /* private: the most it may hold */
+} hop_writer;
+
+/*
+ * Initialise w for s, holding at most max bytes (0: no limit). Nothing
+ * is allocated until the first put.
+ */
+HOP_API int hop_writer_init(hop_writer *w, hop_stream *s, size_t max);
+
+/* Free w's buffer; what it still held is dropped. */
+HOP_API void hop_writer_cleanup(hop_writer *w);
+
+/*
+ * Append n bytes. -ENOBUFS past the limit, HOP_ENOMEM when the buffer
+ * cannot grow; nothing is appended then.
+ */
+HOP_API int hop_writer_put(hop_writer *w, const void *p, size_t n);
+
+/* The bytes held, not yet written. */
+HOP_API size_t hop_writer_len(const hop_writer *w);
+
+/* Drop the bytes held. */
+HOP_API void hop_writer_clear(hop_writer *w);
+
+/*
+ * Write out everything w holds, and what is put meanwhile; the await
+ * gives the number of bytes written, as does the frame's done when it
+ * raises. The bytes written leave w, the others stay.
+ */
+HOP_API hop_frame *hop_flush(hop_io_frame *f, hop_writer *w);
+
 /* -- tests ------------------------------------------------------------------ */
 
 /*
- * The system calls of the stream operations, and the one allocation of
- * this layer (hop_resolve's link), so that tests can make them fail:
- * read, write (send on sockets), accept4, malloc and free.
+ * The system calls of the stream operations, and the allocations of
+ * this layer (hop_resolve's link, writers' buffers), so that tests can
+ * make them fail: read, write (send on sockets), accept4, malloc and
+ * free. Change the allocator only while no writer holds a buffer.
  * hop_io_set_sys(NULL) restores the real ones. Not thread-safe: set it
  * before loops run.
  */

@@ -23,6 +23,18 @@ int hop__stream_is_socket(const hop_stream *s);
 long hop__io_read(hop_stream *s, void *buf, size_t len);
 
 /*
+ * Write from buf: the number of bytes (> 0) or -errno: -EAGAIN when it
+ * would block. EINTR is retried; SIGPIPE never fires for a socket.
+ */
+long hop__io_write(hop_stream *s, const void *buf, size_t len);
+
+/*
+ * One write of what w holds: the number of bytes written, which leave
+ * w (> 0), or -errno (-EAGAIN: wait for w's stream).
+ */
+long hop__writer_once(hop_writer *w);
+
+/*
  * In a step function, after a call that moved nothing (n = 0 or -errno):
  * raise HOP_EOF for the end of the stream, raise the error, or wait on
  * the waitable w (-EAGAIN) and go on after the suspension.

@@ -19,6 +19,15 @@ int hop_reader_init(hop_reader *r, hop_stream *s, void *buf, size_t cap)
     r->buf = buf;
     r->cap = cap;
     r->start = r->end = 0;
+    r->w = NULL;
+    return HOP_OK;
+}
+
+int hop_reader_set_writer(hop_reader *r, hop_writer *w)
+{
+    if (r == NULL)
+        return HOP_EINVAL;
+    r->w = w;
     return HOP_OK;
 }
 
@@ -88,8 +97,66 @@ static long find(const hop_reader *r, const char *delim, size_t dlen,
 enum { M_FILL = 1, M_UNTIL, M_COPY };
 
 /*
- * (No switch on the mode: with HOP_RESUME_SWITCH the suspensions below
- * are case labels of the switch that HOP_BEGIN opens.)
+ * Go as far as the stream allows with the operation of f: 1 when it is
+ * done, else the last system call's result (0 at the end of the stream,
+ * -EAGAIN to wait, -errno) or hop's error code to raise.
+ */
+static long attempt(hop_reader_frame *f)
+{
+    hop_reader *r = f->r;
+    long n;
+
+    if (f->mode == M_FILL) {
+        if (f->want > r->cap)
+            return HOP_EINVAL;
+        while (r->end - r->start < f->want)
+            if ((n = fill_once(r)) <= 0)
+                return n;
+        f->done = r->end - r->start;
+    } else if (f->mode == M_UNTIL) {
+        if (f->want > r->cap || f->dlen == 0 || f->delim == NULL)
+            return HOP_EINVAL;
+        for (;;) {
+            n = find(r, f->delim, f->dlen, f->done);
+            if (n >= 0 && (size_t)n + f->dlen <= f->want) {
+                f->done = (size_t)n + f->dlen;
+                break;
+            }
+            if (r->end - r->start >= f->want)
+                return -EMSGSIZE;
+            /* Look again only at what may hold a delimiter. */
+            if (r->end - r->start >= f->dlen)
+                f->done = r->end - r->start - f->dlen + 1;
+            if ((n = fill_once(r)) <= 0)
+                return n;
+        }
+    } else { /* M_COPY: the unread bytes first, then the stream */
+        if (f->dst == NULL && f->want > 0)
+            return HOP_EINVAL;
+        if (f->done == 0 && f->want > 0 && r->end > r->start) {
+            n = (long)(r->end - r->start);
+            if ((size_t)n > f->want)
+                n = (long)f->want;
+            memcpy(f->dst, r->buf + r->start, (size_t)n);
+            hop_reader_consume(r, (size_t)n);
+            f->done = (size_t)n;
+        }
+        while (f->done < f->want) {
+            n = hop__io_read(r->s, f->dst + f->done, f->want - f->done);
+            if (n <= 0)
+                return n;
+            f->done += (size_t)n;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Before waiting for the stream, and before reporting its end, the
+ * reader's writer (if any) writes out what it holds. The wait for the
+ * stream follows even when the writing did not have to wait (the
+ * level-triggered read event reports at once bytes that came
+ * meanwhile).
  */
 static hop_step reader_step(hop_gen *g, hop_frame *fr)
 {
@@ -99,52 +166,20 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (r == NULL || !hop__stream_ok(r->s))
         HOP_RAISE(self, HOP_EINVAL);
-    if (self->mode == M_FILL) {
-        if (self->want > r->cap)
-            HOP_RAISE(self, HOP_EINVAL);
-        while (r->end - r->start < self->want) {
-            n = fill_once(r);
-            if (n <= 0)
-                HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
+    while ((n = attempt(self)) != 1) {
+        if (n == -EMSGSIZE)
+            HOP_RAISE_MSG(self, n, "no delimiter within the limit");
+        if ((n == -EAGAIN || n == 0) && r->w != NULL &&
+            r->w->end > r->w->start) {
+            self->last = (int)n;
+            do {
+                long m = hop__writer_once(r->w);
+                if (m <= 0)
+                    HOP__IO_WAIT_OR_RAISE(self, m, &r->w->s->ww);
+            } while (r->w->end > r->w->start);
+            n = self->last;
         }
-        self->done = r->end - r->start;
-    } else if (self->mode == M_UNTIL) {
-        if (self->want > r->cap || self->dlen == 0 || self->delim == NULL)
-            HOP_RAISE(self, HOP_EINVAL);
-        for (;;) {
-            n = find(r, self->delim, self->dlen, self->done);
-            if (n >= 0 && (size_t)n + self->dlen <= self->want) {
-                self->done = (size_t)n + self->dlen;
-                break;
-            }
-            if (r->end - r->start >= self->want)
-                HOP_RAISE_MSG(self, -EMSGSIZE, "no delimiter within the limit");
-            /* Look again only at what may hold a delimiter. */
-            if (r->end - r->start >= self->dlen)
-                self->done = r->end - r->start - self->dlen + 1;
-            n = fill_once(r);
-            if (n <= 0)
-                HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
-        }
-    } else { /* M_COPY */
-        if (self->dst == NULL && self->want > 0)
-            HOP_RAISE(self, HOP_EINVAL);
-        n = (long)(r->end - r->start);
-        if ((size_t)n > self->want)
-            n = (long)self->want;
-        if (n > 0) {
-            memcpy(self->dst, r->buf + r->start, (size_t)n);
-            hop_reader_consume(r, (size_t)n);
-            self->done = (size_t)n;
-        }
-        while (self->done < self->want) {
-            n = hop__io_read(r->s, self->dst + self->done,
-                             self->want - self->done);
-            if (n > 0)
-                self->done += (size_t)n;
-            else
-                HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
-        }
+        HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
     }
     HOP_RETURN(self, (hop_value)self->done);
     HOP_END(self);
@@ -163,6 +198,7 @@ static hop_frame *reader_init(hop_reader_frame *f, hop_reader *r, int mode,
     f->dst = NULL;
     f->done = 0;
     f->mode = mode;
+    f->last = 0;
     return &f->hdr;
 }
 

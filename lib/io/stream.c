@@ -308,17 +308,12 @@ long hop__io_read(hop_stream *s, void *buf, size_t len)
 
 enum { M_SOME = 1, M_EXACT, M_WRITE };
 
-/* One call: bytes moved (> 0), 0 at the end of the stream, or -errno. */
-static long io_call(hop_io_frame *f)
+long hop__io_write(hop_stream *s, const void *buf, size_t len)
 {
-    if (f->mode != M_WRITE)
-        return hop__io_read(f->s, f->buf + f->done, f->len - f->done);
-    if (!hop__stream_ok(f->s))
+    if (!hop__stream_ok(s))
         return HOP_ECLOSED;
     for (;;) {
-        long n = hop__io_sys->write(f->s->fd, f->buf + f->done,
-                                    f->len - f->done,
-                                    hop__stream_is_socket(f->s));
+        long n = hop__io_sys->write(s->fd, buf, len, hop__stream_is_socket(s));
         if (n >= 0)
             return n > 0 ? n : -EAGAIN;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -326,6 +321,14 @@ static long io_call(hop_io_frame *f)
         if (errno != EINTR)
             return -errno;
     }
+}
+
+/* One call: bytes moved (> 0), 0 at the end of the stream, or -errno. */
+static long io_call(hop_io_frame *f)
+{
+    if (f->mode != M_WRITE)
+        return hop__io_read(f->s, f->buf + f->done, f->len - f->done);
+    return hop__io_write(f->s, f->buf + f->done, f->len - f->done);
 }
 
 static int io_more(const hop_io_frame *f)
