@@ -66,24 +66,6 @@ static const char hello[] = "Hello, world!\n";
 typedef struct conn conn;
 typedef struct worker worker;
 
-typedef struct {
-    hop_frame hdr;
-    hop_io_frame io;
-    conn *c;
-} flush_frame;
-
-/* need_line / need_bytes: a line (or n bytes) buffered; the replies go
- * out first when the wait may block. */
-typedef struct {
-    hop_frame hdr;
-    flush_frame fl;
-    hop_reader_frame rf;
-    conn *c;
-    size_t n;
-    size_t max;
-    int line;
-} need_frame;
-
 /* The request being read. */
 typedef struct {
     char method[8];
@@ -100,7 +82,6 @@ typedef struct {
 /* read_body: Content-Length or chunked, into conn's body buffer. */
 typedef struct {
     hop_frame hdr;
-    need_frame nd;
     hop_reader_frame rf;
     conn *c;
     long long size;     /* of the chunk being read */
@@ -109,7 +90,7 @@ typedef struct {
 /* read_request: the request line, the headers, the body. */
 typedef struct {
     hop_frame hdr;
-    need_frame nd;
+    hop_reader_frame rf;
     body_frame bd;
     conn *c;
 } request_frame;
@@ -118,7 +99,6 @@ typedef struct {
 typedef struct {
     hop_frame hdr;
     hop_io_frame io;
-    flush_frame fl;
     conn *c;
     int fd;
     long long left;
@@ -130,9 +110,9 @@ typedef struct {
     HOP_TRIES(3);
     hop_scope idle;
     hop_scope req_sc;
-    need_frame nd;
+    hop_reader_frame rf;
     request_frame rq;
-    flush_frame fl;
+    hop_io_frame fl;
     file_frame ff;
     hop_linger_frame lg;
     conn *c;
@@ -147,11 +127,10 @@ struct conn {
     session_frame session;
     hop_stream s;
     hop_reader r;
+    hop_writer wr;      /* the replies not yet written */
     worker *w;
     conn *next_free;
     request req;
-    char *out;
-    size_t olen, ocap;
     char *body;
     size_t blen, bcap;
     int close;          /* close after this reply */
@@ -172,6 +151,7 @@ struct worker {
     char date[64];      /* "Date: ...\r\n", once a second */
     time_t date_at;
     int failed;
+    char chunk[65536];  /* a piece of a file on its way to a writer */
 };
 
 static worker *workers;
@@ -195,12 +175,8 @@ static int reserve(char **buf, size_t *cap, size_t need)
 
 static void out(conn *c, const void *p, size_t n)
 {
-    if (reserve(&c->out, &c->ocap, c->olen + n) != 0) {
+    if (hop_writer_put(&c->wr, p, n) != HOP_OK)
         c->close = 1;
-        return;
-    }
-    memcpy(c->out + c->olen, p, n);
-    c->olen += n;
 }
 
 static void out_str(conn *c, const char *s)
@@ -272,64 +248,6 @@ static void reply(conn *c, int status, int with_body)
     head(c, status, "text/plain; charset=utf-8", (long long)n);
     if (with_body)
         out(c, text, (size_t)n);
-}
-
-/* -- sub-coroutines ------------------------------------------------------------ */
-
-static hop_step flush_step(hop_gen *g, hop_frame *f)
-{
-    flush_frame *self = (flush_frame *)f;
-    HOP_BEGIN(g, self);
-    if (self->c->olen > 0) {
-        HOP_AWAIT(self, hop_write_all(&self->io, &self->c->s, self->c->out,
-                                      self->c->olen));
-        self->c->olen = 0;
-    }
-    HOP_END(self);
-}
-
-static hop_frame *flush(flush_frame *f, conn *c)
-{
-    hop_frame_init(&f->hdr, flush_step, HOP_COROUTINE);
-    f->c = c;
-    return &f->hdr;
-}
-
-static hop_step need_step(hop_gen *g, hop_frame *f)
-{
-    need_frame *self = (need_frame *)f;
-    conn *c = self->c;
-    HOP_BEGIN(g, self);
-    if (self->line) {
-        if (memchr(hop_reader_data(&c->r), '\n', hop_reader_len(&c->r)) ==
-            NULL)
-            HOP_AWAIT(self, flush(&self->fl, c));
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, self->max));
-    } else {
-        if (hop_reader_len(&c->r) < self->n)
-            HOP_AWAIT(self, flush(&self->fl, c));
-        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, self->n));
-    }
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
-
-static hop_frame *need_line(need_frame *f, conn *c, size_t max)
-{
-    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
-    f->c = c;
-    f->line = 1;
-    f->max = max;
-    return &f->hdr;
-}
-
-static hop_frame *need_bytes(need_frame *f, conn *c, size_t n)
-{
-    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
-    f->c = c;
-    f->line = 0;
-    f->n = n;
-    return &f->hdr;
 }
 
 /* Room left in the head: the line limit for the next line. */
@@ -526,7 +444,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             FAIL(self, 413);
         self->size = c->req.length;
         while (self->size > 0) {
-            HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+            HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
             take = hop_reader_len(&c->r);
             if ((long long)take > self->size)
                 take = (size_t)self->size;
@@ -538,7 +456,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
         HOP_RETURN(self, 0);
     }
     for (;;) {
-        HOP_AWAIT(self, need_line(&self->nd, c, 256));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
         n = (size_t)HOP_VALUE(self);
         self->size = hex_size(hop_reader_data(&c->r), n);
         hop_reader_consume(&c->r, n);
@@ -549,7 +467,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
         if ((long long)c->blen + self->size > opt.max_body)
             FAIL(self, 413);
         while (self->size > 0) {
-            HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+            HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
             take = hop_reader_len(&c->r);
             if ((long long)take > self->size)
                 take = (size_t)self->size;
@@ -558,14 +476,15 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             hop_reader_consume(&c->r, take);
             self->size -= (long long)take;
         }
-        HOP_AWAIT(self, need_bytes(&self->nd, c, 2));
+        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
         if (memcmp(hop_reader_data(&c->r), "\r\n", 2) != 0)
             FAIL(self, 400);
         hop_reader_consume(&c->r, 2);
     }
     /* Trailers, up to the empty line. */
     for (;;) {
-        HOP_AWAIT(self, need_line(&self->nd, c, (size_t)opt.max_header));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r,
+                                      (size_t)opt.max_header));
         n = (size_t)HOP_VALUE(self);
         hop_reader_consume(&c->r, n);
         if (n <= 2)
@@ -591,7 +510,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     memset(&c->req, 0, sizeof c->req);
     /* The request line (empty lines before it are skipped). */
     for (;;) {
-        HOP_AWAIT(self, need_line(&self->nd, c, head_room(c)));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
         n = (size_t)HOP_VALUE(self);
         c->req.head += n;
         if (n > 2 || (n == 2 && hop_reader_data(&c->r)[0] != '\r'))
@@ -606,7 +525,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
         FAIL(self, st);
     /* The headers, up to the empty line. */
     for (;;) {
-        HOP_AWAIT(self, need_line(&self->nd, c, head_room(c)));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
         n = (size_t)HOP_VALUE(self);
         c->req.head += n;
         if (c->req.head > (size_t)opt.max_header)
@@ -707,15 +626,16 @@ static hop_step file_step(hop_gen *g, hop_frame *f)
     ssize_t n;
     HOP_BEGIN(g, self);
     while (self->left > 0) {
-        if (reserve(&c->out, &c->ocap, c->olen + 65536) != 0)
-            HOP_RAISE(self, HOP_ENOMEM);
-        n = read(self->fd, c->out + c->olen,
-                 self->left < 65536 ? (size_t)self->left : 65536);
+        n = read(self->fd, c->w->chunk,
+                 self->left < (long long)sizeof c->w->chunk
+                     ? (size_t)self->left
+                     : sizeof c->w->chunk);
         if (n <= 0)
             HOP_RAISE_MSG(self, n < 0 ? -errno : HOP_EOF, "file shrank");
-        c->olen += (size_t)n;
+        if (hop_writer_put(&c->wr, c->w->chunk, (size_t)n) != HOP_OK)
+            HOP_RAISE(self, HOP_ENOMEM);
         self->left -= n;
-        HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_flush(&self->io, &c->wr));
     }
     HOP_END(self);
 }
@@ -786,6 +706,7 @@ static void release(conn *c)
     if (c->session.file >= 0)
         close(c->session.file);
     c->session.file = -1;
+    hop_writer_cleanup(&c->wr);
     hop_stream_close(&c->s);
     c->in_use = 0;
     c->next_free = w->free_conns;
@@ -804,7 +725,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         while (!c->close) {
             /* Idle between requests: wait for a first byte. */
             HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.idle));
-                HOP_AWAIT(self, need_bytes(&self->nd, c, 1));
+                HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
             HOP_END_TIMEOUT(self, &self->idle);
             /* Then the whole request, in time. */
             self->reading = 1;
@@ -813,15 +734,14 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             HOP_END_TIMEOUT(self, &self->req_sc);
             self->reading = 0;
             respond(c);
-            if (self->file >= 0) {
-                HOP_AWAIT(self, flush(&self->fl, c));
+            if (self->file >= 0) { /* (the head goes out with it) */
                 HOP_AWAIT(self, send_file(&self->ff, c, self->file,
                                           self->flen));
                 close(self->file);
                 self->file = -1;
             }
         }
-        HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
@@ -832,10 +752,10 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             self->status = c->req.head > 0 ? 431 : 414;
         else if (err == HOP_ETIMEDOUT)
             self->status = 408;
-        c->olen = 0;
+        hop_writer_clear(&c->wr);
         c->close = 1;
         reply(c, self->status, 1);
-        HOP_AWAIT_CATCH(self, flush(&self->fl, c), err);
+        HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->wr), err);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
@@ -873,7 +793,8 @@ static void start_session(worker *w, int fd)
         return;
     }
     hop_reader_init(&c->r, &c->s, c->rbuf, (size_t)opt.max_header);
-    c->olen = 0;
+    hop_writer_init(&c->wr, &c->s, 0);
+    hop_reader_set_writer(&c->r, &c->wr);
     c->close = 0;
     c->in_use = 1;
     c->req.head = 0;
@@ -997,7 +918,6 @@ static void worker_cleanup(worker *w)
 
     hop_stream_close(&w->ls);
     for (i = 0; i < opt.max_clients; i++) {
-        free(w->conns[i].out);
         free(w->conns[i].body);
         free(w->conns[i].rbuf);
     }

@@ -8,9 +8,9 @@
  * a task whose request parser is nested resumable functions: a command
  * awaits a line (the array header), then for each argument a line (the
  * bulk header) and its bytes; each await resumes across partial reads.
- * Replies collect in the connection's output buffer and go out in one
- * write when the next command has not arrived yet, so a pipeline of
- * commands costs one read and one write. Expiring keys use hop timers.
+ * Replies collect in the connection's writer, which its reader writes
+ * out before it waits for more: a pipeline of commands costs one read
+ * and one write. Expiring keys use hop timers.
  *
  * A malformed or oversized request gets "-ERR Protocol error: ..." and
  * the connection is closed; the server goes on. Limits are options:
@@ -185,33 +185,22 @@ typedef struct {
     size_t len;
 } arg;
 
-/* flush: write the collected replies out. */
+/* read_bulk: one bulk string ("$5\r\nvalue\r\n") into the arguments. */
 typedef struct {
     hop_frame hdr;
-    hop_io_frame io;
-    conn *c;
-} flush_frame;
-
-/* need_line / need_bytes: make sure a line (or n bytes) is buffered,
- * writing the replies out first when the wait may block. */
-typedef struct {
-    hop_frame hdr;
-    flush_frame fl;
     hop_reader_frame rf;
     conn *c;
-    size_t n;
-    int line;
-} need_frame;
+    long len;
+} bulk_frame;
 
 /* read_command: parse one command into the connection's arguments. */
 typedef struct {
     hop_frame hdr;
-    need_frame nd;
+    bulk_frame bulk;
     hop_reader_frame rf;
     conn *c;
     long nargs;
     long i;
-    long len;
 } command_frame;
 
 /* The connection's task. */
@@ -220,7 +209,7 @@ typedef struct {
     HOP_TRIES(2);
     hop_scope idle;
     command_frame cmd;
-    flush_frame fl;
+    hop_io_frame fl;
     hop_linger_frame lg;
     conn *c;
 } session_frame;
@@ -230,9 +219,8 @@ struct conn {
     session_frame session;
     hop_stream s;
     hop_reader r;
+    hop_writer w;        /* the replies not yet written */
     conn *next_free;
-    char *out;           /* replies not yet written */
-    size_t olen, ocap;
     char *argbuf;        /* the arguments' bytes */
     size_t alen, acap;
     arg *argv;
@@ -267,12 +255,8 @@ static int reserve(char **buf, size_t *cap, size_t need)
 
 static void out(conn *c, const char *p, size_t n)
 {
-    if (reserve(&c->out, &c->ocap, c->olen + n) != 0) {
+    if (hop_writer_put(&c->w, p, n) != HOP_OK)
         c->quit = 1; /* out of memory: give up on this client */
-        return;
-    }
-    memcpy(c->out + c->olen, p, n);
-    c->olen += n;
 }
 
 static void out_str(conn *c, const char *s)
@@ -308,63 +292,7 @@ static void out_err(conn *c, const char *a, const char *b)
     out(c, "\r\n", 2);
 }
 
-/* -- the sub-coroutines ------------------------------------------------------ */
-
-static hop_step flush_step(hop_gen *g, hop_frame *f)
-{
-    flush_frame *self = (flush_frame *)f;
-    HOP_BEGIN(g, self);
-    if (self->c->olen > 0) {
-        HOP_AWAIT(self, hop_write_all(&self->io, &self->c->s, self->c->out,
-                                      self->c->olen));
-        self->c->olen = 0;
-    }
-    HOP_END(self);
-}
-
-static hop_frame *flush(flush_frame *f, conn *c)
-{
-    hop_frame_init(&f->hdr, flush_step, HOP_COROUTINE);
-    f->c = c;
-    return &f->hdr;
-}
-
-static hop_step need_step(hop_gen *g, hop_frame *f)
-{
-    need_frame *self = (need_frame *)f;
-    conn *c = self->c;
-    HOP_BEGIN(g, self);
-    if (self->line) {
-        if (memchr(hop_reader_data(&c->r), '\n', hop_reader_len(&c->r)) ==
-            NULL)
-            HOP_AWAIT(self, flush(&self->fl, c));
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
-    } else {
-        if (hop_reader_len(&c->r) < self->n)
-            HOP_AWAIT(self, flush(&self->fl, c));
-        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, self->n));
-    }
-    HOP_RETURN(self, HOP_VALUE(self));
-    HOP_END(self);
-}
-
-static hop_frame *need_line(need_frame *f, conn *c)
-{
-    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
-    f->c = c;
-    f->line = 1;
-    f->n = 0;
-    return &f->hdr;
-}
-
-static hop_frame *need_bytes(need_frame *f, conn *c, size_t n)
-{
-    hop_frame_init(&f->hdr, need_step, HOP_COROUTINE);
-    f->c = c;
-    f->line = 0;
-    f->n = n;
-    return &f->hdr;
-}
+/* -- the parser ------------------------------------------------------------ */
 
 /* "123\r\n" after the type byte: the number, or -2 when malformed. */
 static long parse_len(const char *p, size_t n)
@@ -443,6 +371,63 @@ static size_t buffered_line(const conn *c)
     return q != NULL ? (size_t)(q - p) + 1 : 0;
 }
 
+static hop_step bulk_step(hop_gen *g, hop_frame *f)
+{
+    bulk_frame *self = (bulk_frame *)f;
+    conn *c = self->c;
+    const char *p;
+    size_t n;
+    HOP_BEGIN(g, self);
+    n = buffered_line(c);
+    if (n == 0) { /* not all here: await the rest */
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
+        n = (size_t)HOP_VALUE(self);
+    }
+    p = hop_reader_data(&c->r);
+    if (p[0] != '$')
+        HOP_RAISE_MSG(self, E_PROTO, "expected '$'");
+    self->len = parse_len(p, n);
+    hop_reader_consume(&c->r, n);
+    if (self->len < 0 || self->len > opt.max_bulk)
+        HOP_RAISE_MSG(self, E_PROTO, "invalid bulk length");
+    if ((size_t)self->len + 2 <= READ_BUF) {
+        /* The common case: the string fits in the reader. */
+        if (hop_reader_len(&c->r) < (size_t)self->len + 2)
+            HOP_AWAIT(self, hop_fill(&self->rf, &c->r, (size_t)self->len + 2));
+        p = hop_reader_data(&c->r);
+        if (p[self->len] != '\r' || p[self->len + 1] != '\n')
+            HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
+        if (push_arg(c, p, (size_t)self->len) != 0)
+            HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+        hop_reader_consume(&c->r, (size_t)self->len + 2);
+    } else {
+        /* A big one goes straight into the argument buffer. */
+        if (push_arg(c, "", 0) != 0 ||
+            reserve(&c->argbuf, &c->acap, c->alen + (size_t)self->len + 1) != 0)
+            HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+        c->alen--; /* over the empty argument's NUL */
+        c->argv[c->argc - 1].off = c->alen;
+        c->argv[c->argc - 1].len = (size_t)self->len;
+        HOP_AWAIT(self, hop_reader_read(&self->rf, &c->r, c->argbuf + c->alen,
+                                        (size_t)self->len));
+        c->alen += (size_t)self->len;
+        c->argbuf[c->alen++] = '\0';
+        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
+        p = hop_reader_data(&c->r);
+        if (p[0] != '\r' || p[1] != '\n')
+            HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
+        hop_reader_consume(&c->r, 2);
+    }
+    HOP_END(self);
+}
+
+static hop_frame *read_bulk(bulk_frame *f, conn *c)
+{
+    hop_frame_init(&f->hdr, bulk_step, HOP_COROUTINE);
+    f->c = c;
+    return &f->hdr;
+}
+
 static hop_step command_step(hop_gen *g, hop_frame *f)
 {
     command_frame *self = (command_frame *)f;
@@ -454,7 +439,7 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     c->alen = 0;
     n = buffered_line(c);
     if (n == 0) { /* not all here: await the rest */
-        HOP_AWAIT(self, need_line(&self->nd, c));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
         n = (size_t)HOP_VALUE(self);
     }
     p = hop_reader_data(&c->r);
@@ -469,52 +454,8 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     hop_reader_consume(&c->r, n);
     if (self->nargs < -1 || self->nargs > opt.max_args)
         HOP_RAISE_MSG(self, E_PROTO, "invalid multibulk length");
-    for (self->i = 0; self->i < self->nargs; self->i++) {
-        n = buffered_line(c);
-        if (n == 0) {
-            HOP_AWAIT(self, need_line(&self->nd, c));
-            n = (size_t)HOP_VALUE(self);
-        }
-        p = hop_reader_data(&c->r);
-        if (p[0] != '$') {
-            HOP_RAISE_MSG(self, E_PROTO, "expected '$'");
-        }
-        self->len = parse_len(p, n);
-        hop_reader_consume(&c->r, n);
-        if (self->len < 0 || self->len > opt.max_bulk)
-            HOP_RAISE_MSG(self, E_PROTO, "invalid bulk length");
-        if ((size_t)self->len + 2 <= READ_BUF) {
-            /* The common case: the argument fits in the reader. */
-            if (hop_reader_len(&c->r) < (size_t)self->len + 2)
-                HOP_AWAIT(self, need_bytes(&self->nd, c,
-                                           (size_t)self->len + 2));
-            p = hop_reader_data(&c->r);
-            if (p[self->len] != '\r' || p[self->len + 1] != '\n')
-                HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
-            if (push_arg(c, p, (size_t)self->len) != 0)
-                HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
-            hop_reader_consume(&c->r, (size_t)self->len + 2);
-        } else {
-            /* A big one goes straight into the argument buffer. */
-            if (push_arg(c, "", 0) != 0 ||
-                reserve(&c->argbuf, &c->acap, c->alen + (size_t)self->len + 1) != 0)
-                HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
-            c->alen--; /* over the empty argument's NUL */
-            c->argv[c->argc - 1].off = c->alen;
-            c->argv[c->argc - 1].len = (size_t)self->len;
-            HOP_AWAIT(self, flush(&self->nd.fl, c));
-            HOP_AWAIT(self, hop_reader_read(&self->rf, &c->r,
-                                            c->argbuf + c->alen,
-                                            (size_t)self->len));
-            c->alen += (size_t)self->len;
-            c->argbuf[c->alen++] = '\0';
-            HOP_AWAIT(self, need_bytes(&self->nd, c, 2));
-            p = hop_reader_data(&c->r);
-            if (p[0] != '\r' || p[1] != '\n')
-                HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
-            hop_reader_consume(&c->r, 2);
-        }
-    }
+    for (self->i = 0; self->i < self->nargs; self->i++)
+        HOP_AWAIT(self, read_bulk(&self->bulk, c));
     HOP_RETURN(self, c->argc);
     HOP_END(self);
 }
@@ -798,10 +739,10 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, read_command(&self->cmd, c));
             }
             execute(c);
-            if (c->olen >= OUT_FLUSH)
-                HOP_AWAIT(self, flush(&self->fl, c));
+            if (hop_writer_len(&c->w) >= OUT_FLUSH)
+                HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
         }
-        HOP_AWAIT(self, flush(&self->fl, c));
+        HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
         /* Tell the client what was wrong (after the replies to the
@@ -811,12 +752,13 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         out_err(c, "Protocol error: ", HOP_ERROR(self) == E_PROTO
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
-        HOP_AWAIT_CATCH(self, flush(&self->fl, c), c->quit);
+        HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->w), c->quit);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    sizeof c->rbuf, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
         /* The end of the stream, a reset, an idle client: close. */
     HOP_FINALLY(self);
+        hop_writer_cleanup(&c->w);
         hop_stream_close(&c->s);
         c->in_use = 0;
         c->next_free = free_conns;
@@ -853,7 +795,8 @@ static void start_session(hop_loop *l, int fd)
         return;
     }
     hop_reader_init(&c->r, &c->s, c->rbuf, sizeof c->rbuf);
-    c->olen = 0;
+    hop_writer_init(&c->w, &c->s, 0);
+    hop_reader_set_writer(&c->r, &c->w);
     c->argc = 0;
     c->quit = 0;
     c->in_use = 1;
@@ -1026,7 +969,6 @@ int main(int argc, char **argv)
     hop_stream_close(&ls);
     store_flush();
     for (i = 0; i < opt.max_clients; i++) {
-        free(conns[i].out);
         free(conns[i].argbuf);
         free(conns[i].argv);
     }

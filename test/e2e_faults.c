@@ -2,7 +2,8 @@
  * test/e2e_faults.c: fault injection into samples/resp-server.c. The
  * server (included, so that its system calls go through hop_io_set_sys)
  * runs in a thread of its own; for each kind of fault and for N over a
- * range, the Nth read, write or accept4 from then on fails, and a client
+ * range, the Nth read, write, accept4 or allocation by hop's I/O layer
+ * (the connections' writers) from then on fails, and a client
  * checks that its connection is either served correctly or closed, and
  * that a fresh connection is served afterwards. The server then stops
  * and frees everything (valgrind, in check-valgrind, finds no leak).
@@ -23,9 +24,9 @@
 
 /* -- the faults ----------------------------------------------------------- */
 
-enum { F_READ, F_WRITE, F_ACCEPT };
+enum { F_READ, F_WRITE, F_ACCEPT, F_ALLOC };
 
-static int fault_call;      /* which call fails: F_READ, F_WRITE, F_ACCEPT */
+static int fault_call;      /* which call fails: F_READ, F_WRITE, ... */
 static int fault_countdown; /* calls before it (-1: none) */
 static int fault_errno;
 
@@ -66,7 +67,12 @@ static int f_accept(int fd, void *addr, unsigned *len)
     return r;
 }
 
-static const hop_io_sys faulty = {f_read, f_write, f_accept, malloc, free};
+static void *f_alloc(size_t n)
+{
+    return fault_now(F_ALLOC) ? NULL : malloc(n);
+}
+
+static const hop_io_sys faulty = {f_read, f_write, f_accept, f_alloc, free};
 
 static void arm(int call, int n, int err)
 {
@@ -133,7 +139,6 @@ static void server_down(pthread_t th)
     T_EQ(hop_stream_close(&ls), HOP_OK);
     store_flush();
     for (i = 0; i < opt.max_clients; i++) {
-        free(conns[i].out);
         free(conns[i].argbuf);
         free(conns[i].argv);
         hop_task_cleanup(&conns[i].task);
@@ -235,7 +240,7 @@ static void faults_resp(void)
         {F_READ, ECONNRESET}, {F_READ, EIO},       {F_READ, EINTR},
         {F_READ, EAGAIN},     {F_WRITE, ECONNRESET}, {F_WRITE, EPIPE},
         {F_WRITE, EINTR},     {F_WRITE, ENOBUFS},  {F_ACCEPT, EMFILE},
-        {F_ACCEPT, ENOMEM},   {F_ACCEPT, ECONNABORTED},
+        {F_ACCEPT, ENOMEM},   {F_ACCEPT, ECONNABORTED}, {F_ALLOC, ENOMEM},
     };
     pthread_t th;
     size_t k;
