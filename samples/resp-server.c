@@ -428,6 +428,29 @@ static hop_frame *read_bulk(bulk_frame *f, conn *c)
     return &f->hdr;
 }
 
+/*
+ * Take a bulk string that is all in the reader already, and well
+ * formed: 1, or 0 (nothing taken) when read_bulk must read it, or say
+ * what is wrong with it.
+ */
+static int bulk_now(conn *c)
+{
+    const char *p = hop_reader_data(&c->r);
+    size_t n = buffered_line(c);
+    long len;
+
+    if (n == 0 || p[0] != '$')
+        return 0;
+    len = parse_len(p, n);
+    if (len < 0 || len > opt.max_bulk ||
+        hop_reader_len(&c->r) < n + (size_t)len + 2 ||
+        p[n + (size_t)len] != '\r' || p[n + (size_t)len + 1] != '\n' ||
+        push_arg(c, p + n, (size_t)len) != 0)
+        return 0;
+    hop_reader_consume(&c->r, n + (size_t)len + 2);
+    return 1;
+}
+
 static hop_step command_step(hop_gen *g, hop_frame *f)
 {
     command_frame *self = (command_frame *)f;
@@ -455,7 +478,8 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     if (self->nargs < -1 || self->nargs > opt.max_args)
         HOP_RAISE_MSG(self, E_PROTO, "invalid multibulk length");
     for (self->i = 0; self->i < self->nargs; self->i++)
-        HOP_AWAIT(self, read_bulk(&self->bulk, c));
+        if (!bulk_now(c)) /* not all here, or not right: the long way */
+            HOP_AWAIT(self, read_bulk(&self->bulk, c));
     HOP_RETURN(self, c->argc);
     HOP_END(self);
 }

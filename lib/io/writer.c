@@ -44,40 +44,55 @@ void hop_writer_clear(hop_writer *w)
         w->start = w->end = 0;
 }
 
-int hop_writer_put(hop_writer *w, const void *p, size_t n)
+/* hop_writer_put when the bytes do not fit after the held ones. */
+static int put_slow(hop_writer *w, const void *p, size_t n)
 {
     size_t len;
 
     if (w == NULL || (p == NULL && n > 0))
         return HOP_EINVAL;
+    if (n == 0)
+        return HOP_OK;
     len = w->end - w->start;
     if (n > w->max - len)
         return -ENOBUFS;
-    if (n > w->cap - w->end) {
-        if (len + n <= w->cap) {
-            memmove(w->buf, w->buf + w->start, len);
-        } else {
-            size_t cap = w->cap != 0 ? w->cap : 256;
-            char *b;
-            while (cap < len + n)
-                cap = cap <= SIZE_MAX / 2 ? cap * 2 : len + n;
-            b = hop__io_sys->alloc(cap);
-            if (b == NULL)
-                return HOP_ENOMEM;
-            if (len > 0)
-                memcpy(b, w->buf + w->start, len);
-            if (w->buf != NULL)
-                hop__io_sys->release(w->buf);
-            w->buf = b;
-            w->cap = cap;
-        }
-        w->start = 0;
-        w->end = len;
+    if (len + n <= w->cap) {
+        memmove(w->buf, w->buf + w->start, len);
+    } else {
+        /* Twice as large, or more, but never past the limit (so that
+         * the bytes that fit are within it). */
+        size_t cap = w->cap != 0 ? w->cap : 256;
+        char *b;
+        while (cap < len + n)
+            cap = cap <= SIZE_MAX / 2 ? cap * 2 : len + n;
+        if (cap > w->max)
+            cap = w->max;
+        b = hop__io_sys->alloc(cap);
+        if (b == NULL)
+            return HOP_ENOMEM;
+        if (len > 0)
+            memcpy(b, w->buf + w->start, len);
+        if (w->buf != NULL)
+            hop__io_sys->release(w->buf);
+        w->buf = b;
+        w->cap = cap;
     }
-    if (n > 0)
-        memcpy(w->buf + w->end, p, n);
+    w->start = 0;
+    w->end = len;
+    memcpy(w->buf + w->end, p, n);
     w->end += n;
     return HOP_OK;
+}
+
+int hop_writer_put(hop_writer *w, const void *p, size_t n)
+{
+    /* The bytes fit after the held ones (and so within the limit). */
+    if (w != NULL && p != NULL && n - 1 < w->cap - w->end) {
+        memcpy(w->buf + w->end, p, n);
+        w->end += n;
+        return HOP_OK;
+    }
+    return put_slow(w, p, n);
 }
 
 long hop__writer_once(hop_writer *w)
