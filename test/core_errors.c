@@ -35,6 +35,7 @@ static void sb_int(sbuf *b, long long v)
     sb_cat(b, t_itoa(v, t));
 }
 
+#if HOP_CONF_TRACE > 0 /* (no traceback lines to expect otherwise) */
 static void sb_at(sbuf *b, const char *file, int line)
 {
     sb_cat(b, "  at ");
@@ -43,6 +44,7 @@ static void sb_at(sbuf *b, const char *file, int line)
     sb_int(b, line);
     sb_cat(b, "\n");
 }
+#endif
 
 /* -- a writer for hop_exc_write --------------------------------------------- */
 

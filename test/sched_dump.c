@@ -141,10 +141,16 @@ static void dump_tasks(void)
     T_ASSERT(!contains(out, "spawned at"));
     T_ASSERT(!contains(out, "sleeper"));
 #endif
-    /* the chain, innermost first, with each suspension's line */
+    /* the chain, innermost first, with each suspension's line (and,
+     * unless HOP_CONF_TRACE is 0, its function and file) */
     for (k = 0; k < 2; k++) {
+#if HOP_CONF_TRACE > 0
         const char *fn = k == 0 ? "at inner (" : "at outer (";
         const char *p = __FILE__;
+#else
+        const char *fn = "at ? (";
+        const char *p = "?";
+#endif
         int n = 0;
         while (*fn)
             want[n++] = *fn++;
