@@ -401,7 +401,8 @@ check-fuzz-replay: $(FUZZ_TARGETS:%=$(BUILDDIR)/fuzz-replay/replay_%)
 #
 #   make bench-net    hop's servers against baselines in the same run
 #                     (bench/net.sh: echo, RESP, HTTP; BENCH_NET_TIME s a
-#                     run). Needs redis-server, redis-tools and wrk.
+#                     run, medians of ROUNDS rounds). Needs redis-server,
+#                     redis-tools and wrk.
 BENCH_NET_TIME ?= 3
 BENCH_NET_BIN := $(BUILDDIR)/bench/echo_hop $(BUILDDIR)/bench/echo_libevent \
     $(BUILDDIR)/bench/echo_load $(BUILDDIR)/bench/http_evhttp

@@ -7,18 +7,21 @@
 #               1000): bench/net/echo_hop.c against a raw libevent
 #               callback echo server (bench/net/echo_libevent.c)
 #   resp_*      samples/resp-server against redis-server, the same
-#               redis-benchmark commands, plain and -P 16, medians of
-#               alternating rounds; *_poll: the sample with --busy-poll
+#               redis-benchmark commands, plain and -P 16; *_poll: the
+#               sample with --busy-poll
 #               50; resp_cpu_*: the server's CPU time per request
 #               without busy polling (the load generator, one thread,
 #               may be what bounds the rate)
 #   http_wrk    samples/http-server against libevent's evhttp
 #               (bench/net/http_evhttp.c) under wrk -c100
 #
+# The echo and RESP figures are medians of ROUNDS (default 3) rounds
+# that alternate hop and the baseline.
+#
 # Lines read: bench <name> ns_per_op=<x> baseline_ns=<y> ratio=<x/y>
 # (ns_per_op: 1e9 / requests per second; ratio < 1: hop is faster).
 #
-#   bash bench/net.sh BUILDDIR [SECONDS]
+#   [ROUNDS=N] bash bench/net.sh BUILDDIR [SECONDS]
 set -eu
 b=${1:-build}
 secs=${2:-3}
@@ -54,14 +57,29 @@ line() { # line NAME HOP_RPS BASE_RPS
                n, 1e9 / h, 1e9 / b, b / h }'
 }
 
+# Rounds alternate the servers, and each figure is the median of its
+# rounds, so that a machine whose speed drifts skews neither side.
+rounds=${ROUNDS:-3}
+
+# median KEY RUNS...: the median of KEY's values over the runs
+median() {
+    k=$1
+    shift
+    printf '%s\n' "$@" | tr ' ' '\n' | sed -n "s/^$k=//p" | sort -g |
+        awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'
+}
+
 for c in 1 100 1000; do
-    serve "$b/bench/echo_hop" $port
-    h=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")
-    unserve
-    serve "$b/bench/echo_libevent" $port
-    l=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")
-    unserve
-    line echo_c$c "$h" "$l"
+    H=() L=()
+    for i in $(seq "$rounds"); do
+        serve "$b/bench/echo_hop" $port
+        H+=("R=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")")
+        unserve
+        serve "$b/bench/echo_libevent" $port
+        L+=("R=$(taskset -c 1 "$b/bench/echo_load" $port $c "$secs")")
+        unserve
+    done
+    line echo_c$c "$(median R "${H[@]}")" "$(median R "${L[@]}")"
 done
 
 # resp_run CMD...: serve CMD, run the redis-benchmark commands at -P $p;
@@ -76,19 +94,8 @@ resp_run() {
     echo "CPU=$(( ($(cpu_ticks) - c0) * ticks_ns / (4 * n) ))"
     unserve
 }
-# median KEY RUNS...: the median of KEY's values over the runs
-median() {
-    k=$1
-    shift
-    printf '%s\n' "$@" | tr ' ' '\n' | sed -n "s/^$k=//p" | sort -g |
-        awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : 0 }'
-}
-
 if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
-    # Rounds alternate the servers, and each figure is the median of its
-    # rounds, so that a machine whose speed drifts skews neither side.
     # "_poll": the same sample with --busy-poll 50 (hop_ev_busy_poll).
-    rounds=${RESP_ROUNDS:-3}
     for p in 1 16; do
         n=$((100000 * p))
         H=() P=() R=()
