@@ -802,13 +802,18 @@ static void chan_cancel_after_completion(void)
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
 }
 
-/* A stray hop_task_wake of a waiting operation: HOP_ESTATE, no trace. */
+/*
+ * A stray wake of a waiting operation: refused when it names another
+ * waitable; in the operation's own name, the operation raises
+ * HOP_ESTATE and leaves no trace.
+ */
 static void chan_stray_wake(void)
 {
     hop_loop loop;
     hop_sim sim;
     hop_chan ch;
     hop_task tr;
+    hop_waitable other;
     body r;
 
     T_EQ(hop_loop_init_sim(&loop, &sim), HOP_OK);
@@ -817,7 +822,9 @@ static void chan_stray_wake(void)
     r.ch = &ch;
     r.deadline = HOP_SEC(1);
     nowait(&loop);
-    T_EQ(hop_task_wake(&tr, 5), HOP_OK);
+    T_EQ(hop_task_wake(&tr, &other, 5), HOP_ESTATE);
+    T_ASSERT(hop_task_waiting_on(&tr) == &r.op.w);
+    T_EQ(hop_task_wake(&tr, hop_task_waiting_on(&tr), 5), HOP_OK);
     run(&loop);
     TR_EXPECT("R raised HOP_ESTATE");
     T_STREQ(r.msg, "woken while still waiting");

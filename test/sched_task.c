@@ -314,6 +314,9 @@ static void loop_args(void)
     T_ASSERT(hop_gen_loop(&pg) == NULL);
 }
 
+/* A waitable no task waits on, for wakes that must be refused. */
+static hop_waitable stray;
+
 static void task_args(void)
 {
     hop_loop l, bad;
@@ -354,13 +357,14 @@ static void task_args(void)
         T_ASSERT(hop_task_errmsg(p) == NULL);
         T_EQ(hop_task_cleanup(p), HOP_EINVAL);
         T_ASSERT(hop_task_waiting_on(p) == NULL);
-        T_EQ(hop_task_wake(p, 1), HOP_EINVAL);
-        T_EQ(hop_task_wake_err(p, E_A, m_a), HOP_EINVAL);
+        T_EQ(hop_task_wake(p, &stray, 1), HOP_EINVAL);
+        T_EQ(hop_task_wake_err(p, &stray, E_A, m_a), HOP_EINVAL);
     }
 
     /* A valid task: an error code 0 is refused. */
     T_EQ(hop_task_init(&t, &l, &b.hdr, "x"), HOP_OK);
-    T_EQ(hop_task_wake_err(&t, 0, m_a), HOP_EINVAL);
+    T_EQ(hop_task_wake_err(&t, &stray, 0, m_a), HOP_EINVAL);
+    T_EQ(hop_task_wake(&t, NULL, 1), HOP_EINVAL);
     T_EQ(hop_task_status(&t), HOP_TASK_NEW);
     T_EQ(hop_loop_tasks(&l), 0);
 
@@ -1560,6 +1564,7 @@ static void future_cleanup_busy(void)
 
 /* -- kinds of waitable written here --------------------------------------- */
 
+
 /*
  * "tick": wakes the task from a timer callback, delay after it was
  * armed, with the value v (or the error err); wakes times wakes.
@@ -1603,8 +1608,8 @@ static void tick_fire(hop_timer *tm)
 
     for (i = 0; i < k->wakes && i < 2; i++)
         k->rc[i] = k->err != 0
-                       ? hop_task_wake_err(k->task, k->err, m_a)
-                       : hop_task_wake(k->task, k->v + i);
+                       ? hop_task_wake_err(k->task, &k->w, k->err, m_a)
+                       : hop_task_wake(k->task, &k->w, k->v + i);
 }
 
 static const hop_waitable_ops tick_ops = {tick_arm, tick_disarm, "tick", NULL};
@@ -1678,6 +1683,38 @@ static void waitable_timer_kind(void)
 }
 
 /*
+ * A wake that names another waitable than the one the task waits on is
+ * HOP_ESTATE and changes nothing: the task goes on waiting, and its own
+ * waitable wakes it as if nothing had happened.
+ */
+static void waitable_wrong_waker(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_task a;
+    body ab;
+    tick k, other;
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    tick_init(&k, &l, 10, 42);
+    tick_init(&other, &l, 10, 0);
+    spawn(&a, &l, &ab, b_wait, "A");
+    ab.w = &k.w;
+    T_EQ(hop_loop_run(&l, HOP_RUN_NOWAIT), HOP_OK);
+    T_ASSERT(hop_task_waiting_on(&a) == &k.w);
+    T_EQ(hop_task_wake(&a, &other.w, 1), HOP_ESTATE);
+    T_EQ(hop_task_wake_err(&a, &stray, E_B, m_b), HOP_ESTATE);
+    T_EQ(hop_task_wake(&a, NULL, 1), HOP_EINVAL);
+    T_ASSERT(hop_task_waiting_on(&a) == &k.w);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    TR_EXPECT("A waits", "A got 42");
+    T_EQ(k.rc[0], HOP_OK);
+    T_EQ(k.disarmed, 0);
+    T_EQ(hop_loop_now(&l), 10);
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
+/*
  * A second wake of a task that is no longer waiting is HOP_ESTATE and
  * changes nothing: the task resumes with the first value.
  */
@@ -1714,19 +1751,19 @@ static void wake_not_waiting(void)
 
     T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
     prep(&n, &l, &nb, b_return, "N");
-    T_EQ(hop_task_wake(&n, 1), HOP_ESTATE);
-    T_EQ(hop_task_wake_err(&n, E_B, m_b), HOP_ESTATE);
+    T_EQ(hop_task_wake(&n, &stray, 1), HOP_ESTATE);
+    T_EQ(hop_task_wake_err(&n, &stray, E_B, m_b), HOP_ESTATE);
     T_EQ(hop_task_status(&n), HOP_TASK_NEW);
     spawn(&d, &l, &db, b_return, "D");
     db.v = 5;
     spawn(&f, &l, &fb, b_raise, "F");
     T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
-    T_EQ(hop_task_wake(&d, 99), HOP_ESTATE);
-    T_EQ(hop_task_wake_err(&d, E_B, m_b), HOP_ESTATE);
+    T_EQ(hop_task_wake(&d, &stray, 99), HOP_ESTATE);
+    T_EQ(hop_task_wake_err(&d, &stray, E_B, m_b), HOP_ESTATE);
     T_EQ(hop_task_status(&d), HOP_TASK_DONE);
     T_EQ(hop_task_result(&d), 5);
-    T_EQ(hop_task_wake(&f, 99), HOP_ESTATE);
-    T_EQ(hop_task_wake_err(&f, E_B, m_b), HOP_ESTATE);
+    T_EQ(hop_task_wake(&f, &stray, 99), HOP_ESTATE);
+    T_EQ(hop_task_wake_err(&f, &stray, E_B, m_b), HOP_ESTATE);
     T_EQ(hop_task_status(&f), HOP_TASK_FAILED);
     T_EQ(hop_task_error(&f), E_A);
     T_STREQ(hop_task_errmsg(&f), m_a);
@@ -1752,16 +1789,16 @@ static int now_arm(hop_waitable *w, hop_task *t)
     k->armed++;
     switch (k->mode) {
     case 0:
-        k->rc = hop_task_wake(t, k->v);
+        k->rc = hop_task_wake(t, w, k->v);
         return HOP_OK;
     case 1:
-        k->rc = hop_task_wake_err(t, E_A, m_a);
+        k->rc = hop_task_wake_err(t, w, E_A, m_a);
         return HOP_OK;
     case 2:
         return HOP_ETIMEDOUT;
     case 4:
-        k->rc = hop_task_wake(t, k->v);
-        k->rc2 = hop_task_wake_err(t, E_B, m_b);
+        k->rc = hop_task_wake(t, w, k->v);
+        k->rc2 = hop_task_wake_err(t, w, E_B, m_b);
         return HOP_OK;
     default:
         return HOP_WAIT_PASS;
@@ -2075,6 +2112,7 @@ const t_case t_cases_sched_task[] = {
     T_CASE(waitable_timer_kind),
     T_CASE(waitable_second_wake),
     T_CASE(wake_not_waiting),
+    T_CASE(waitable_wrong_waker),
     T_CASE(waitable_completes_in_arm),
     T_CASE(waitable_fails_in_arm),
     T_CASE(waitable_arm_returns_error),

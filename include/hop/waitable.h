@@ -4,9 +4,10 @@
  * A waitable is a struct whose first member is a hop_waitable: a pointer
  * to an ops table. A frame suspends on it with HOP_SUSPEND(self, w); the
  * loop then calls ops->arm(w, task). The waitable completes the wait by
- * calling hop_task_wake or hop_task_wake_err for that task, later (from a
- * timer, a callback, another task) or at once inside arm when it has
- * already completed, in which case the task goes on without suspending.
+ * calling hop_task_wake or hop_task_wake_err for that task and itself,
+ * later (from a timer, a callback, another task) or at once inside arm
+ * when it has already completed, in which case the task goes on without
+ * suspending.
  * When the wait is abandoned (the task is cancelled), the loop calls
  * ops->disarm(w, task), after which the waitable must not wake the task.
  * The trampoline needs no change for a new kind.
@@ -43,14 +44,16 @@ struct hop_waitable_ops {
 };
 
 /*
- * Complete t's wait: it resumes with the value v, or with the error err
- * (nonzero; msg an optional static message) raised where it suspended.
- * Called inside arm, the task goes on at once without suspending;
- * otherwise it is queued to run on the loop's pass. HOP_ESTATE when t is
- * not waiting; HOP_EINVAL for NULL.
+ * Complete t's wait on the waitable w: it resumes with the value v, or
+ * with the error err (nonzero; msg an optional static message) raised
+ * where it suspended. Called inside arm, the task goes on at once
+ * without suspending; otherwise it is queued to run on the loop's pass.
+ * HOP_ESTATE, and nothing changes, when t is not waiting, was woken
+ * already, or waits on another waitable than w; HOP_EINVAL for NULL.
  */
-HOP_API int hop_task_wake(hop_task *t, hop_value v);
-HOP_API int hop_task_wake_err(hop_task *t, int err, const char *msg);
+HOP_API int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v);
+HOP_API int hop_task_wake_err(hop_task *t, hop_waitable *w, int err,
+                              const char *msg);
 
 /* The waitable t is suspended on, or NULL. */
 HOP_API hop_waitable *hop_task_waiting_on(const hop_task *t);

@@ -64,7 +64,7 @@ static int group_arm(hop_waitable *w, hop_task *t)
     hop_group *g = HOP_CONTAINER_OF(w, hop_group, w);
 
     if (g->alive == 0)
-        return hop_task_wake(t, HOP_EMPTY);
+        return hop_task_wake(t, w, HOP_EMPTY);
     g->waiting = t;
     return HOP_OK;
 }
@@ -98,7 +98,7 @@ void hop__group_child_ended(hop_task *t)
     if (g->alive == 0 && g->waiting != NULL) {
         hop_task *o = g->waiting;
         g->waiting = NULL;
-        hop_task_wake(o, HOP_EMPTY);
+        hop_task_wake(o, &g->w, HOP_EMPTY);
     }
 }
 

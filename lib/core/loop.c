@@ -377,13 +377,16 @@ static void outcome(hop_task *t, hop_value v, int err, const char *msg)
     t->u.r.msg = msg;
 }
 
-static int wake(hop_task *t, hop_value v, int err, const char *msg)
+static int wake(hop_task *t, hop_waitable *w, hop_value v, int err,
+                const char *msg)
 {
-    if (!task_ok(t))
+    if (!task_ok(t) || w == NULL)
         return HOP_EINVAL;
     if ((ST(t) != HOP__T_ARMING && ST(t) != HOP__T_WAITING) ||
         (t->flags & HOP__TF_NOW))
         return HOP_ESTATE; /* not waiting, or already woken */
+    if (!(t->flags & HOP__TF_PENDING) && t->u.w.wait != w)
+        return HOP_ESTATE; /* waiting on another waitable */
     if (ST(t) == HOP__T_ARMING) {
         t->flags |= HOP__TF_NOW;
         if (!(t->flags & HOP__TF_PENDING)) /* (that message stays) */
@@ -396,16 +399,16 @@ static int wake(hop_task *t, hop_value v, int err, const char *msg)
     return HOP_OK;
 }
 
-int hop_task_wake(hop_task *t, hop_value v)
+int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v)
 {
-    return wake(t, v, 0, NULL);
+    return wake(t, w, v, 0, NULL);
 }
 
-int hop_task_wake_err(hop_task *t, int err, const char *msg)
+int hop_task_wake_err(hop_task *t, hop_waitable *w, int err, const char *msg)
 {
     if (err == 0)
         return HOP_EINVAL;
-    return wake(t, HOP_EMPTY, err, msg);
+    return wake(t, w, HOP_EMPTY, err, msg);
 }
 
 void hop__task_requeue(hop_task *t)
@@ -524,7 +527,7 @@ static int wake_joins(hop_loop *l, hop_task *t)
     while (q != NULL) { /* q is in waiting order now */
         hop_join_frame *next = q->jnext;
         q->jnext = NULL;
-        hop_task_wake(q->self, HOP_EMPTY);
+        hop_task_wake(q->self, &q->w, HOP_EMPTY);
         q = next;
         n++;
     }

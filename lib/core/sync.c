@@ -115,11 +115,11 @@ static void complete(hop_sync_op *op, hop_value v, int err, const char *msg)
     withdraw(op);
     if (err != 0) {
         op->state = S_FAILED;
-        hop_task_wake_err(op->task, err, msg);
+        hop_task_wake_err(op->task, &op->w, err, msg);
     } else {
         op->state = S_DONE;
         op->val = v;
-        hop_task_wake(op->task, v);
+        hop_task_wake(op->task, &op->w, v);
     }
 }
 

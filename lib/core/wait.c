@@ -17,7 +17,7 @@ static void sleep_fire(hop_timer *tm)
 {
     hop_sleep_frame *s = tm->data;
 
-    hop_task_wake(s->task, HOP_EMPTY);
+    hop_task_wake(s->task, &s->w, HOP_EMPTY);
 }
 
 static int sleep_arm(hop_waitable *w, hop_task *t)
@@ -30,7 +30,7 @@ static int sleep_arm(hop_waitable *w, hop_task *t)
     if (s->relative)
         s->when = hop__after(hop_loop_now(hop__task_loop(t)), s->when);
     if (s->when <= hop_loop_now(hop__task_loop(t)))
-        return hop_task_wake(t, HOP_EMPTY);
+        return hop_task_wake(t, w, HOP_EMPTY);
     if (s->when == HOP_FOREVER)
         return HOP_OK; /* only a cancel ends it */
     return hop_timer_start(hop__task_loop(t), &s->timer, s->when);
@@ -106,7 +106,7 @@ static int join_arm(hop_waitable *w, hop_task *t)
     hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
 
     if (hop_task_status(j->target) != HOP_TASK_RUNNING)
-        return hop_task_wake(t, HOP_EMPTY);
+        return hop_task_wake(t, w, HOP_EMPTY);
     hop__join_park(hop__task_loop(t), j);
     return HOP_OK;
 }
@@ -185,11 +185,11 @@ static int deliver(hop_future *f, hop_task *t)
 {
     switch (f->state) {
     case HOP_FUTURE_DONE:
-        return hop_task_wake(t, f->val);
+        return hop_task_wake(t, &f->w, f->val);
     case HOP_FUTURE_FAILED:
-        return hop_task_wake_err(t, f->err, f->msg);
+        return hop_task_wake_err(t, &f->w, f->err, f->msg);
     default:
-        return hop_task_wake_err(t, HOP_ECANCELED, NULL);
+        return hop_task_wake_err(t, &f->w, HOP_ECANCELED, NULL);
     }
 }
 

@@ -29,7 +29,7 @@ static void fd_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     f->added = 0;
     hop_timer_stop(hop_task_loop(f->task), &f->timer);
-    hop_task_wake(f->task, (hop_value)(what & (EV_READ | EV_WRITE)));
+    hop_task_wake(f->task, &f->w, (hop_value)(what & (EV_READ | EV_WRITE)));
 }
 
 static void deadline_cb(hop_timer *t)
@@ -40,7 +40,7 @@ static void deadline_cb(hop_timer *t)
         event_del(EVP(f));
         f->added = 0;
     }
-    hop_task_wake_err(f->task, HOP_ETIMEDOUT, NULL);
+    hop_task_wake_err(f->task, &f->w, HOP_ETIMEDOUT, NULL);
 }
 
 static int fd_arm(hop_waitable *w, hop_task *t)

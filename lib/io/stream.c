@@ -111,7 +111,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
     s->flags &= ~S_DRY;
     if (t != NULL) {
         s->reader = NULL;
-        hop_task_wake(t, 0);
+        hop_task_wake(t, &s->rw, 0);
     } else {
         event_del(REV(s)); /* nobody reads: until somebody waits to */
         s->flags &= ~S_RADDED;
@@ -127,7 +127,7 @@ static void write_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (t != NULL) {
         s->writer = NULL;
-        hop_task_wake(t, 0);
+        hop_task_wake(t, &s->ww, 0);
     }
 }
 
