@@ -327,6 +327,44 @@ static hop_step answerer(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
+/* A socket pair, its near end a stream with a reader and a writer
+ * coupled, and the answerer task on them (spawned, not yet run). */
+typedef struct {
+    int sv[2];
+    hop_stream s;
+    hop_reader r;
+    hop_writer w;
+    echo_task e;
+    hop_task t;
+} served;
+
+static void serve_up(served *x, char *rbuf, size_t cap)
+{
+    loop_up();
+    pair(x->sv);
+    T_EQ(hop_stream_init(&x->s, &loop, x->sv[0]), HOP_OK);
+    T_EQ(hop_reader_init(&x->r, &x->s, rbuf, cap), HOP_OK);
+    T_EQ(hop_writer_init(&x->w, &x->s, 0), HOP_OK);
+    T_EQ(hop_reader_set_writer(&x->r, &x->w), HOP_OK);
+    memset(&x->e, 0, sizeof x->e);
+    hop_frame_init(&x->e.hdr, answerer, HOP_COROUTINE);
+    x->e.r = &x->r;
+    x->e.w = &x->w;
+    x->e.max = cap;
+    t_fill(&x->t, sizeof x->t, 0);
+    hop_task_init(&x->t, &loop, &x->e.hdr, "answerer");
+    hop_spawn(&x->t);
+}
+
+static void serve_down(served *x)
+{
+    hop_writer_cleanup(&x->w);
+    T_EQ(hop_stream_close(&x->s), HOP_OK);
+    if (x->sv[1] >= 0)
+        close(x->sv[1]);
+    loop_down();
+}
+
 /*
  * A pipeline of lines read in one read gets its answers in one write,
  * made when the reader runs out of lines and before it waits; a peer
@@ -335,61 +373,37 @@ static hop_step answerer(hop_gen *g, hop_frame *f)
  */
 static void reader_writes_out(void)
 {
-    int sv[2];
-    hop_stream s;
-    hop_reader r;
-    hop_writer w;
-    echo_task e;
-    hop_task t;
+    served x;
     char rbuf[256], got[64];
     size_t n;
 
-    loop_up();
-    pair(sv);
-    T_EQ(hop_stream_init(&s, &loop, sv[0]), HOP_OK);
-    T_EQ(hop_reader_init(&r, &s, rbuf, sizeof rbuf), HOP_OK);
-    T_EQ(hop_writer_init(&w, &s, 0), HOP_OK);
-    T_EQ(hop_reader_set_writer(NULL, &w), HOP_EINVAL);
-    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
-
-    memset(&e, 0, sizeof e);
-    hop_frame_init(&e.hdr, answerer, HOP_COROUTINE);
-    e.r = &r;
-    e.w = &w;
-    e.max = sizeof rbuf;
-    t_fill(&t, sizeof t, 0);
-    hop_task_init(&t, &loop, &e.hdr, "answerer");
-    hop_spawn(&t);
-
+    serve_up(&x, rbuf, sizeof rbuf);
+    T_EQ(hop_reader_set_writer(NULL, &x.w), HOP_EINVAL);
     counting();
-    T_EQ(write(sv[1], "a\nbb\nccc\n", 9), 9);
+    T_EQ(write(x.sv[1], "a\nbb\nccc\n", 9), 9);
     T_EQ(hop_loop_run(&loop, HOP_RUN_ONCE), HOP_OK);  /* starts, reads */
-    while (e.lines < 3)
+    while (x.e.lines < 3)
         T_EQ(hop_loop_run(&loop, HOP_RUN_ONCE), HOP_OK);
     /* The three answers went out together before the reader waited. */
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
     T_EQ(writes, 1);
-    T_EQ(hop_writer_len(&w), 0);
-    n = (size_t)read(sv[1], got, sizeof got);
+    T_EQ(hop_writer_len(&x.w), 0);
+    n = (size_t)read(x.sv[1], got, sizeof got);
     T_EQ(n, 6);
     T_ASSERT(memcmp(got, "2\n3\n4\n", 6) == 0);
 
     /* The last line and the end of the stream in one go. */
-    T_EQ(write(sv[1], "dddd\n", 5), 5);
-    T_EQ(shutdown(sv[1], SHUT_WR), 0);
+    T_EQ(write(x.sv[1], "dddd\n", 5), 5);
+    T_EQ(shutdown(x.sv[1], SHUT_WR), 0);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
-    T_EQ(e.lines, 4);
-    T_EQ(e.err, HOP_EOF);
-    T_EQ(e.writes_at_end, 2);  /* the answer went out before the end */
+    T_EQ(x.e.lines, 4);
+    T_EQ(x.e.err, HOP_EOF);
+    T_EQ(x.e.writes_at_end, 2);  /* the answer went out before the end */
     hop_io_set_sys(NULL);
-    n = (size_t)read(sv[1], got, sizeof got);
+    n = (size_t)read(x.sv[1], got, sizeof got);
     T_EQ(n, 2);
     T_ASSERT(memcmp(got, "5\n", 2) == 0);
-
-    hop_writer_cleanup(&w);
-    T_EQ(hop_stream_close(&s), HOP_OK);
-    close(sv[1]);
-    loop_down();
+    serve_down(&x);
 }
 
 /*
@@ -398,77 +412,37 @@ static void reader_writes_out(void)
  */
 static void reader_flushes_at_end(void)
 {
-    int sv[2];
-    hop_stream s;
-    hop_reader r;
-    hop_writer w;
-    echo_task e;
-    hop_task t;
+    served x;
     char rbuf[8], got[8];
 
-    loop_up();
-    pair(sv);
-    T_EQ(hop_stream_init(&s, &loop, sv[0]), HOP_OK);
-    T_EQ(hop_reader_init(&r, &s, rbuf, sizeof rbuf), HOP_OK);
-    T_EQ(hop_writer_init(&w, &s, 0), HOP_OK);
-    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
-    memset(&e, 0, sizeof e);
-    hop_frame_init(&e.hdr, answerer, HOP_COROUTINE);
-    e.r = &r;
-    e.w = &w;
-    e.max = sizeof rbuf;
-    t_fill(&t, sizeof t, 0);
-    hop_task_init(&t, &loop, &e.hdr, "answerer");
-    hop_spawn(&t);
-    T_EQ(write(sv[1], "1234567\n", 8), 8); /* fills the reader exactly */
-    T_EQ(shutdown(sv[1], SHUT_WR), 0);
+    serve_up(&x, rbuf, sizeof rbuf);
+    T_EQ(write(x.sv[1], "1234567\n", 8), 8); /* fills the reader exactly */
+    T_EQ(shutdown(x.sv[1], SHUT_WR), 0);
     counting();
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     hop_io_set_sys(NULL);
-    T_EQ(e.lines, 1);
-    T_EQ(e.err, HOP_EOF);
-    T_EQ(e.writes_at_end, 1);
-    T_EQ(read(sv[1], got, sizeof got), 2);
+    T_EQ(x.e.lines, 1);
+    T_EQ(x.e.err, HOP_EOF);
+    T_EQ(x.e.writes_at_end, 1);
+    T_EQ(read(x.sv[1], got, sizeof got), 2);
     T_ASSERT(memcmp(got, "8\n", 2) == 0);
-    hop_writer_cleanup(&w);
-    T_EQ(hop_stream_close(&s), HOP_OK);
-    close(sv[1]);
-    loop_down();
+    serve_down(&x);
 }
 
 /* Writing out fails (the peer is gone): the read raises the error. */
 static void reader_write_error(void)
 {
-    int sv[2];
-    hop_stream s;
-    hop_reader r;
-    hop_writer w;
-    echo_task e;
-    hop_task t;
+    served x;
     char rbuf[64];
 
-    loop_up();
-    pair(sv);
-    T_EQ(hop_stream_init(&s, &loop, sv[0]), HOP_OK);
-    T_EQ(hop_reader_init(&r, &s, rbuf, sizeof rbuf), HOP_OK);
-    T_EQ(hop_writer_init(&w, &s, 0), HOP_OK);
-    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
-    memset(&e, 0, sizeof e);
-    hop_frame_init(&e.hdr, answerer, HOP_COROUTINE);
-    e.r = &r;
-    e.w = &w;
-    e.max = sizeof rbuf;
-    t_fill(&t, sizeof t, 0);
-    hop_task_init(&t, &loop, &e.hdr, "answerer");
-    hop_spawn(&t);
-    T_EQ(write(sv[1], "x\n", 2), 2);
-    close(sv[1]);
+    serve_up(&x, rbuf, sizeof rbuf);
+    T_EQ(write(x.sv[1], "x\n", 2), 2);
+    close(x.sv[1]);
+    x.sv[1] = -1;
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
-    T_EQ(e.lines, 1);
-    T_ASSERT(e.err == -EPIPE || e.err == -ECONNRESET);
-    hop_writer_cleanup(&w);
-    T_EQ(hop_stream_close(&s), HOP_OK);
-    loop_down();
+    T_EQ(x.e.lines, 1);
+    T_ASSERT(x.e.err == -EPIPE || x.e.err == -ECONNRESET);
+    serve_down(&x);
 }
 
 const t_case t_cases_event_writer[] = {
