@@ -28,6 +28,9 @@ static void args(void)
     T_EQ(hop_ev_busy_poll(&ev, HOP_USEC(50)), HOP_OK);
     T_EQ(ev.poll, 0); /* the window opens on the first short gap */
     T_EQ(hop_ev_busy_poll(&ev, 0), HOP_OK);
+    /* Any limit is taken; the window never overflows. */
+    T_EQ(hop_ev_busy_poll(&ev, INT64_MAX), HOP_OK);
+    T_EQ(hop_ev_busy_poll(&ev, 0), HOP_OK);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
     T_EQ(hop_ev_cleanup(&ev), HOP_OK);
     T_EQ(hop_ev_busy_poll(&ev, HOP_USEC(50)), HOP_EINVAL); /* released */

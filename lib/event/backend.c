@@ -92,10 +92,9 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
 static int ev_poll(hop_ev *ev, hop_time start, hop_time deadline)
 {
     hop_loop *l = ev->loop;
-    hop_time end = start + ev->poll, now;
+    hop_time end = deadline - start > ev->poll ? start + ev->poll : deadline;
+    hop_time now;
 
-    if (deadline < end)
-        end = deadline;
     do {
         if (event_base_loop(ev->base, EVLOOP_NONBLOCK) < 0)
             return 0;
@@ -120,7 +119,9 @@ static void ev_poll_adapt(hop_ev *ev, hop_time idle, int timer)
         if (ev->poll < POLL_START)
             ev->poll = 0;
     } else if (!timer) {
-        ev->poll = ev->poll == 0 ? POLL_START : ev->poll * 2;
+        ev->poll = ev->poll == 0               ? POLL_START
+                   : ev->poll > ev->poll_max / 2 ? ev->poll_max
+                                                 : ev->poll * 2;
         if (ev->poll > ev->poll_max)
             ev->poll = ev->poll_max;
     }
