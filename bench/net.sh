@@ -7,8 +7,9 @@
 #               1000): bench/net/echo_hop.c against a raw libevent
 #               callback echo server (bench/net/echo_libevent.c)
 #   resp_*      samples/resp-server against redis-server, the same
-#               redis-benchmark commands, plain and -P 16; *_poll: the
-#               sample with --busy-poll
+#               redis-benchmark commands, plain, -P 16 and -P 64 (where
+#               the servers rather than the client set the rate);
+#               *_poll: the sample with --busy-poll
 #               50; resp_cpu_*: the server's CPU time per request
 #               without busy polling (the load generator, one thread,
 #               may be what bounds the rate)
@@ -96,7 +97,7 @@ resp_run() {
 }
 if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
     # "_poll": the same sample with --busy-poll 50 (hop_ev_busy_poll).
-    for p in 1 16; do
+    for p in 1 16 64; do
         n=$((100000 * p))
         H=() P=() R=()
         for i in $(seq "$rounds"); do
@@ -108,7 +109,7 @@ if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null
             port=$((port + 1))
         done
         sfx=
-        [ $p = 1 ] || sfx=_p16
+        [ $p = 1 ] || sfx=_p$p
         for t in PING_INLINE PING_MBULK SET GET; do
             name=$(echo "resp_$t" | tr 'A-Z' 'a-z')$sfx
             r=$(median $t "${R[@]}")
