@@ -439,33 +439,24 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     int st;
     HOP_BEGIN(g, self);
     c->blen = 0;
-    if (!c->req.chunked) {
+    if (!c->req.chunked) { /* one piece, of Content-Length bytes */
         if (c->req.length > opt.max_body)
             FAIL(self, 413);
         self->size = c->req.length;
-        while (self->size > 0) {
-            HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
-            take = hop_reader_len(&c->r);
-            if ((long long)take > self->size)
-                take = (size_t)self->size;
-            if ((st = body_add(c, hop_reader_data(&c->r), take)) != 0)
-                FAIL(self, st);
-            hop_reader_consume(&c->r, take);
-            self->size -= (long long)take;
-        }
-        HOP_RETURN(self, 0);
     }
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
-        n = (size_t)HOP_VALUE(self);
-        self->size = hex_size(hop_reader_data(&c->r), n);
-        hop_reader_consume(&c->r, n);
-        if (self->size < 0)
-            FAIL(self, 400);
-        if (self->size == 0)
-            break;
-        if ((long long)c->blen + self->size > opt.max_body)
-            FAIL(self, 413);
+        if (c->req.chunked) { /* the next chunk's size line */
+            HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
+            n = (size_t)HOP_VALUE(self);
+            self->size = hex_size(hop_reader_data(&c->r), n);
+            hop_reader_consume(&c->r, n);
+            if (self->size < 0)
+                FAIL(self, 400);
+            if (self->size == 0)
+                break;
+            if ((long long)c->blen + self->size > opt.max_body)
+                FAIL(self, 413);
+        }
         while (self->size > 0) {
             HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
             take = hop_reader_len(&c->r);
@@ -476,6 +467,8 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             hop_reader_consume(&c->r, take);
             self->size -= (long long)take;
         }
+        if (!c->req.chunked)
+            HOP_RETURN(self, 0);
         HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
         if (memcmp(hop_reader_data(&c->r), "\r\n", 2) != 0)
             FAIL(self, 400);
