@@ -47,7 +47,7 @@ static void args(void)
 
 /* -- short gaps: posts from a thread, every 100 microseconds ---------------- */
 
-#define NPOSTS 200
+#define NPOSTS 100
 
 static hop_post posts[NPOSTS];
 static hop_future done;
@@ -95,9 +95,9 @@ static hop_step waiter(hop_gen *g, hop_frame *f)
      * the window closes again. */
     for (self->i = 0; self->i < 12; self->i++) {
         self->slept = hop_loop_now(hop_gen_loop(g));
-        HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(30)));
+        HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(5)));
         self->slept = hop_loop_now(hop_gen_loop(g)) - self->slept;
-        if (self->slept < HOP_MSEC(30))
+        if (self->slept < HOP_MSEC(5))
             HOP_RAISE_MSG(self, HOP_ESTATE, "woke early");
     }
     HOP_END(self);
@@ -112,7 +112,9 @@ static void adapts(void)
     t_fill(&t, sizeof t, 0);
     T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
     T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&ev, HOP_MSEC(20)), HOP_OK);
+    /* (A small limit: a spinning loop may hold up the posting thread
+     * where the machine shares one processor between them.) */
+    T_EQ(hop_ev_busy_poll(&ev, HOP_MSEC(2)), HOP_OK);
     hop_future_init(&done, NULL);
     received = 0;
     widest = 0;
@@ -126,7 +128,7 @@ static void adapts(void)
     T_EQ(hop_task_status(&t), HOP_TASK_DONE);
     T_EQ(w.got, NPOSTS);
     T_ASSERT(widest > 0);             /* short gaps opened the window */
-    T_ASSERT(widest <= HOP_MSEC(20));  /* within the limit */
+    T_ASSERT(widest <= HOP_MSEC(2));   /* within the limit */
     T_EQ(ev.poll, 0);            /* long ones closed it */
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
     T_EQ(hop_ev_cleanup(&ev), HOP_OK);
