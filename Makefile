@@ -73,9 +73,13 @@ RESUME_labels := 2
 STATIC_LIB := $(BUILDDIR)/libhop.a
 SHARED_LIB := $(BUILDDIR)/libhop.so.$(VERSION)
 
+# Plain `make` builds the library, whatever rule comes first below.
+.DEFAULT_GOAL := all
+
 FORCE:
 
-.PHONY: fuzz check-fuzz-replay soak bench-net check-knobs check-lib-switch
+.PHONY: fuzz check-fuzz-replay soak bench-net check-knobs check-lib-switch \
+        check-make
 .PHONY: FORCE all check deps test samples bench demo install uninstall clean \
         installcheck check-asan check-valgrind check-freestanding check-layering \
         check-headers check-sizes check-readme check-exports
@@ -125,7 +129,15 @@ $(SHARED_LIB): $(LIB_OBJ)
 	$(Q)ln -sf libhop.so.$(VERSION) $(BUILDDIR)/$(SONAME)
 	$(Q)ln -sf $(SONAME) $(BUILDDIR)/libhop.so
 
-$(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H)
+# hop.pc is written again whenever the install paths change, so that
+# `make install PREFIX=...` after a plain `make` installs the right one.
+PC_STAMP := $(BUILDDIR)/.pcpaths
+PC_NOW := $(PREFIX) $(LIBDIR) $(INCLUDEDIR)
+$(shell mkdir -p $(BUILDDIR) && \
+    if [ "$$(cat $(PC_STAMP) 2>/dev/null)" != '$(PC_NOW)' ]; then \
+        echo '$(PC_NOW)' > $(PC_STAMP); fi)
+
+$(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H) $(PC_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
@@ -168,7 +180,7 @@ test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
 	    check-layering check-headers check-sizes check-readme check-exports \
-	    check-fuzz-replay check-knobs check-lib-switch
+	    check-fuzz-replay check-knobs check-lib-switch check-make
 	@echo "== make check: all passed"
 
 # The library and the samples built with the portable resume
@@ -454,6 +466,22 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/libhop.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libhop.so.$(VERSION) \
 	    $(DESTDIR)$(PKGCONFIGDIR)/hop.pc
+
+# Plain `make` (no goal) builds the library, and an install with another
+# PREFIX after it installs a hop.pc that names that prefix.
+MKSTAGE = $(abspath $(BUILDDIR))/check-make
+check-make:
+	@rm -rf $(MKSTAGE)
+	@$(MAKE) -s --no-print-directory BUILDDIR=$(MKSTAGE)/build >/dev/null
+	@test -f $(MKSTAGE)/build/libhop.a && test -f $(MKSTAGE)/build/hop.pc || \
+	    { echo 'plain make did not build the library'; exit 1; }
+	@$(MAKE) -s --no-print-directory BUILDDIR=$(MKSTAGE)/build \
+	    DESTDIR=$(MKSTAGE)/stage PREFIX=/opt/hop-check install >/dev/null
+	@grep -qx 'prefix=/opt/hop-check' \
+	    $(MKSTAGE)/stage/opt/hop-check/lib/pkgconfig/hop.pc || \
+	    { echo 'hop.pc kept the prefix of the first build'; exit 1; }
+	@rm -rf $(MKSTAGE)
+	@echo "== check-make: plain make builds the library; hop.pc follows PREFIX"
 
 STAGE = $(abspath $(BUILDDIR))/stage
 installcheck: deps
