@@ -86,4 +86,19 @@
 #define HOP_CONF_TASK_NAMES 1
 #endif
 
+/*
+ * HOP_CONF_GROUP_ERRORS is the number of failed children's errors (code
+ * and message) a task group keeps for hop_group_error, besides the
+ * body's own error; failures past it are counted (hop_group_dropped).
+ * The group keeps copies, so a child's task struct is free to reuse or
+ * release as soon as it has ended. At least 1. Changes the layout of
+ * hop_group.
+ */
+#ifndef HOP_CONF_GROUP_ERRORS
+#define HOP_CONF_GROUP_ERRORS 4
+#endif
+#if HOP_CONF_GROUP_ERRORS < 1 || HOP_CONF_GROUP_ERRORS > 255
+#error "HOP_CONF_GROUP_ERRORS must be between 1 and 255"
+#endif
+
 #endif /* HOP_CONF_H */

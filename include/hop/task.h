@@ -568,18 +568,28 @@ HOP_API hop_frame *hop_with_timeout_task(hop_timeout_frame *f,
  * The group uses one try slot of the frame (count it in HOP_TRIES) and
  * lives in it; all fields are private.
  */
+/* One error a group keeps: its code and static message. */
+typedef struct hop_group_err {
+    int32_t code;    /* private */
+    const char *msg; /* private */
+} hop_group_err;
+
 typedef struct hop_group {
     hop_frame wait_hdr;   /* private: the frame that waits for children */
     HOP_TRIES(1);         /* private */
     hop_waitable w;       /* private: woken when a child ends */
     hop_task *owner;      /* private: the task running the block */
     hop_loop *loop;       /* private: the owner's loop */
-    hop_task *ended;      /* private: children that ended, via next */
     hop_task *waiting;    /* private: the owner, while it waits */
     const char *body_msg; /* private */
+    const char *cancel_msg; /* private: message of the owner's cancel */
+    hop_group_err errs[HOP_CONF_GROUP_ERRORS]; /* private: children's
+                                                  errors, in order */
     uint32_t alive;       /* private: children not ended */
     uint32_t entry;       /* private: owner's interruption count at entry */
+    uint32_t dropped;     /* private: children's errors past errs */
     int32_t body_err;     /* private: the body's own error, or 0 */
+    uint8_t nerrs;        /* private: entries of errs in use */
     uint8_t state;        /* private: not entered, body, leaving, left */
     uint8_t failed;       /* private: a child failed */
     uint8_t interrupted;  /* private: the group interrupted the owner */
@@ -598,10 +608,14 @@ HOP_API int hop__group_spawn_at(hop_group *g, hop_task *t,
 
 /*
  * The errors of the last HOP_EGROUP raised by g: the number of members,
- * and member i (its code; *msg, when not NULL, gets its message).
+ * and member i (its code; *msg, when not NULL, gets its message). The
+ * body's own error comes first, then the children's in the order they
+ * failed. The group keeps the first HOP_CONF_GROUP_ERRORS children's
+ * errors; hop_group_dropped counts the failures past them.
  */
 HOP_API int hop_group_nerrors(const hop_group *g);
 HOP_API int hop_group_error(const hop_group *g, int i, const char **msg);
+HOP_API int hop_group_dropped(const hop_group *g);
 
 /* Private helpers of the group macros. */
 HOP_API int hop__group_enter(hop_gen *gen, hop_group *g);

@@ -49,11 +49,25 @@ struct hop_waitable_ops {
  * where it suspended. Called inside arm, the task goes on at once
  * without suspending; otherwise it is queued to run on the loop's pass.
  * HOP_ESTATE, and nothing changes, when t is not waiting, was woken
- * already, or waits on another waitable than w; HOP_EINVAL for NULL.
+ * already, or waits on another waitable than w; HOP_EINVAL for NULL,
+ * and for a waitable of one of hop's own kinds (a sleep, a join, a
+ * future, a group, a channel, semaphore, event or mutex operation, an
+ * fd or stream wait): those complete their waits themselves, and a
+ * wake from outside would leave them holding the task (a timer still
+ * running, a place in a queue). To end such a wait early, cancel the
+ * task (hop_task_cancel) or complete the thing itself
+ * (hop_future_complete, hop_chan_send, ...).
  */
 HOP_API int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v);
 HOP_API int hop_task_wake_err(hop_task *t, hop_waitable *w, int err,
                               const char *msg);
+
+/* Private, for hop's own kinds: from arm, mark t's wait as one that only
+ * the kind's code completes; and complete a wait (hop_task_wake without
+ * that refusal; err 0 for the value v). */
+HOP_API void hop__task_own_wait(hop_task *t);
+HOP_API int hop__task_complete(hop_task *t, hop_waitable *w, hop_value v,
+                               int err, const char *msg);
 
 /* The waitable t is suspended on, or NULL. */
 HOP_API hop_waitable *hop_task_waiting_on(const hop_task *t);

@@ -16,8 +16,10 @@ enum { G_NEW = 0, G_BODY = 1, G_LEAVING = 2, G_LEFT = 3 };
 
 /*
  * A child is a task whose owner is its group. The live ones are found on
- * the loop's lists (cancelling them is rare: a failure or a cancel); the
- * ended ones are kept in the group's own list for their errors.
+ * the loop's lists (cancelling them is rare: a failure or a cancel). The
+ * group keeps no link to a child that has ended, only a copy of its
+ * error: so an ended child's struct can be initialised and spawned again
+ * (into this group or any other) or released at once.
  */
 static int is_child(const hop_task *t, const hop_group *g)
 {
@@ -63,8 +65,9 @@ static int group_arm(hop_waitable *w, hop_task *t)
 {
     hop_group *g = HOP_CONTAINER_OF(w, hop_group, w);
 
+    hop__task_own_wait(t);
     if (g->alive == 0)
-        return hop_task_wake(t, w, HOP_EMPTY);
+        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
     g->waiting = t;
     return HOP_OK;
 }
@@ -84,22 +87,38 @@ void hop__group_child_ended(hop_task *t)
 {
     hop_group *g = (hop_group *)(t->owner - 1u);
 
-    t->next = g->ended;
-    g->ended = t;
     g->alive--;
-    if (hop_task_status(t) == HOP_TASK_FAILED && !g->failed) {
-        g->failed = 1;
-        cancel_children(g);
-        if (g->state == G_BODY) {
-            g->interrupted = 1;
-            hop__task_interrupt(g->owner, NULL);
+    if (hop_task_status(t) == HOP_TASK_FAILED) {
+        if (g->nerrs < HOP_CONF_GROUP_ERRORS) {
+            g->errs[g->nerrs].code = hop_task_error(t);
+            g->errs[g->nerrs].msg = hop_task_errmsg(t);
+            g->nerrs++;
+        } else if (g->dropped != UINT32_MAX) {
+            g->dropped++;
+        }
+        if (!g->failed) {
+            g->failed = 1;
+            cancel_children(g);
+            if (g->state == G_BODY) {
+                g->interrupted = 1;
+                hop__task_interrupt(g->owner, NULL);
+            }
         }
     }
     if (g->alive == 0 && g->waiting != NULL) {
         hop_task *o = g->waiting;
         g->waiting = NULL;
-        hop_task_wake(o, &g->w, HOP_EMPTY);
+        hop__task_complete(o, &g->w, HOP_EMPTY, 0, NULL);
     }
+}
+
+/* g is entered and not yet left (its block is running or waiting for
+ * its children). The ops pointer makes a struct that was never entered
+ * fail the test, whatever its other bytes hold. */
+static int in_use(const hop_group *g)
+{
+    return g->w.ops == &group_ops &&
+           (g->state == G_BODY || g->state == G_LEAVING);
 }
 
 int hop__group_enter(hop_gen *gen, hop_group *g)
@@ -110,12 +129,16 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
         return HOP_EINVAL;
     if (owner == NULL)
         return HOP_ENOTASK;
+    if (in_use(g))
+        return HOP_ESTATE;
     g->w.ops = &group_ops;
     g->owner = owner;
     g->loop = hop__task_loop(owner);
-    g->ended = NULL;
     g->waiting = NULL;
     g->body_msg = NULL;
+    g->cancel_msg = NULL;
+    g->nerrs = 0;
+    g->dropped = 0;
     g->alive = 0;
     g->entry = owner->icount;
     g->body_err = 0;
@@ -155,20 +178,14 @@ int hop__group_spawn_at(hop_group *g, hop_task *t, const char *site)
 
 int hop_group_nerrors(const hop_group *g)
 {
-    const hop_task *c;
-    int n;
-
     if (g == NULL)
         return HOP_EINVAL;
-    n = g->body_err != 0;
-    for (c = g->ended; c != NULL; c = c->next)
-        n += hop_task_status(c) == HOP_TASK_FAILED;
-    return n;
+    return (g->body_err != 0) + g->nerrs;
 }
 
 int hop_group_error(const hop_group *g, int i, const char **msg)
 {
-    const hop_task *c;
+    const hop_group_err *e;
 
     if (g == NULL || i < 0)
         return HOP_EINVAL;
@@ -177,14 +194,19 @@ int hop_group_error(const hop_group *g, int i, const char **msg)
             *msg = g->body_msg;
         return g->body_err;
     }
-    for (c = g->ended; c != NULL; c = c->next) {
-        if (hop_task_status(c) == HOP_TASK_FAILED && i-- == 0) {
-            if (msg != NULL)
-                *msg = hop_task_errmsg(c);
-            return hop_task_error(c);
-        }
-    }
-    return HOP_EINVAL;
+    if (i >= g->nerrs)
+        return HOP_EINVAL;
+    e = &g->errs[i];
+    if (msg != NULL)
+        *msg = e->msg;
+    return e->code;
+}
+
+int hop_group_dropped(const hop_group *g)
+{
+    if (g == NULL)
+        return HOP_EINVAL;
+    return g->dropped > INT32_MAX ? INT32_MAX : (int)g->dropped;
 }
 
 /* The group's own frame: wait until every child has ended. */
@@ -197,8 +219,10 @@ static hop_step group_wait(hop_gen *gen, hop_frame *f)
             HOP_SUSPEND(self, &self->w);
         HOP_CATCH(self, HOP_ECANCELED);
             /* The owner is cancelled: so are the children, and the
-             * block still waits for them. */
+             * block still waits for them; the cancellation goes on
+             * afterwards with its message. */
             self->cancelled = 1;
+            self->cancel_msg = HOP_ERROR_MSG(self);
             cancel_children(self);
         HOP_END_TRY(self);
     }
@@ -208,7 +232,7 @@ static hop_step group_wait(hop_gen *gen, hop_frame *f)
     if (hop_group_nerrors(self) > 0)
         HOP_RAISE(self, HOP_EGROUP);
     if (self->cancelled)
-        HOP_RAISE(self, HOP_ECANCELED);
+        HOP_RAISE_MSG(self, HOP_ECANCELED, self->cancel_msg);
     HOP_END(self);
 }
 
@@ -219,8 +243,10 @@ hop_frame *hop__group_leave(hop_gen *gen, hop_group *g, hop_try *slot)
     if (hop__has_err(slot) && slot->mode == HOP__T_UNWIND_ERR) {
         int e = (int)slot->pend;
         if (e == HOP_ECANCELED) {
-            if (!g->interrupted)
+            if (!g->interrupted) {
                 g->cancelled = 1; /* cancelled from outside */
+                g->cancel_msg = slot->msg;
+            }
         } else {
             g->body_err = e;
             g->body_msg = slot->msg;

@@ -46,6 +46,7 @@ enum {
 #define HOP__TF_ERR 0x08u     /* u.r.val holds an error code */
 #define HOP__TF_JOINED 0x10u  /* a join has waited on it */
 #define HOP__TF_BESIDE 0x20u  /* arming: u.w.pprev says where to wait */
+#define HOP__TF_OWN 0x40u     /* its wait is one of hop's own kinds' */
 
 static inline unsigned hop__tstate(const hop_task *t)
 {

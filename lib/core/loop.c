@@ -377,8 +377,8 @@ static void outcome(hop_task *t, hop_value v, int err, const char *msg)
     t->u.r.msg = msg;
 }
 
-static int wake(hop_task *t, hop_waitable *w, hop_value v, int err,
-                const char *msg)
+int hop__task_complete(hop_task *t, hop_waitable *w, hop_value v, int err,
+                       const char *msg)
 {
     if (!task_ok(t) || w == NULL)
         return HOP_EINVAL;
@@ -399,16 +399,33 @@ static int wake(hop_task *t, hop_waitable *w, hop_value v, int err,
     return HOP_OK;
 }
 
+void hop__task_own_wait(hop_task *t)
+{
+    t->flags |= HOP__TF_OWN;
+}
+
+/* A wake through the extension API: never of a wait of hop's own kinds
+ * (a task not waiting gets HOP_ESTATE from hop__task_complete). */
+static int wake_ext(hop_task *t, hop_waitable *w, hop_value v, int err,
+                    const char *msg)
+{
+    if (task_ok(t) && w != NULL && (t->flags & HOP__TF_OWN) &&
+        (ST(t) == HOP__T_ARMING || ST(t) == HOP__T_WAITING) &&
+        t->u.w.wait == w)
+        return HOP_EINVAL;
+    return hop__task_complete(t, w, v, err, msg);
+}
+
 int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v)
 {
-    return wake(t, w, v, 0, NULL);
+    return wake_ext(t, w, v, 0, NULL);
 }
 
 int hop_task_wake_err(hop_task *t, hop_waitable *w, int err, const char *msg)
 {
     if (err == 0)
         return HOP_EINVAL;
-    return wake(t, w, HOP_EMPTY, err, msg);
+    return wake_ext(t, w, HOP_EMPTY, err, msg);
 }
 
 void hop__task_requeue(hop_task *t)
@@ -527,7 +544,7 @@ static int wake_joins(hop_loop *l, hop_task *t)
     while (q != NULL) { /* q is in waiting order now */
         hop_join_frame *next = q->jnext;
         q->jnext = NULL;
-        hop_task_wake(q->self, &q->w, HOP_EMPTY);
+        hop__task_complete(q->self, &q->w, HOP_EMPTY, 0, NULL);
         q = next;
         n++;
     }
@@ -606,7 +623,7 @@ static void run_task(hop_loop *l, hop_task *t)
             if (!(t->flags & HOP__TF_PENDING)) {
                 t->u.w.wait = w;
                 set_state(t, HOP__T_ARMING);
-                t->flags &= ~HOP__TF_NOW;
+                t->flags &= ~(HOP__TF_NOW | HOP__TF_OWN);
                 e = w->ops->arm(w, t);
                 if (e == HOP_WAIT_PASS) {
                     t->flags &= ~HOP__TF_BESIDE;

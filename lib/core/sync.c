@@ -115,11 +115,11 @@ static void complete(hop_sync_op *op, hop_value v, int err, const char *msg)
     withdraw(op);
     if (err != 0) {
         op->state = S_FAILED;
-        hop_task_wake_err(op->task, &op->w, err, msg);
+        hop__task_complete(op->task, &op->w, HOP_EMPTY, err, msg);
     } else {
         op->state = S_DONE;
         op->val = v;
-        hop_task_wake(op->task, &op->w, v);
+        hop__task_complete(op->task, &op->w, v, 0, NULL);
     }
 }
 
@@ -233,6 +233,7 @@ static int send_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_chan *ch = op->obj;
 
+    hop__task_own_wait(t);
     op->task = t;
     op->state = S_WAIT;
     if (ch->closed)
@@ -250,6 +251,7 @@ static int recv_arm(hop_waitable *w, hop_task *t)
     hop_chan *ch = op->obj;
     hop_value v;
 
+    hop__task_own_wait(t);
     op->task = t;
     op->state = S_WAIT;
     if (chan_take(ch, &v))
@@ -266,6 +268,7 @@ static int sem_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_sem *s = op->obj;
 
+    hop__task_own_wait(t);
     op->task = t;
     op->state = S_WAIT;
     if (s->count == 0)
@@ -280,6 +283,7 @@ static int event_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_event *e = op->obj;
 
+    hop__task_own_wait(t);
     op->task = t;
     op->state = S_WAIT;
     if (!e->set)
@@ -293,6 +297,7 @@ static int mutex_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_mutex *m = op->obj;
 
+    hop__task_own_wait(t);
     op->task = t;
     op->state = S_WAIT;
     if (m->owner == t) {

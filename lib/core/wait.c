@@ -17,20 +17,21 @@ static void sleep_fire(hop_timer *tm)
 {
     hop_sleep_frame *s = tm->data;
 
-    hop_task_wake(s->task, &s->w, HOP_EMPTY);
+    hop__task_complete(s->task, &s->w, HOP_EMPTY, 0, NULL);
 }
 
 static int sleep_arm(hop_waitable *w, hop_task *t)
 {
     hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
 
+    hop__task_own_wait(t);
     s->task = t;
     if (s->relative && s->when <= 0)
         return HOP_WAIT_PASS;
     if (s->relative)
         s->when = hop__after(hop_loop_now(hop__task_loop(t)), s->when);
     if (s->when <= hop_loop_now(hop__task_loop(t)))
-        return hop_task_wake(t, w, HOP_EMPTY);
+        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
     if (s->when == HOP_FOREVER)
         return HOP_OK; /* only a cancel ends it */
     return hop_timer_start(hop__task_loop(t), &s->timer, s->when);
@@ -105,8 +106,9 @@ static int join_arm(hop_waitable *w, hop_task *t)
 {
     hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
 
+    hop__task_own_wait(t);
     if (hop_task_status(j->target) != HOP_TASK_RUNNING)
-        return hop_task_wake(t, w, HOP_EMPTY);
+        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
     hop__join_park(hop__task_loop(t), j);
     return HOP_OK;
 }
@@ -185,11 +187,11 @@ static int deliver(hop_future *f, hop_task *t)
 {
     switch (f->state) {
     case HOP_FUTURE_DONE:
-        return hop_task_wake(t, &f->w, f->val);
+        return hop__task_complete(t, &f->w, f->val, 0, NULL);
     case HOP_FUTURE_FAILED:
-        return hop_task_wake_err(t, &f->w, f->err, f->msg);
+        return hop__task_complete(t, &f->w, HOP_EMPTY, f->err, f->msg);
     default:
-        return hop_task_wake_err(t, &f->w, HOP_ECANCELED, NULL);
+        return hop__task_complete(t, &f->w, HOP_EMPTY, HOP_ECANCELED, NULL);
     }
 }
 
@@ -247,6 +249,7 @@ static int future_arm(hop_waitable *w, hop_task *t)
     hop_future *f = CONTAINER(w, hop_future, w);
     hop_task *n;
 
+    hop__task_own_wait(t);
     if (f->state != HOP_FUTURE_PENDING)
         return deliver(f, t);
     n = newest(f);

@@ -29,7 +29,8 @@ static void fd_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     f->added = 0;
     hop_timer_stop(hop_task_loop(f->task), &f->timer);
-    hop_task_wake(f->task, &f->w, (hop_value)(what & (EV_READ | EV_WRITE)));
+    hop__task_complete(f->task, &f->w,
+                       (hop_value)(what & (EV_READ | EV_WRITE)), 0, NULL);
 }
 
 static void deadline_cb(hop_timer *t)
@@ -40,7 +41,7 @@ static void deadline_cb(hop_timer *t)
         event_del(EVP(f));
         f->added = 0;
     }
-    hop_task_wake_err(f->task, &f->w, HOP_ETIMEDOUT, NULL);
+    hop__task_complete(f->task, &f->w, HOP_EMPTY, HOP_ETIMEDOUT, NULL);
 }
 
 static int fd_arm(hop_waitable *w, hop_task *t)
@@ -48,6 +49,7 @@ static int fd_arm(hop_waitable *w, hop_task *t)
     hop_fd_frame *f = from_w(w);
     struct event_base *base = hop_ev_base(hop_task_loop(t));
 
+    hop__task_own_wait(t);
     f->task = t;
     if (base == NULL)
         return HOP_EINVAL;

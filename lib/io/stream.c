@@ -111,7 +111,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
     s->flags &= ~S_DRY;
     if (t != NULL) {
         s->reader = NULL;
-        hop_task_wake(t, &s->rw, 0);
+        hop__task_complete(t, &s->rw, 0, 0, NULL);
     } else {
         event_del(REV(s)); /* nobody reads: until somebody waits to */
         s->flags &= ~S_RADDED;
@@ -127,7 +127,7 @@ static void write_cb(evutil_socket_t fd, short what, void *arg)
     (void)what;
     if (t != NULL) {
         s->writer = NULL;
-        hop_task_wake(t, &s->ww, 0);
+        hop__task_complete(t, &s->ww, 0, 0, NULL);
     }
 }
 
@@ -145,6 +145,7 @@ static int rw_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
 
+    hop__task_own_wait(t);
     if (s->reader != NULL)
         return HOP_EBUSY; /* another task waits to read already */
     if (!(s->flags & S_RADDED)) {
@@ -176,6 +177,7 @@ static int ww_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
 
+    hop__task_own_wait(t);
     if (s->writer != NULL)
         return HOP_EBUSY; /* another task waits to write already */
     if (event_add(WEV(s), NULL) != 0)
