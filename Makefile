@@ -15,6 +15,7 @@
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+DATADIR ?= $(PREFIX)/share
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BUILDDIR ?= build
 DESTDIR ?=
@@ -132,7 +133,7 @@ $(SHARED_LIB): $(LIB_OBJ)
 # hop.pc is written again whenever the install paths change, so that
 # `make install PREFIX=...` after a plain `make` installs the right one.
 PC_STAMP := $(BUILDDIR)/.pcpaths
-PC_NOW := $(PREFIX) $(LIBDIR) $(INCLUDEDIR)
+PC_NOW := $(PREFIX) $(LIBDIR) $(INCLUDEDIR) $(DATADIR)
 $(shell mkdir -p $(BUILDDIR) && \
     if [ "$$(cat $(PC_STAMP) 2>/dev/null)" != '$(PC_NOW)' ]; then \
         echo '$(PC_NOW)' > $(PC_STAMP); fi)
@@ -141,6 +142,7 @@ $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H) $(PC_STAMP)
 	@mkdir -p $(dir $@)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+	    -e 's|@DATADIR@|$(DATADIR)|' \
 	    $< > $@
 
 # -- tests ---------------------------------------------------------------
@@ -218,7 +220,7 @@ check-layering:
 	@bad=$$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' \
 	    $(CORE_SRC) lib/core/internal.h $(BARE_SRC) lib/bare/internal.h \
 	    $(FREE_HEADERS) | \
-	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' || true); \
+	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' -e 'lib/core/error\.c:.*<stdarg\.h>' || true); \
 	if [ -n "$$bad" ]; then echo "layering: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/event\.h\|event2/\|hop/bare\.h' $(CORE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: core uses a backend layer: $$bad"; exit 1; fi
@@ -226,7 +228,7 @@ check-layering:
 	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer or core internals: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/io\.h\|io_internal\.h' $(CORE_SRC) $(EVENT_SRC) $(BARE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: a lower layer uses lib/io: $$bad"; exit 1; fi
-	@echo "== layering: core, bare and freestanding headers include only stddef/stdint"
+	@echo "== layering: core, bare and freestanding headers include only stddef/stdint (and stdarg for formatted errors)"
 
 # Every public header compiles on its own as C99, C11 and C++.
 check-headers:
@@ -444,6 +446,7 @@ check-asan: deps
 check-valgrind: deps
 	@$(MAKE) --no-print-directory BUILDDIR=$(BUILDDIR)/vg CFLAGS='-O1 -g' \
 	    TEST_ENV='CK_FORK=no CK_TIMEOUT_MULTIPLIER=10 $(VALGRIND) -q \
+	        --suppressions=doc/hop.supp \
 	        --leak-check=full --errors-for-leak-kinds=definite \
 	        --error-exitcode=1' test
 
@@ -459,13 +462,16 @@ install: all
 	ln -sf libhop.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libhop.so
 	install -m 644 $(BUILDDIR)/hop.pc $(DESTDIR)$(PKGCONFIGDIR)/hop.pc
+	install -d $(DESTDIR)$(DATADIR)/hop
+	install -m 644 doc/hop.supp $(DESTDIR)$(DATADIR)/hop/hop.supp
 
 uninstall:
 	rm -rf $(DESTDIR)$(INCLUDEDIR)/hop
 	rm -f $(DESTDIR)$(INCLUDEDIR)/hop.h $(DESTDIR)$(LIBDIR)/libhop.a \
 	    $(DESTDIR)$(LIBDIR)/libhop.so $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libhop.so.$(VERSION) \
-	    $(DESTDIR)$(PKGCONFIGDIR)/hop.pc
+	    $(DESTDIR)$(PKGCONFIGDIR)/hop.pc $(DESTDIR)$(DATADIR)/hop/hop.supp
+	-rmdir $(DESTDIR)$(DATADIR)/hop
 
 # Plain `make` (no goal) builds the library, and an install with another
 # PREFIX after it installs a hop.pc that names that prefix.

@@ -496,6 +496,7 @@ static void err_exc_write_doc_example(void)
     hop_exc e;
     wbuf b;
 
+    t_fill(&e, sizeof e, 0);
     e.code = HOP_EINVAL;
     e.ctx = HOP_EEXIT;
     e.msg = "message";
@@ -573,6 +574,7 @@ static void err_exc_write_user_code(void)
     hop_exc e;
     wbuf b;
 
+    t_fill(&e, sizeof e, 0);
     e.code = E_A;
     e.ctx = -77;
     e.msg = NULL;
@@ -605,6 +607,7 @@ static void err_exc_write_stops(void)
     wbuf full, b;
     int k, n, i;
 
+    t_fill(&e, sizeof e, 0);
     e.code = HOP_EINVAL;
     e.ctx = HOP_EEXIT;
     e.msg = "message";

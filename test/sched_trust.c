@@ -3,8 +3,9 @@
  * the loop, each refused with an error code or made to work: a task
  * struct reused after it ended in a group, a wake of a built-in
  * waitable through the extension API, scopes and groups entered twice,
- * objects initialised again while in use, and a cancellation's message
- * that must reach the joiner wherever the task waited.
+ * a generator handle initialised again while its generator is
+ * suspended, and a cancellation's message that must reach the joiner
+ * wherever the task waited.
  */
 #include "t.h"
 
@@ -65,7 +66,7 @@ static int kid_init(hop_task *t, hop_loop *l, kid_frame *k, hop_time d,
 
 typedef struct {
     hop_frame hdr;
-    HOP_TRIES(2);
+    HOP_TRIES(4);
     hop_group grp;
     hop_scope sc;
     hop_sleep_frame sl;
@@ -390,11 +391,163 @@ static void group_cancel_keeps_message(void)
     T_EQ(hop_loop_cleanup(&l), HOP_OK);
 }
 
+/* -- entering what is entered, initialising what is in use --------------- */
+
+/* timeout(100 ms) { timeout(10 ms) on the same scope (rc 0); sleep 1 s } */
+static hop_step o_scope_twice(hop_gen *g, hop_frame *f)
+{
+    own_frame *self = (own_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_TIMEOUT(self, &self->sc, HOP_MSEC(100));
+            HOP_TRY(self);
+                HOP_TIMEOUT(self, &self->sc, HOP_MSEC(10));
+                    tr_add("inner body");
+                HOP_END_TIMEOUT(self, &self->sc);
+            HOP_CATCH_ALL(self);
+                self->rc[0] = HOP_ERROR(self);
+            HOP_END_TRY(self);
+            HOP_AWAIT(self, hop_sleep(&self->sl, HOP_SEC(1)));
+        HOP_END_TIMEOUT(self, &self->sc);
+    HOP_CATCH_ALL(self);
+        self->err = HOP_ERROR(self);
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/*
+ * A deadline scope entered while the task has it entered (nested in
+ * itself) raises HOP_ESTATE at the second entry, and the first goes on
+ * to expire at its own time (it was accepted once and crashed the loop
+ * later, in the timer heap). Left, it may be entered again.
+ */
+static void scope_entered_twice(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_task a;
+    own_frame af;
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    own_prep(&a, &l, &af, o_scope_twice);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    T_STREQ(err_str(af.rc[0]), "HOP_ESTATE");
+    T_STREQ(err_str(af.err), "HOP_ETIMEDOUT");
+    T_EQ(hop_loop_now(&l), HOP_MSEC(100));
+    TR_EXPECT_NONE();
+
+    /* The same frame, run again by another task: the scope was left. */
+    T_EQ(hop_frame_init(&af.hdr, o_scope_twice, HOP_COROUTINE), HOP_OK);
+    af.err = 0;
+    af.rc[0] = 0;
+    T_EQ(hop_task_init(&a, &l, &af.hdr, "again"), HOP_OK);
+    T_EQ(hop_spawn(&a), HOP_OK);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    T_STREQ(err_str(af.rc[0]), "HOP_ESTATE");
+    T_STREQ(err_str(af.err), "HOP_ETIMEDOUT");
+    T_EQ(hop_loop_now(&l), HOP_MSEC(200));
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
+/* group { group on the same struct (rc 0) ; spawn a kid (20 ms) } */
+static hop_step o_group_twice(hop_gen *g, hop_frame *f)
+{
+    own_frame *self = (own_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_GROUP(self, &self->grp);
+        kid_init(&self->kt[0], self->loop, &self->kf[0], HOP_MSEC(20), 4,
+                 0);
+        hop_group_spawn(&self->grp, &self->kt[0]);
+        HOP_TRY(self);
+            HOP_GROUP(self, &self->grp);
+                tr_add("inner group");
+            HOP_END_GROUP(self, &self->grp);
+        HOP_CATCH_ALL(self);
+            self->rc[0] = HOP_ERROR(self);
+        HOP_END_TRY(self);
+    HOP_END_GROUP(self, &self->grp);
+    self->rc[1] = hop_task_status(&self->kt[0]);
+    HOP_END(self);
+}
+
+/* A group entered inside its own block: HOP_ESTATE, and the block still
+ * waits for its child. */
+static void group_entered_twice(void)
+{
+    hop_loop l;
+    hop_sim sim;
+    hop_task a;
+    own_frame af;
+
+    T_EQ(hop_loop_init_sim(&l, &sim), HOP_OK);
+    own_prep(&a, &l, &af, o_group_twice);
+    T_EQ(hop_loop_run(&l, HOP_RUN_DEFAULT), HOP_OK);
+    T_STREQ(err_str(af.rc[0]), "HOP_ESTATE");
+    T_EQ(af.rc[1], HOP_TASK_DONE);
+    T_EQ(hop_task_status(&a), HOP_TASK_DONE);
+    T_EQ(hop_loop_now(&l), HOP_MSEC(20));
+    TR_EXPECT_NONE();
+    T_EQ(hop_loop_cleanup(&l), HOP_OK);
+}
+
+/* A generator: try { yield 1; yield 2 } finally { record "cleanup" } */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+} gen_frame;
+
+static hop_step two_yields(hop_gen *g, hop_frame *f)
+{
+    gen_frame *self = (gen_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_YIELD(self, 1);
+        HOP_YIELD(self, 2);
+    HOP_FINALLY(self);
+        tr_add("cleanup");
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/*
+ * hop_gen_init on a handle whose generator is suspended: HOP_EBUSY (it
+ * once abandoned the generator, whose cleanup then never ran), and the
+ * generator goes on; once closed, the handle takes a new one.
+ */
+static void gen_init_suspended(void)
+{
+    hop_gen g;
+    gen_frame a, b;
+    hop_value v = 0;
+
+    t_fill(&g, sizeof g, 0);
+    T_EQ(hop_frame_init(&a.hdr, two_yields, HOP_GENERATOR), HOP_OK);
+    T_EQ(hop_frame_init(&b.hdr, two_yields, HOP_GENERATOR), HOP_OK);
+    T_EQ(hop_gen_init(&g, &a.hdr), HOP_OK);
+    T_EQ(hop_gen_init(&g, &b.hdr), HOP_OK); /* not started: no loss */
+    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
+    T_EQ(v, 1);
+    T_EQ(hop_gen_init(&g, &a.hdr), HOP_EBUSY);
+    T_EQ(hop_gen_state(&g), HOP_STATE_SUSPENDED);
+    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
+    T_EQ(v, 2);
+    T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
+    TR_EXPECT("cleanup");
+    T_EQ(hop_gen_init(&g, &a.hdr), HOP_OK);
+    T_EQ(hop_gen_next(&g, &v), HOP_YIELDED);
+    T_EQ(v, 1);
+    T_EQ(hop_gen_close(&g, &v), HOP_RETURNED);
+    T_EQ(hop_gen_cleanup(&g), HOP_OK);
+}
+
 const t_case t_cases_sched_trust[] = {
     T_CASE(group_child_reused),
     T_CASE(group_errors_bounded),
     T_CASE(wake_builtin_refused),
     T_CASE(wake_builtin_kinds),
     T_CASE(group_cancel_keeps_message),
+    T_CASE(scope_entered_twice),
+    T_CASE(group_entered_twice),
+    T_CASE(gen_init_suspended),
     T_END,
 };

@@ -51,6 +51,20 @@
 #endif
 
 /*
+ * HOP_CONF_ERRMSG is the size in bytes of the buffer that keeps an error
+ * message formatted by HOP_RAISE_FMT, one in each generator handle and
+ * in each task (with its terminating zero; longer messages end in
+ * "..."). 0 leaves the buffers out: HOP_RAISE_FMT then raises its format
+ * string as a static message.
+ */
+#ifndef HOP_CONF_ERRMSG
+#define HOP_CONF_ERRMSG 64
+#endif
+#if HOP_CONF_ERRMSG != 0 && HOP_CONF_ERRMSG < 8
+#error "HOP_CONF_ERRMSG must be 0 or at least 8"
+#endif
+
+/*
  * HOP_CONF_TIMER_BITS is the width in bits (1, 2 or 4) of one digit of
  * the timer queue's radix heap. Wider digits move a timer fewer times
  * before it fires (faster with a million timers) and cost more lists in

@@ -138,20 +138,33 @@ typedef struct hop_site {
 } hop_site;
 
 /*
- * The last error raised in a generator handle: its code and static
- * message, the error that was being handled when it was raised (its
+ * The last error raised in a generator handle (or in a task): its code
+ * and message, the error that was being handled when it was raised (its
  * context, Python's __context__), and the file:line of each frame it
  * crossed, innermost first. The traceback holds HOP_CONF_TRACE entries;
- * entries past that are counted in dropped. Read-only.
+ * entries past that are counted in dropped. An error that a join raised
+ * again in the joining task (a joined task's failure) starts with the
+ * frames it crossed in the task where it began: the first nfrom entries,
+ * with that task's id, name and spawn site. A message formatted by
+ * HOP_RAISE_FMT is kept in text (msg points there) and its format in fmt.
+ * Read-only.
  */
 struct hop_exc {
     int code;          /* read-only: the error code, 0 if none */
     int ctx;           /* read-only: error being handled when raised, or 0 */
-    const char *msg;   /* read-only: static message, or NULL */
+    const char *msg;   /* read-only: message, or NULL */
+    const char *fmt;   /* read-only: format of a formatted message, or NULL */
     unsigned ntrace;   /* read-only: entries in trace */
     unsigned dropped;  /* read-only: entries that did not fit */
+    unsigned nfrom;    /* read-only: first entries from another task, or 0 */
+    uint32_t from_id;  /* read-only: that task's id */
+    const char *from_name; /* read-only: its static name, or NULL */
+    const char *from_site; /* read-only: where it was spawned, or NULL */
 #if HOP_CONF_TRACE > 0
     hop_site trace[HOP_CONF_TRACE]; /* read-only: innermost first */
+#endif
+#if HOP_CONF_ERRMSG > 0
+    char text[HOP_CONF_ERRMSG]; /* read-only: a formatted message */
 #endif
 };
 
@@ -170,7 +183,9 @@ struct hop_gen {
     uint32_t magic;     /* private: set while initialised */
     hop_arena *arena;   /* private: frame arena for recursion, or NULL */
     void *data;         /* public: for the caller */
-    hop_exc exc;        /* private: the last error (hop_gen_exc) */
+    hop_exc *exc;       /* private: where errors are recorded: rec, or
+                           the running task's own record */
+    hop_exc rec;        /* private: the handle's own error record */
 };
 
 /*
@@ -240,7 +255,8 @@ HOP_API void *hop_frame_alloc(hop_gen *g, size_t size);
 /*
  * Initialise the handle g to drive the CREATED frame root. Returns
  * HOP_OK; HOP_EINVAL for NULL arguments or an uninitialised root;
- * HOP_EBUSY when root is not CREATED.
+ * HOP_EBUSY when root is not CREATED, or when g drives a generator that
+ * is suspended or running (close it first: it would be abandoned).
  */
 HOP_API int hop_gen_init(hop_gen *g, hop_frame *root);
 
@@ -321,7 +337,8 @@ HOP_API int hop_gen_depth(const hop_gen *g);
 
 /*
  * The last error raised in g (valid until the next error is raised in
- * it), or NULL for an uninitialised handle.
+ * it), or NULL for an uninitialised handle. For the handle a loop runs
+ * its tasks on, the record of the task running now (hop_task_exc).
  */
 HOP_API const hop_exc *hop_gen_exc(const hop_gen *g);
 
@@ -350,6 +367,12 @@ HOP_API int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
 HOP_API void hop__site(hop_gen *g, const char *file, int line);
 HOP_API void hop__arrive(hop_gen *g, int ctx, const char *file, int line);
 HOP_API int hop__reraise(hop_gen *g, hop_try *t);
+HOP_API int hop__raise_fmt(hop_gen *g, int err, int ctx, const char *file,
+                           int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
 HOP_API hop_step hop__bad_frame(hop_gen *g, const char *why);
 HOP_API int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v,
                               hop_value *out);

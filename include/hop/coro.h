@@ -241,7 +241,8 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
         if (hop__g->err == HOP__QUERY)                                       \
             return hop__where_step(hop__g, &hop__where, __LINE__);           \
         hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                      \
-        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->err, hop__g->exc.msg); \
+        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->err,                  \
+                       hop__g->exc->msg);                                    \
     }
 
 /* Tags of a handler segment of the try block whose tags are hop__o*. */
@@ -348,8 +349,26 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 #define HOP_RAISE_MSG(self, err_, msg_)                                        \
     do {                                                                     \
         (void)hop__raise(hop__g, (err_), (msg_), HOP__CTX(self), HOP__SITE);   \
-        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc.code,             \
-                       hop__g->exc.msg);                                     \
+        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc->code,            \
+                       hop__g->exc->msg);                                    \
+    } while (0)
+
+/*
+ * HOP_RAISE_FMT(self, err, fmt, ...): raise err with a message formatted
+ * like printf's (the conversions d i u x X c s p %, with the flags - and
+ * 0, a width, a precision for %s, and the lengths hh h l ll z j t),
+ * without libc and without allocating: the text is kept in the error
+ * record of the running task, or of the handle outside a task, in
+ * HOP_CONF_ERRMSG bytes (a longer message ends in "..."), until the next
+ * formatted error there. With HOP_CONF_ERRMSG 0, fmt itself is the
+ * message.
+ */
+#define HOP_RAISE_FMT(self, err_, ...)                                       \
+    do {                                                                     \
+        (void)hop__raise_fmt(hop__g, (err_), HOP__CTX(self), HOP__SITE,      \
+                             __VA_ARGS__);                                   \
+        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc->code,            \
+                       hop__g->exc->msg);                                    \
     } while (0)
 
 /*
@@ -360,8 +379,8 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
     do {                                                                     \
         (void)sizeof(char[HOP__HAS(hop__xc) ? 1 : -1]);                      \
         (void)hop__reraise(hop__g, HOP__SLOT(self, HOP__IDX(hop__xc)));      \
-        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc.code,             \
-                       hop__g->exc.msg);                                     \
+        HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc->code,            \
+                       hop__g->exc->msg);                                    \
     } while (0)
 
 /*
@@ -476,8 +495,8 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
         hop__settle(HOP__TS(self));                                          \
         if (HOP__TS(self)->mode == HOP__T_UNWIND_ERR) {                      \
             (void)hop__reraise(hop__g, HOP__TS(self));                       \
-            HOP__ROUTE_ERR(self, hop__ou, hop__oh, hop__g->exc.code,         \
-                           hop__g->exc.msg);                                 \
+            HOP__ROUTE_ERR(self, hop__ou, hop__oh, hop__g->exc->code,        \
+                           hop__g->exc->msg);                                \
         }                                                                    \
         if (HOP__TS(self)->mode == HOP__T_UNWIND_RET)                        \
             HOP__ROUTE_RET(self, hop__ou, HOP__TS(self)->pend);              \

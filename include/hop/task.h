@@ -40,6 +40,11 @@ typedef int64_t hop_time;
 
 typedef struct hop_loop hop_loop;
 typedef struct hop_task hop_task;
+
+/* Private: a link in a task's list of entered scopes and groups. */
+typedef struct hop__link {
+    struct hop__link *up; /* the one entered before it, or NULL */
+} hop__link;
 typedef struct hop_timer hop_timer;
 typedef struct hop_waitable_ops hop_waitable_ops;
 
@@ -170,6 +175,9 @@ struct hop_loop {
     int stop;              /* private: hop_loop_stop was called */
     int running;           /* private: inside hop_loop_run */
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
+    hop_write_fn report;   /* private: where unobserved failures go */
+    void *report_ctx;      /* private: its context */
+    uint32_t unobserved;   /* private: tasks that failed unobserved */
     void *data;            /* public: for the caller */
 };
 
@@ -210,10 +218,21 @@ HOP_API hop_task *hop_loop_current(const hop_loop *l);
 HOP_API int hop_loop_tasks(const hop_loop *l);
 
 /*
- * Report each task that ends with an error nobody joined to fn, once,
- * when it ends. Without it the error stays in the task for a later join.
+ * A task that ends with an error (HOP_TASK_FAILED) while no join waits
+ * for it and no group owns it has failed unobserved. The loop counts it
+ * and reports it once, when it ends: to fn, when set with
+ * hop_loop_on_error (NULL: none); otherwise, through the writer set with
+ * hop_loop_set_report, as the task's id, name, spawn site and whole
+ * traceback (hop_task_write_error). A loop of the libevent backend
+ * reports to stderr from the start; other loops report nowhere until
+ * told. The error stays in the task for a later join either way.
  */
 HOP_API void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t));
+HOP_API void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx);
+
+/* The number of tasks of l that failed unobserved since it was
+ * initialised (HOP_EINVAL for an uninitialised loop). */
+HOP_API int hop_loop_unobserved(const hop_loop *l);
 
 /* The loop that runs the frame a step function was given g for, or NULL
  * when g is a plain generator handle. */
@@ -272,10 +291,13 @@ struct hop_task {
     uint8_t flags;      /* private */
     uint16_t icount;    /* private: interruptions not yet taken back
                            (cancels, expired deadline scopes) */
+    hop__link *ctx;     /* private: the innermost scope or group it has
+                           entered and not left */
 #if HOP_CONF_TASK_NAMES
     const char *name;   /* private: static name, or NULL */
     const char *site;   /* private: "file:line" of its spawn, or NULL */
 #endif
+    hop_exc exc;        /* private: its error record (hop_task_exc) */
 };
 
 /*
@@ -284,7 +306,8 @@ struct hop_task {
  * when root is not CREATED. Like every init, it never reads what t held
  * (so uninitialised memory is fine): never initialise a task that is
  * spawned and not finished (hop_spawn and hop_task_cleanup refuse such a
- * task with HOP_EBUSY).
+ * task with HOP_EBUSY). A task that has ended may be initialised again
+ * at once, a group's child too.
  */
 HOP_API int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
                           const char *name);
@@ -325,9 +348,28 @@ HOP_API int hop_task_status(const hop_task *t);
 HOP_API hop_value hop_task_result(const hop_task *t);
 
 /* The error of a FAILED task (HOP_ECANCELED for a CANCELLED one, 0
- * otherwise), and its static message. */
+ * otherwise), and its message (static, or formatted into the task's own
+ * record by HOP_RAISE_FMT: valid until the task is initialised again). */
 HOP_API int hop_task_error(const hop_task *t);
 HOP_API const char *hop_task_errmsg(const hop_task *t);
+
+/*
+ * The error record of a task that ended FAILED or CANCELLED: its code,
+ * message and traceback as it left the task (with, first, the frames of
+ * the task it came from when a join raised it), valid until the task is
+ * initialised again. NULL for any other task.
+ */
+HOP_API const hop_exc *hop_task_exc(const hop_task *t);
+
+/*
+ * Write, through w, a report of the ended task t's error: a line with
+ * its id, name and spawn site, then its traceback (hop_exc_write).
+ * Allocates nothing and needs no libc. HOP_OK, HOP_EINVAL for NULL
+ * arguments or a task that did not end with an error, or the first
+ * nonzero result of w.
+ */
+HOP_API int hop_task_write_error(const hop_task *t, hop_write_fn w,
+                                 void *ctx);
 
 /* The task's id (from 1, in the order of hop_task_init), 0 for NULL. */
 HOP_API uint32_t hop_task_id(const hop_task *t);
@@ -464,7 +506,9 @@ HOP_API int hop_future_cleanup(hop_future *f);
  *     HOP_END_TIMEOUT(self, &self->sc);
  *
  * The scope uses one try block slot of the frame (count it in
- * HOP_TRIES). Entering it outside a task raises HOP_ENOTASK. The struct
+ * HOP_TRIES). Entering it outside a task raises HOP_ENOTASK, and
+ * entering it again while this task has it entered raises HOP_ESTATE.
+ * The struct
  * is caller-owned and lives in the frame; all fields are private.
  */
 typedef struct hop_scope {
@@ -474,6 +518,7 @@ typedef struct hop_scope {
     uint32_t entry;    /* private: the task's interruption count at entry */
     uint16_t state;    /* private: not entered, entered, left */
     uint16_t expired;  /* private: the deadline passed inside */
+    hop__link link;    /* private: in the task's entered scopes */
 } hop_scope;
 
 /* Nonzero when the deadline passed while the body ran. */
@@ -566,7 +611,9 @@ HOP_API hop_frame *hop_with_timeout_task(hop_timeout_frame *f,
  *     HOP_END_GROUP(self, &self->grp);
  *
  * The group uses one try slot of the frame (count it in HOP_TRIES) and
- * lives in it; all fields are private.
+ * lives in it; all fields are private. Entering a group whose block this
+ * task has not ended raises HOP_ESTATE. A child that has ended is no longer
+ * linked to the group: its struct may be reused at once.
  */
 /* One error a group keeps: its code and static message. */
 typedef struct hop_group_err {
@@ -583,6 +630,7 @@ typedef struct hop_group {
     hop_task *waiting;    /* private: the owner, while it waits */
     const char *body_msg; /* private */
     const char *cancel_msg; /* private: message of the owner's cancel */
+    hop__link link;       /* private: in the owner's entered groups */
     hop_group_err errs[HOP_CONF_GROUP_ERRORS]; /* private: children's
                                                   errors, in order */
     uint32_t alive;       /* private: children not ended */

@@ -8,6 +8,8 @@
  * coroutine macros extend with the file:line of each frame the error
  * crosses. Nothing here allocates or needs libc.
  */
+#include <stdarg.h>
+
 #include "internal.h"
 
 #if HOP_CONF_ERROR_NAMES
@@ -56,32 +58,47 @@ const char *hop_err_name(int err)
 
 #endif
 
-void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx)
+void hop__exc_reset(hop_exc *e, int code, const char *msg, int ctx)
 {
-    g->exc.code = code;
-    g->exc.msg = msg;
-    g->exc.ctx = ctx;
-    g->exc.ntrace = 0;
-    g->exc.dropped = 0;
+    e->code = code;
+    e->msg = msg;
+    e->fmt = NULL;
+    e->ctx = ctx;
+    e->ntrace = 0;
+    e->dropped = 0;
+    e->nfrom = 0;
+    e->from_id = 0;
+    e->from_name = NULL;
+    e->from_site = NULL;
 }
 
-void hop__site(hop_gen *g, const char *file, int line)
+void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx)
+{
+    hop__exc_reset(g->exc, code, msg, ctx);
+}
+
+static void add_site(hop_exc *e, const char *file, int line)
 {
 #if HOP_CONF_TRACE > 0
     if (file == NULL)
         return;
-    if (g->exc.ntrace < HOP_CONF_TRACE) {
-        g->exc.trace[g->exc.ntrace].file = file;
-        g->exc.trace[g->exc.ntrace].line = line;
-        g->exc.ntrace++;
-    } else {
-        g->exc.dropped++;
+    if (e->ntrace < HOP_CONF_TRACE) {
+        e->trace[e->ntrace].file = file;
+        e->trace[e->ntrace].line = line;
+        e->ntrace++;
+    } else if (e->dropped != (unsigned)-1) {
+        e->dropped++;
     }
 #else
-    (void)g;
+    (void)e;
     (void)file;
     (void)line;
 #endif
+}
+
+void hop__site(hop_gen *g, const char *file, int line)
+{
+    add_site(g->exc, file, line);
 }
 
 /*
@@ -92,8 +109,8 @@ void hop__site(hop_gen *g, const char *file, int line)
  */
 void hop__arrive(hop_gen *g, int ctx, const char *file, int line)
 {
-    if (g->exc.ctx == 0 && ctx != g->exc.code)
-        g->exc.ctx = ctx;
+    if (g->exc->ctx == 0 && ctx != g->exc->code)
+        g->exc->ctx = ctx;
     hop__site(g, file, line);
 }
 
@@ -122,9 +139,235 @@ int hop__reraise(hop_gen *g, hop_try *t)
         hop__exc_new(g, HOP_ESTATE, "no error is being handled", 0);
         return HOP_ESTATE;
     }
-    if (g->exc.code != code || g->exc.msg != t->msg)
+    if (g->exc->code != code || g->exc->msg != t->msg)
         hop__exc_new(g, code, t->msg, 0);
     return code;
+}
+
+/* -- formatted messages ------------------------------------------------- */
+
+#if HOP_CONF_ERRMSG > 0
+
+/* A bounded output buffer: what does not fit is counted, not written. */
+typedef struct {
+    char *p;
+    size_t size; /* room, with the terminating zero */
+    size_t len;  /* characters produced (may exceed size - 1) */
+} out_buf;
+
+static void out_c(out_buf *o, char c)
+{
+    if (o->len + 1 < o->size)
+        o->p[o->len] = c;
+    o->len++;
+}
+
+static void out_pad(out_buf *o, char c, int n)
+{
+    while (n-- > 0)
+        out_c(o, c);
+}
+
+/* The digits of u in base (10 or 16), into the end of buf; returns the
+ * first. */
+static char *digits(char *end, unsigned long long u, unsigned base,
+                    int upper)
+{
+    const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+
+    do {
+        *--end = d[u % base];
+        u /= base;
+    } while (u != 0);
+    return end;
+}
+
+/*
+ * vsnprintf for messages, with no libc: the flags - and 0, a width
+ * (digits or *), a precision for %s (.digits or .*), the lengths hh h l
+ * ll z j t, and the conversions d i u x X c s p %. Anything else is
+ * copied as it stands. Returns the length of the whole output.
+ */
+static size_t format(char *buf, size_t size, const char *f, va_list ap)
+{
+    out_buf o;
+
+    o.p = buf;
+    o.size = size;
+    o.len = 0;
+    while (*f != '\0') {
+        const char *start = f;
+        int left = 0, zero = 0, width = 0, prec = -1, lng = 0;
+        char num[24];
+        char *s = NULL;
+        size_t n, i;
+        int neg = 0;
+
+        if (*f != '%') {
+            out_c(&o, *f++);
+            continue;
+        }
+        f++;
+        for (;; f++) {
+            if (*f == '-')
+                left = 1;
+            else if (*f == '0')
+                zero = 1;
+            else
+                break;
+        }
+        if (*f == '*') {
+            width = va_arg(ap, int);
+            if (width < 0) {
+                left = 1;
+                width = width == INT32_MIN ? 0 : -width;
+            }
+            f++;
+        } else {
+            while (*f >= '0' && *f <= '9' && width < 1000)
+                width = width * 10 + (*f++ - '0');
+        }
+        if (*f == '.') {
+            f++;
+            prec = 0;
+            if (*f == '*') {
+                prec = va_arg(ap, int);
+                f++;
+            } else {
+                while (*f >= '0' && *f <= '9' && prec < 100000)
+                    prec = prec * 10 + (*f++ - '0');
+            }
+        }
+        if (*f == 'h') {
+            lng = f[1] == 'h' ? -2 : -1;
+            f += -lng;
+        } else if (*f == 'l') {
+            lng = f[1] == 'l' ? 2 : 1;
+            f += lng;
+        } else if (*f == 'z' || *f == 't') {
+            lng = 3;
+            f++;
+        } else if (*f == 'j') {
+            lng = 2;
+            f++;
+        }
+        switch (*f) {
+        case 'd':
+        case 'i': {
+            long long v = lng == 2   ? va_arg(ap, long long)
+                          : lng == 1 ? va_arg(ap, long)
+                          : lng == 3 ? (long long)va_arg(ap, ptrdiff_t)
+                                     : va_arg(ap, int);
+            if (lng == -1)
+                v = (short)v;
+            else if (lng == -2)
+                v = (signed char)v;
+            unsigned long long u =
+                v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+            neg = v < 0;
+            s = digits(num + sizeof num, u, 10, 0);
+            break;
+        }
+        case 'u':
+        case 'x':
+        case 'X': {
+            unsigned long long u =
+                lng == 2   ? va_arg(ap, unsigned long long)
+                : lng == 1 ? va_arg(ap, unsigned long)
+                : lng == 3 ? (unsigned long long)va_arg(ap, size_t)
+                           : va_arg(ap, unsigned);
+            if (lng == -1)
+                u = (unsigned short)u;
+            else if (lng == -2)
+                u = (unsigned char)u;
+            s = digits(num + sizeof num, u, *f == 'u' ? 10 : 16, *f == 'X');
+            break;
+        }
+        case 'p':
+            s = digits(num + sizeof num,
+                       (unsigned long long)(uintptr_t)va_arg(ap, void *), 16,
+                       0);
+            *--s = 'x';
+            *--s = '0';
+            break;
+        case 'c':
+            num[sizeof num - 1] = (char)va_arg(ap, int);
+            s = num + sizeof num - 1;
+            break;
+        case 's': {
+            const char *str = va_arg(ap, const char *);
+            if (str == NULL)
+                str = "(null)";
+            for (n = 0; str[n] != '\0' && (prec < 0 || n < (size_t)prec);
+                 n++)
+                ;
+            if (!left)
+                out_pad(&o, ' ', width - (int)n);
+            for (i = 0; i < n; i++)
+                out_c(&o, str[i]);
+            if (left)
+                out_pad(&o, ' ', width - (int)n);
+            f++;
+            continue;
+        }
+        case '%':
+            out_c(&o, '%');
+            f++;
+            continue;
+        default:
+            /* Not a conversion this knows: copy it as it stands. */
+            while (start != f && *start != '\0')
+                out_c(&o, *start++);
+            if (*f != '\0')
+                out_c(&o, *f++);
+            continue;
+        }
+        f++;
+        n = (size_t)(num + sizeof num - s) + (size_t)neg;
+        if (!left && !zero)
+            out_pad(&o, ' ', width - (int)n);
+        if (neg)
+            out_c(&o, '-');
+        if (!left && zero)
+            out_pad(&o, '0', width - (int)n);
+        while (s != num + sizeof num)
+            out_c(&o, *s++);
+        if (left)
+            out_pad(&o, ' ', width - (int)n);
+    }
+    if (o.size > 0)
+        o.p[o.len < o.size ? o.len : o.size - 1] = '\0';
+    return o.len;
+}
+
+#endif /* HOP_CONF_ERRMSG > 0 */
+
+int hop__raise_fmt(hop_gen *g, int err, int ctx, const char *file, int line,
+                   const char *fmt, ...)
+{
+#if HOP_CONF_ERRMSG > 0
+    hop_exc *e = g->exc;
+    va_list ap;
+    size_t n;
+
+    err = hop__raise(g, err, NULL, ctx, file, line);
+    if (fmt == NULL)
+        return err;
+    va_start(ap, fmt);
+    n = format(e->text, sizeof e->text, fmt, ap);
+    va_end(ap);
+    if (n >= sizeof e->text) { /* cut: say so */
+        char *end = e->text + sizeof e->text - 1;
+        end[-1] = end[-2] = end[-3] = '.';
+    }
+    e->msg = e->text;
+    e->fmt = fmt;
+    return err;
+#else
+    err = hop__raise(g, err, fmt, ctx, file, line);
+    g->exc->fmt = fmt;
+    return err;
+#endif
 }
 
 hop_step hop__bad_frame(hop_gen *g, const char *why)
@@ -178,6 +421,47 @@ static int put_code(hop_write_fn w, void *ctx, int code)
     return hop__put_int(w, ctx, code);
 }
 
+/* "  at file:line\n", indented by ind more spaces. */
+static int put_site(hop_write_fn w, void *ctx, const hop_site *site,
+                    const char *ind)
+{
+    int r = hop__put(w, ctx, ind);
+
+    if (r == 0)
+        r = hop__put(w, ctx, "  at ");
+    if (r == 0)
+        r = hop__put(w, ctx, site->file);
+    if (r == 0)
+        r = hop__put(w, ctx, ":");
+    if (r == 0)
+        r = hop__put_int(w, ctx, site->line);
+    return r == 0 ? hop__put(w, ctx, "\n") : r;
+}
+
+/* "  in task 3 "name" (spawned at f.c:9), then joined:\n" */
+static int put_from(hop_write_fn w, void *ctx, const hop_exc *e)
+{
+    int r = hop__put(w, ctx, "  in task ");
+
+    if (r == 0)
+        r = hop__put_int(w, ctx, (long long)e->from_id);
+    if (r == 0 && e->from_name != NULL) {
+        r = hop__put(w, ctx, " \"");
+        if (r == 0)
+            r = hop__put(w, ctx, e->from_name);
+        if (r == 0)
+            r = hop__put(w, ctx, "\"");
+    }
+    if (r == 0 && e->from_site != NULL) {
+        r = hop__put(w, ctx, " (spawned at ");
+        if (r == 0)
+            r = hop__put(w, ctx, e->from_site);
+        if (r == 0)
+            r = hop__put(w, ctx, ")");
+    }
+    return r == 0 ? hop__put(w, ctx, ":\n") : r;
+}
+
 int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
 {
     int r;
@@ -194,20 +478,18 @@ int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
         r = hop__put(w, ctx, e->msg != NULL ? e->msg : hop_strerror(e->code));
     if (r == 0)
         r = hop__put(w, ctx, "\n");
+    if (r == 0 && e->from_id != 0)
+        r = put_from(w, ctx, e);
 #if HOP_CONF_TRACE > 0
     for (i = 0; r == 0 && i < e->ntrace; i++) {
-        r = hop__put(w, ctx, "  at ");
+        if (i == e->nfrom && e->from_id != 0)
+            r = hop__put(w, ctx, "  joined:\n");
         if (r == 0)
-            r = hop__put(w, ctx, e->trace[i].file);
-        if (r == 0)
-            r = hop__put(w, ctx, ":");
-        if (r == 0)
-            r = hop__put_int(w, ctx, e->trace[i].line);
-        if (r == 0)
-            r = hop__put(w, ctx, "\n");
+            r = put_site(w, ctx, &e->trace[i], i < e->nfrom ? "  " : "");
     }
 #else
     (void)i;
+    (void)put_site;
 #endif
     if (r == 0 && e->dropped != 0) {
         r = hop__put(w, ctx, "  ... ");

@@ -284,12 +284,37 @@ static int root_is_coroutine(const hop_gen *g)
     return g->root == NULL || (g->root->flags & HOP__FF_COROUTINE) != 0;
 }
 
+/*
+ * g drives a generator that has started and not finished. g may be
+ * memory never written: only the magic and the state are read, and a
+ * handle in use is the only thing that has both.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int gen_in_use(const hop_gen *g)
+{
+    return g->magic == HOP__GEN_MAGIC && !(g->state & HOP__GS_LOOP) &&
+           (STATE(g) == HOP_STATE_RUNNING || STATE(g) == HOP_STATE_SUSPENDED);
+}
+
 int hop_gen_init(hop_gen *g, hop_frame *root)
 {
+    int busy;
+
     if (g == NULL || !hop__frame_ok(root))
         return HOP_EINVAL;
     if (hop__fstate(root) != HOP_STATE_CREATED)
         return HOP_EBUSY;
+    busy = gen_in_use(g);
+    if (busy)
+        return HOP_EBUSY; /* its generator would be abandoned: close it */
+#if defined(__GNUC__)
+    /* Past here the compiler may not reuse busy (known 0) for a zero it
+     * stores or returns: a memory checker would take those for values
+     * read from memory never written, in the caller. */
+    __asm__ __volatile__("" : "+r"(busy));
+#endif
     g->top = NULL;
     g->root = root;
     g->val = HOP_EMPTY;
@@ -298,8 +323,13 @@ int hop_gen_init(hop_gen *g, hop_frame *root)
     g->magic = HOP__GEN_MAGIC;
     g->arena = NULL;
     g->data = NULL;
+    g->exc = &g->rec;
     hop__exc_new(g, 0, NULL, 0);
-    return HOP_OK;
+    busy = HOP_OK;
+#if defined(__GNUC__)
+    __asm__ __volatile__("" : "+r"(busy)); /* (a fresh HOP_OK, as above) */
+#endif
+    return busy;
 }
 
 int hop_gen_cleanup(hop_gen *g)
@@ -458,5 +488,5 @@ int hop_gen_depth(const hop_gen *g)
 
 const hop_exc *hop_gen_exc(const hop_gen *g)
 {
-    return gen_ok(g) ? &g->exc : NULL;
+    return gen_ok(g) ? g->exc : NULL;
 }

@@ -91,7 +91,7 @@ void hop__group_child_ended(hop_task *t)
     if (hop_task_status(t) == HOP_TASK_FAILED) {
         if (g->nerrs < HOP_CONF_GROUP_ERRORS) {
             g->errs[g->nerrs].code = hop_task_error(t);
-            g->errs[g->nerrs].msg = hop_task_errmsg(t);
+            g->errs[g->nerrs].msg = hop__task_static_msg(t);
             g->nerrs++;
         } else if (g->dropped != UINT32_MAX) {
             g->dropped++;
@@ -112,15 +112,6 @@ void hop__group_child_ended(hop_task *t)
     }
 }
 
-/* g is entered and not yet left (its block is running or waiting for
- * its children). The ops pointer makes a struct that was never entered
- * fail the test, whatever its other bytes hold. */
-static int in_use(const hop_group *g)
-{
-    return g->w.ops == &group_ops &&
-           (g->state == G_BODY || g->state == G_LEAVING);
-}
-
 int hop__group_enter(hop_gen *gen, hop_group *g)
 {
     hop_task *owner = hop__current(gen);
@@ -129,8 +120,8 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
         return HOP_EINVAL;
     if (owner == NULL)
         return HOP_ENOTASK;
-    if (in_use(g))
-        return HOP_ESTATE;
+    if (hop__ctx_has(owner, &g->link))
+        return HOP_ESTATE; /* its block has not ended */
     g->w.ops = &group_ops;
     g->owner = owner;
     g->loop = hop__task_loop(owner);
@@ -146,6 +137,7 @@ int hop__group_enter(hop_gen *gen, hop_group *g)
     g->failed = 0;
     g->interrupted = 0;
     g->cancelled = 0;
+    hop__ctx_push(owner, &g->link);
     return HOP_OK;
 }
 
@@ -227,6 +219,7 @@ static hop_step group_wait(hop_gen *gen, hop_frame *f)
         HOP_END_TRY(self);
     }
     self->state = G_LEFT;
+    hop__ctx_pop(self->owner, &self->link);
     if (self->interrupted)
         (void)hop__task_take_back(self->owner, self->entry);
     if (hop_group_nerrors(self) > 0)

@@ -83,6 +83,9 @@ static inline int hop__frame_ok(const hop_frame *f)
 /* Start a new error in g: code, message, context; empty traceback. */
 void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx);
 
+/* The same in the record e (its formatted text is left as it is). */
+void hop__exc_reset(hop_exc *e, int code, const char *msg, int ctx);
+
 /* Release a frame taken from a's memory (no-op for any other frame). */
 void hop__arena_release(hop_arena *a, void *p);
 
@@ -103,6 +106,40 @@ static inline hop_task *hop__current(const hop_gen *g)
     hop_loop *l = hop_gen_loop(g);
 
     return l != NULL ? l->current : NULL;
+}
+
+/*
+ * The scopes and groups a task has entered and not left, innermost first
+ * (hop_task.ctx): entering one already on the list is refused, and
+ * leaving takes it off. Only the task's own list is read, never the
+ * struct being entered (which may be memory never written).
+ */
+static inline int hop__ctx_has(const hop_task *t, const hop__link *k)
+{
+    const hop__link *p;
+
+    for (p = t->ctx; p != NULL; p = p->up)
+        if (p == k)
+            return 1;
+    return 0;
+}
+
+static inline void hop__ctx_push(hop_task *t, hop__link *k)
+{
+    k->up = t->ctx;
+    t->ctx = k;
+}
+
+static inline void hop__ctx_pop(hop_task *t, hop__link *k)
+{
+    hop__link **p;
+
+    for (p = &t->ctx; *p != NULL; p = &(*p)->up) {
+        if (*p == k) {
+            *p = k->up;
+            return;
+        }
+    }
 }
 
 /* Interrupt t (a cancel request or an expired deadline scope). */
@@ -126,6 +163,14 @@ void hop__task_pend(hop_task *t, const char *msg);
  * (one not delivered yet is then withdrawn). */
 int hop__task_take_back(hop_task *t, uint32_t entry);
 
+
+/* Raise in g the error the ended task t failed or was cancelled with,
+ * its own traceback first (a join). */
+void hop__raise_joined(hop_gen *g, const hop_task *t);
+
+/* The message of t's error as a static string: the format of a
+ * formatted one (for those who keep it past t's reuse). */
+const char *hop__task_static_msg(const hop_task *t);
 
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);

@@ -78,6 +78,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->run.magic = HOP__GEN_MAGIC;
     l->run.arena = NULL;
     l->run.data = NULL;
+    l->run.exc = &l->run.rec;
     hop__exc_new(&l->run, 0, NULL, 0);
     l->ready = l->ready_tail = NULL;
     l->delayed = NULL;
@@ -97,6 +98,9 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->stop = 0;
     l->running = 0;
     l->on_error = NULL;
+    l->report = NULL;
+    l->report_ctx = NULL;
+    l->unobserved = 0;
     l->data = NULL;
     l->magic = HOP__LOOP_MAGIC;
     return HOP_OK;
@@ -139,6 +143,21 @@ void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t))
 {
     if (loop_ok(l))
         l->on_error = fn;
+}
+
+void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
+{
+    if (loop_ok(l)) {
+        l->report = w;
+        l->report_ctx = ctx;
+    }
+}
+
+int hop_loop_unobserved(const hop_loop *l)
+{
+    if (!loop_ok(l))
+        return HOP_EINVAL;
+    return l->unobserved > INT32_MAX ? INT32_MAX : (int)l->unobserved;
 }
 
 hop_loop *hop_gen_loop(const hop_gen *g)
@@ -232,12 +251,14 @@ int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
     set_state(t, HOP__T_NEW);
     t->flags = 0;
     t->icount = 0;
+    t->ctx = NULL;
 #if HOP_CONF_TASK_NAMES
     t->name = name;
     t->site = NULL;
 #else
     (void)name;
 #endif
+    hop__exc_reset(&t->exc, 0, NULL, 0);
     return HOP_OK;
 }
 
@@ -344,6 +365,109 @@ const char *hop_task_name(const hop_task *t)
 hop_loop *hop_task_loop(const hop_task *t)
 {
     return task_ok(t) ? hop__task_loop(t) : NULL;
+}
+
+const hop_exc *hop_task_exc(const hop_task *t)
+{
+    if (!task_sig(t) || (ST(t) != HOP__T_FAILED && ST(t) != HOP__T_CANCELLED))
+        return NULL;
+    return &t->exc;
+}
+
+/* Is the message m the formatted text of the record e? */
+static int in_text(const hop_exc *e, const char *m)
+{
+#if HOP_CONF_ERRMSG > 0
+    return m != NULL && m == e->text;
+#else
+    (void)e;
+    (void)m;
+    return 0;
+#endif
+}
+
+const char *hop__task_static_msg(const hop_task *t)
+{
+    const char *m = hop_task_errmsg(t);
+
+    return in_text(&t->exc, m) ? t->exc.fmt : m;
+}
+
+void hop__raise_joined(hop_gen *g, const hop_task *t)
+{
+    hop_exc *e = g->exc;
+    const hop_exc *c = &t->exc;
+    const char *msg = hop_task_errmsg(t);
+
+    hop__exc_reset(e, hop_task_error(t), msg, 0);
+    if (c->code != e->code)
+        return; /* (a task cancelled before its record was written) */
+    e->ctx = c->ctx;
+    e->fmt = c->fmt;
+#if HOP_CONF_ERRMSG > 0
+    if (in_text(c, msg)) {
+        unsigned i;
+        for (i = 0; i < sizeof e->text; i++)
+            e->text[i] = c->text[i];
+        e->msg = e->text;
+    }
+#endif
+#if HOP_CONF_TRACE > 0
+    {
+        /* The innermost frames where it began, leaving a quarter of the
+         * room for the frames of this task. */
+        unsigned keep = HOP_CONF_TRACE - HOP_CONF_TRACE / 4;
+        unsigned i;
+
+        if (keep > c->ntrace)
+            keep = c->ntrace;
+        for (i = 0; i < keep; i++)
+            e->trace[i] = c->trace[i];
+        e->ntrace = e->nfrom = keep;
+        e->dropped = c->dropped + (c->ntrace - keep);
+    }
+#endif
+    if (c->nfrom > 0) { /* it came to t through a join too */
+        e->from_id = c->from_id;
+        e->from_name = c->from_name;
+        e->from_site = c->from_site;
+    } else {
+        e->from_id = t->id;
+#if HOP_CONF_TASK_NAMES
+        e->from_name = t->name;
+        e->from_site = t->site;
+#endif
+    }
+}
+
+int hop_task_write_error(const hop_task *t, hop_write_fn w, void *ctx)
+{
+    const hop_exc *e = hop_task_exc(t);
+    int r;
+
+    if (e == NULL || w == NULL)
+        return HOP_EINVAL;
+    r = hop__put(w, ctx, "task ");
+    if (r == 0)
+        r = hop__put_int(w, ctx, t->id);
+#if HOP_CONF_TASK_NAMES
+    if (r == 0 && t->name != NULL) {
+        r = hop__put(w, ctx, " \"");
+        if (r == 0)
+            r = hop__put(w, ctx, t->name);
+        if (r == 0)
+            r = hop__put(w, ctx, "\"");
+    }
+    if (r == 0 && t->site != NULL) {
+        r = hop__put(w, ctx, ", spawned at ");
+        if (r == 0)
+            r = hop__put(w, ctx, t->site);
+    }
+#endif
+    if (r == 0)
+        r = hop__put(w, ctx, ST(t) == HOP__T_FAILED ? ", failed:\n"
+                                                    : ", was cancelled:\n");
+    return r == 0 ? hop_exc_write(e, w, ctx) : r;
 }
 
 int hop_task_cleanup(hop_task *t)
@@ -557,19 +681,28 @@ static int wake_joins(hop_loop *l, hop_task *t)
 static void end_task(hop_loop *l, hop_task *t, unsigned s)
 {
     int joined = (t->flags & HOP__TF_JOINED) != 0;
+    int grouped = (t->owner & 1u) != 0;
 
     set_state(t, s);
     t->flags &= ~(HOP__TF_PENDING | HOP__TF_JOINED);
     t->top = NULL;
     t->next = NULL;
+    t->ctx = NULL;
     l->ntasks--;
-    if (t->owner & 1u) {
+    if (grouped) {
         hop__group_child_ended(t);
         t->owner = (uintptr_t)(void *)l; /* the group may go before it */
     }
-    if ((joined ? wake_joins(l, t) : 0) == 0 && s == HOP__T_FAILED &&
-        l->on_error != NULL)
-        l->on_error(t);
+    if ((joined ? wake_joins(l, t) : 0) == 0 && !grouped &&
+        s == HOP__T_FAILED) {
+        /* Failed, and nobody there to see it. */
+        if (l->unobserved != UINT32_MAX)
+            l->unobserved++;
+        if (l->on_error != NULL)
+            l->on_error(t);
+        else if (l->report != NULL)
+            (void)hop_task_write_error(t, l->report, l->report_ctx);
+    }
 }
 
 /* Resume the task t on g with what its wait delivered. */
@@ -593,12 +726,15 @@ static void run_task(hop_loop *l, hop_task *t)
     int r;
 
     l->current = t;
+    g->exc = &t->exc;
     set_state(t, HOP__T_RUNNING);
     if (!(t->flags & HOP__TF_STARTED)) {
         if (t->flags & HOP__TF_PENDING) {
             /* Cancelled before its body ran: none of it runs. */
+            hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
             outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
             l->current = NULL;
+            g->exc = &g->rec;
             end_task(l, t, HOP__T_CANCELLED);
             return;
         }
@@ -656,7 +792,9 @@ static void run_task(hop_loop *l, hop_task *t)
             return;
         case HOP_RETURNED:
             l->current = NULL;
+            g->exc = &g->rec;
             if (t->flags & HOP__TF_PENDING) {
+                hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
                 outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
                 end_task(l, t, HOP__T_CANCELLED);
             } else {
@@ -665,10 +803,12 @@ static void run_task(hop_loop *l, hop_task *t)
             }
             return;
         default: {
-            int err = r == HOP_RAISED ? g->exc.code : r;
-            outcome(t, HOP_EMPTY, err,
-                    r == HOP_RAISED ? g->exc.msg : NULL);
+            int err = r == HOP_RAISED ? g->exc->code : r;
+            if (r != HOP_RAISED)
+                hop__exc_reset(&t->exc, err, NULL, 0);
+            outcome(t, HOP_EMPTY, err, t->exc.msg);
             l->current = NULL;
+            g->exc = &g->rec;
             end_task(l, t,
                      err == HOP_ECANCELED ? HOP__T_CANCELLED
                                           : HOP__T_FAILED);

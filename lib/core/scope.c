@@ -32,12 +32,15 @@ int hop__scope_enter(hop_gen *g, hop_scope *s, hop_time t, int relative)
         return HOP_EINVAL;
     if (task == NULL)
         return HOP_ENOTASK;
+    if (hop__ctx_has(task, &s->link))
+        return HOP_ESTATE; /* entered already, and not left */
     hop_timer_init(&s->timer, scope_fire);
     s->timer.data = s;
     s->task = task;
     s->entry = task->icount;
     s->expired = 0;
     s->state = S_ENTERED;
+    hop__ctx_push(task, &s->link);
     if (relative && t != HOP_FOREVER)
         t = t <= 0 ? hop_loop_now(l) : hop__after(hop_loop_now(l), t);
     s->when = t;
@@ -52,6 +55,7 @@ void hop__scope_leave(hop_gen *g, hop_scope *s, hop_try *slot)
 
     hop_timer_stop(hop__task_loop(t), &s->timer);
     s->state = S_LEFT;
+    hop__ctx_pop(t, &s->link);
     if (!s->expired)
         return;
     if (hop__task_take_back(t, s->entry)) {

@@ -153,9 +153,9 @@ static hop_step join_step(hop_gen *g, hop_frame *f)
         break;
     case HOP_TASK_FAILED:
     case HOP_TASK_CANCELLED:
-        HOP_RAISE_MSG(self, hop_task_error(self->target),
-                      hop_task_errmsg(self->target));
-        break;
+        /* Its error goes on here, with the frames it crossed there. */
+        hop__raise_joined(g, self->target);
+        return hop__step(HOP_STEP_RAISE, g->exc->code);
     default:
         HOP_RAISE_MSG(self, HOP_ESTATE, "joined task still running");
         break;

@@ -174,6 +174,9 @@ static void ev_notify(void *ctx)
 
 static const hop_backend ev_backend = {ev_now, ev_wait, ev_wake, ev_notify};
 
+static int write_fd(void *ctx, const char *buf, size_t len);
+static int stderr_fd = 2;
+
 static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
 {
     int r;
@@ -195,6 +198,8 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
     r = hop_loop_init(l, &ev_backend, ev);
     if (r != HOP_OK && ev->owns_base)
         event_base_free(base);
+    if (r == HOP_OK) /* tasks that fail unobserved are reported there */
+        hop_loop_set_report(l, write_fd, &stderr_fd);
     return r;
 }
 

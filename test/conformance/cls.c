@@ -299,11 +299,15 @@ static void CLS_03(void)
     tr_reset();
     cls03_caught = 0;
     T_EQ(hop_frame_init(&co.hdr, cls03c_coro, HOP_COROUTINE), HOP_OK);
-    hop_gen_init(&g, &co.hdr);
+    T_EQ(hop_gen_init(&g, &co.hdr), HOP_OK);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
     T_EQ(v, HOP_EMPTY);
     T_EQ(hop_gen_close(&g, &v), HOP_EIGNORED);
     T_EQ(cls03_caught, 1);
+
+    /* The root ignored the close and stays suspended at its yield: the
+     * handle is still in use. */
+    T_EQ(hop_gen_state(&g), HOP_STATE_SUSPENDED);
 
     /* Case D: Inner's cleanup yields while the close unwinds. */
     t_name_str(cc_s_first);
@@ -311,7 +315,9 @@ static void CLS_03(void)
     t_name_str(cc_s_returned);
     o.inner_fn = cc_thr04_inner;
     hop_frame_init(&o.hdr, cc_thr04_outer, HOP_GENERATOR);
-    hop_gen_init(&g, &o.hdr);
+    T_EQ(hop_gen_init(&g, &o.hdr), HOP_EBUSY);
+    T_EQ(hop_gen_next(&g, &v), HOP_RETURNED); /* it finishes */
+    T_EQ(hop_gen_init(&g, &o.hdr), HOP_OK);
     T_EQ(hop_gen_start(&g, &v), HOP_YIELDED);
     T_EQ(v, T_SV(cc_s_first));
     T_EQ(hop_gen_close(&g, &v), HOP_RAISED);
