@@ -673,6 +673,7 @@ typedef struct {
     hop_stream s;
     const struct sockaddr_in *addr;
     hop_time deadline;
+    hop_time send_timeout;
     char in[8];
     int err;
 } client_frame;
@@ -684,6 +685,7 @@ static hop_step client(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     T_EQ(hop_stream_init(&self->s, hop_gen_loop(g),
                          socket(AF_INET, SOCK_STREAM, 0)), HOP_OK);
+    T_EQ(hop_stream_set_send_timeout(&self->s, self->send_timeout), HOP_OK);
     HOP_TRY(self);
         HOP_AWAIT(self, hop_connect(&self->cf, &self->s,
                                     (const struct sockaddr *)self->addr,
@@ -754,7 +756,7 @@ static void io_accept_connect(void)
 }
 
 /* A listener whose queue is full ignores the handshake: the connect
- * deadline passes. */
+ * deadline passes (a send timeout does not apply to the connect). */
 static void io_connect_deadline(void)
 {
     struct sockaddr_in addr;
@@ -781,6 +783,7 @@ static void io_connect_deadline(void)
     T_EQ(nfill, 4);
     t0 = hop_loop_now(&loop);
     spawn_client(&tc, &cf, &addr, hop_loop_now(&loop) + HOP_MSEC(50));
+    cf.send_timeout = HOP_MSEC(5);
     run();
     T_EQ(cf.err, HOP_ETIMEDOUT);
     t0 = hop_loop_now(&loop) - t0;

@@ -62,6 +62,9 @@ typedef struct hop_stream {
     hop_loop *loop;      /* private */
     hop_task *reader;    /* private: the task waiting to read */
     hop_task *writer;    /* private: the task waiting to write */
+    hop_timer wtimer;    /* private: the send timeout of that wait */
+    hop_time send_timeout; /* private: 0 for none */
+    hop_time wstall;     /* private: since when writes would block */
     int fd;              /* private: the descriptor, -1 once released */
     unsigned flags;      /* private */
     void *data;          /* public: for the caller */
@@ -88,6 +91,19 @@ HOP_API int hop_stream_close(hop_stream *s);
 
 /* The descriptor of s, or -1 for NULL or a released stream. */
 HOP_API int hop_stream_fd(const hop_stream *s);
+
+/*
+ * A send timeout, as a server gives a client that does not read its
+ * replies: every wait of s for room to write (hop_write_all, hop_flush,
+ * a reader writing out its writer) raises HOP_ETIMEDOUT, with the
+ * message "send timed out", once the peer has taken no byte for d. The
+ * time runs from the first write that would block after the last one
+ * that moved bytes, so a long reply that the peer keeps taking never
+ * times out. Cancel-safe as every wait (done counts what went out). d
+ * HOP_FOREVER or 0: none (the default). Applies from the next wait.
+ * HOP_EINVAL for a stream not initialised or a negative d.
+ */
+HOP_API int hop_stream_set_send_timeout(hop_stream *s, hop_time d);
 
 /*
  * Shut the writing side of a socket stream (the peer reads the end of

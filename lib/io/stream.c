@@ -19,6 +19,16 @@
  *
  * Writes block rarely: the write event is added when a task waits to
  * write and fires once.
+ *
+ * The send timeout measures how long the peer has taken no byte: the
+ * first write that would block after one that moved bytes marks the
+ * stream stalled and records the time (wstall); a write that moves
+ * bytes clears the mark. A wait to write on a stalled stream runs a
+ * timer to wstall + the timeout, so a wake-up that finds no room after
+ * all (and waits again) does not give the peer more time, and a long
+ * reply that the peer keeps taking never times out. hop_connect waits
+ * for writability too, but the stream is not stalled then: its own
+ * deadline rules it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +49,7 @@
 #define S_SOCKET 0x02u     /* a socket: send with MSG_NOSIGNAL */
 #define S_RADDED 0x04u     /* the read event is in the base */
 #define S_DRY 0x08u        /* the last read took all there was */
+#define S_WSTALL 0x10u     /* writes block since wstall */
 
 #define REV(s) ((struct event *)(void *)(s)->rev.bytes)
 #define WEV(s) ((struct event *)(void *)(s)->wev.bytes)
@@ -125,9 +136,23 @@ static void write_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    hop_timer_stop(s->loop, &s->wtimer);
     if (t != NULL) {
         s->writer = NULL;
         hop_task_wake(t, &s->ww, 0);
+    }
+}
+
+/* The peer took no byte for the send timeout: the wait fails. */
+static void send_timeout_cb(hop_timer *tm)
+{
+    hop_stream *s = tm->data;
+    hop_task *t = s->writer;
+
+    if (t != NULL) {
+        s->writer = NULL;
+        event_del(WEV(s));
+        hop_task_wake_err(t, &s->ww, HOP_ETIMEDOUT, "send timed out");
     }
 }
 
@@ -181,6 +206,9 @@ static int ww_arm(hop_waitable *w, hop_task *t)
     if (event_add(WEV(s), NULL) != 0)
         return HOP_ENOMEM;
     s->writer = t;
+    if (s->send_timeout > 0 && (s->flags & S_WSTALL))
+        hop_timer_start(s->loop, &s->wtimer,
+                        hop__after(s->wstall, s->send_timeout));
     return HOP_OK;
 }
 
@@ -191,6 +219,7 @@ static void ww_disarm(hop_waitable *w, hop_task *t)
     (void)t;
     s->writer = NULL;
     event_del(WEV(s));
+    hop_timer_stop(s->loop, &s->wtimer);
 }
 
 static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
@@ -235,6 +264,10 @@ int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
     s->reader = s->writer = NULL;
     s->fd = fd;
     s->flags = S_SIG;
+    s->send_timeout = 0;
+    s->wstall = 0;
+    hop_timer_init(&s->wtimer, send_timeout_cb);
+    s->wtimer.data = s;
     s->data = NULL;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
         s->flags |= S_SOCKET;
@@ -255,6 +288,7 @@ int hop_stream_cleanup(hop_stream *s)
         return HOP_EBUSY;
     event_del(REV(s));
     event_del(WEV(s));
+    hop_timer_stop(s->loop, &s->wtimer);
     s->flags = 0;
     s->fd = -1;
     return HOP_OK;
@@ -273,6 +307,14 @@ int hop_stream_close(hop_stream *s)
 int hop_stream_fd(const hop_stream *s)
 {
     return hop__stream_ok(s) ? s->fd : -1;
+}
+
+int hop_stream_set_send_timeout(hop_stream *s, hop_time d)
+{
+    if (!hop__stream_ok(s) || d < 0)
+        return HOP_EINVAL;
+    s->send_timeout = d == HOP_FOREVER ? 0 : d;
+    return HOP_OK;
 }
 
 int hop_stream_shutdown(hop_stream *s)
@@ -314,10 +356,17 @@ long hop__io_write(hop_stream *s, const void *buf, size_t len)
         return HOP_ECLOSED;
     for (;;) {
         long n = hop__io_sys->write(s->fd, buf, len, hop__stream_is_socket(s));
-        if (n >= 0)
-            return n > 0 ? n : -EAGAIN;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        if (n > 0) {
+            s->flags &= ~S_WSTALL;
+            return n;
+        }
+        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (!(s->flags & S_WSTALL)) { /* the peer stops taking bytes */
+                s->flags |= S_WSTALL;
+                s->wstall = hop_loop_now(s->loop);
+            }
             return -EAGAIN;
+        }
         if (errno != EINTR)
             return -errno;
     }
