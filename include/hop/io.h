@@ -361,6 +361,12 @@ HOP_API int hop_writer_put(hop_writer *w, const void *p, size_t n);
 /* The bytes held, not yet written. */
 HOP_API size_t hop_writer_len(const hop_writer *w);
 
+/*
+ * The size of w's buffer, in bytes: what it costs in memory now (0 for
+ * NULL, before the first put, and once its buffer was released).
+ */
+HOP_API size_t hop_writer_cap(const hop_writer *w);
+
 /* Drop the bytes held. */
 HOP_API void hop_writer_clear(hop_writer *w);
 

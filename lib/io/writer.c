@@ -38,6 +38,11 @@ size_t hop_writer_len(const hop_writer *w)
     return w != NULL ? w->end - w->start : 0;
 }
 
+size_t hop_writer_cap(const hop_writer *w)
+{
+    return w != NULL ? w->cap : 0;
+}
+
 void hop_writer_clear(hop_writer *w)
 {
     if (w != NULL)
