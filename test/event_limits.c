@@ -2,7 +2,8 @@
  * test/event_limits.c: the limits of the write side, over socket pairs
  * on the libevent backend: the send timeout (hop_stream_set_send_timeout)
  * of write_all, flush and a reader writing out its writer, with deadline
- * scopes around them. (Hosted only.)
+ * scopes around them; and a writer's memory, which comes back once a
+ * big reply went out. (Hosted only.)
  *
  * The times are real: each bound is generous (a time out of d is seen
  * between d - 2 ms and d + 1 s), and the cases that must not time out
@@ -11,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -517,6 +519,218 @@ static void send_timeout_default(void)
     free(src);
 }
 
+/* -- a writer's memory ----------------------------------------------------- */
+
+/* The allocations of lib/io, tracked: the bytes live, and a switch that
+ * makes them fail. */
+static struct {
+    void *p;
+    size_t n;
+} blocks[16];
+static size_t live;
+static int fail_alloc;
+
+static long plain_read(int fd, void *buf, size_t len)
+{
+    return (long)read(fd, buf, len);
+}
+
+static long plain_write(int fd, const void *buf, size_t len, int sock)
+{
+    return sock ? (long)send(fd, buf, len, MSG_NOSIGNAL)
+                : (long)write(fd, buf, len);
+}
+
+static int plain_accept(int fd, void *addr, unsigned *len)
+{
+    socklen_t n = *len;
+    int r = accept4(fd, addr, &n, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+    *len = (unsigned)n;
+    return r;
+}
+
+static void *track_alloc(size_t n)
+{
+    size_t i;
+    void *p;
+
+    if (fail_alloc)
+        return NULL;
+    for (i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        if (blocks[i].p == NULL)
+            break;
+    T_ASSERT(i < sizeof blocks / sizeof blocks[0]);
+    p = malloc(n);
+    if (p != NULL) {
+        blocks[i].p = p;
+        blocks[i].n = n;
+        live += n;
+    }
+    return p;
+}
+
+static void track_release(void *p)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
+        if (blocks[i].p == p && p != NULL) {
+            live -= blocks[i].n;
+            blocks[i].p = NULL;
+            free(p);
+            return;
+        }
+    t_fail(__FILE__, __LINE__, "released a block never allocated");
+}
+
+static const hop_io_sys tracked = {plain_read, plain_write, plain_accept,
+                                   track_alloc, track_release};
+
+typedef struct {
+    int fd;
+    char *buf;
+    size_t want;
+    size_t got;
+} drain;
+
+/* Read from the blocking descriptor until want bytes or the end. */
+static void *drainer(void *arg)
+{
+    drain *d = arg;
+    ssize_t k;
+
+    while (d->got < d->want &&
+           (k = read(d->fd, d->buf + d->got, d->want - d->got)) > 0)
+        d->got += (size_t)k;
+    return NULL;
+}
+
+/* Put n bytes of src in w, in pieces of 1000. */
+static void put_pieces(hop_writer *w, const char *src, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i += 1000)
+        T_EQ(hop_writer_put(w, src + i, n - i < 1000 ? n - i : 1000), HOP_OK);
+}
+
+/*
+ * A writer whose buffer grew for a big reply releases it once the reply
+ * is out: after hop_flush, after a reader wrote it out, after
+ * hop_writer_clear. A buffer of at most HOP_WRITER_KEEP stays for the
+ * next replies. The next put after a release allocates afresh, and when
+ * that fails, the writer is empty and holds nothing.
+ */
+static void writer_gives_back(void)
+{
+    enum { N = 1 << 20 };
+    int sv[2];
+    hop_stream a;
+    hop_writer w;
+    hop_reader r;
+    hop_task t;
+    lim_task f;
+    pthread_t th;
+    drain d;
+    char rbuf[64];
+    char *src = pattern(N), *dst = malloc(N);
+
+    T_ASSERT(dst != NULL);
+    loop_up();
+    T_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    live = 0;
+    fail_alloc = 0;
+    hop_io_set_sys(&tracked);
+    T_EQ(hop_writer_init(&w, &a, 0), HOP_OK);
+
+    /* A big reply, flushed to a peer that reads it all. */
+    put_pieces(&w, src, N);
+    T_ASSERT(hop_writer_cap(&w) >= N);
+    T_EQ(live, hop_writer_cap(&w));
+    d.fd = sv[1];
+    d.buf = dst;
+    d.want = N;
+    d.got = 0;
+    T_EQ(pthread_create(&th, NULL, drainer, &d), 0);
+    lim_start(&t, &f, OP_FLUSH);
+    f.w = &w;
+    run();
+    T_EQ(pthread_join(th, NULL), 0);
+    T_EQ(f.err, 0);
+    T_EQ(d.got, N);
+    T_ASSERT(memcmp(dst, src, N) == 0);
+    T_EQ(hop_writer_len(&w), 0);
+    T_EQ(hop_writer_cap(&w), 0);
+    T_EQ(live, 0);
+
+    /* Small replies keep their buffer, up to HOP_WRITER_KEEP. */
+    T_EQ(hop_writer_put(&w, src, 100), HOP_OK);
+    T_EQ(hop_writer_cap(&w), 256);
+    lim_start(&t, &f, OP_FLUSH);
+    f.w = &w;
+    run();
+    T_EQ(f.err, 0);
+    T_EQ(hop_writer_cap(&w), 256);
+    put_pieces(&w, src, HOP_WRITER_KEEP);
+    T_EQ(hop_writer_cap(&w), HOP_WRITER_KEEP);
+    lim_start(&t, &f, OP_FLUSH);
+    f.w = &w;
+    run();
+    T_EQ(f.err, 0);
+    T_EQ(hop_writer_len(&w), 0);
+    T_EQ(hop_writer_cap(&w), HOP_WRITER_KEEP);
+    T_EQ(live, HOP_WRITER_KEEP);
+    T_EQ(take_all(sv[1], dst, N), 100 + HOP_WRITER_KEEP);
+    T_EQ(fcntl(sv[1], F_SETFL, 0), 0);
+
+    /* Cleared: the big buffer goes too. */
+    put_pieces(&w, src, HOP_WRITER_KEEP + 1);
+    T_EQ(hop_writer_cap(&w), 2 * HOP_WRITER_KEEP);
+    hop_writer_clear(&w);
+    T_EQ(hop_writer_cap(&w), 0);
+    T_EQ(live, 0);
+
+    /* Written out by a reader, before it reports the end. */
+    T_EQ(hop_reader_init(&r, &a, rbuf, sizeof rbuf), HOP_OK);
+    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
+    T_EQ(write(sv[1], "get\n", 4), 4);
+    T_EQ(shutdown(sv[1], SHUT_WR), 0);
+    d.got = 0;
+    T_EQ(pthread_create(&th, NULL, drainer, &d), 0);
+    lim_start(&t, &f, OP_SERVE);
+    f.r = &r;
+    f.w = &w;
+    f.out = src;
+    f.len = N;
+    run();
+    T_EQ(pthread_join(th, NULL), 0);
+    T_EQ(f.lines, 1);
+    T_EQ(f.err, HOP_EOF);
+    T_EQ(d.got, N);
+    T_ASSERT(memcmp(dst, src, N) == 0);
+    T_EQ(hop_writer_cap(&w), 0);
+    T_EQ(live, 0);
+
+    /* The next put cannot allocate: nothing held, nothing appended. */
+    fail_alloc = 1;
+    T_EQ(hop_writer_put(&w, src, 10), HOP_ENOMEM);
+    T_EQ(hop_writer_len(&w), 0);
+    T_EQ(hop_writer_cap(&w), 0);
+    fail_alloc = 0;
+    T_EQ(hop_writer_put(&w, src, 10), HOP_OK);
+    T_EQ(live, 256);
+    hop_writer_cleanup(&w);
+    T_EQ(live, 0);
+    hop_io_set_sys(NULL);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    close(sv[1]);
+    loop_down();
+    free(src);
+    free(dst);
+}
+
 const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_write),
     T_CASE(send_timeout_slow_reader),
@@ -524,5 +738,6 @@ const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_reader),
     T_CASE(send_timeout_scopes),
     T_CASE(send_timeout_default),
+    T_CASE(writer_gives_back),
     T_END,
 };

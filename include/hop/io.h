@@ -330,9 +330,18 @@ HOP_API hop_frame *hop_reader_read(hop_reader_frame *f, hop_reader *r,
 /* -- the buffered writer --------------------------------------------------- */
 
 /*
+ * The largest buffer a writer keeps once it is empty: a buffer that grew
+ * past it for a big reply is released as soon as everything it held is
+ * written out (or cleared), and the next put allocates a small one.
+ */
+#define HOP_WRITER_KEEP 65536
+
+/*
  * A writer: bytes collected for a stream, to go out in as few writes as
  * possible. Its buffer grows as needed (through hop_io_sys.alloc) up to
- * a limit. All fields are private.
+ * a limit, and a buffer larger than HOP_WRITER_KEEP is released (through
+ * hop_io_sys.release) once the writer is empty again. All fields are
+ * private.
  */
 typedef struct hop_writer {
     hop_stream *s;   /* private */
@@ -367,13 +376,14 @@ HOP_API size_t hop_writer_len(const hop_writer *w);
  */
 HOP_API size_t hop_writer_cap(const hop_writer *w);
 
-/* Drop the bytes held. */
+/* Drop the bytes held (a buffer over HOP_WRITER_KEEP is released). */
 HOP_API void hop_writer_clear(hop_writer *w);
 
 /*
  * Write out everything w holds, and what is put meanwhile; the await
  * gives the number of bytes written, as does the frame's done when it
- * raises. The bytes written leave w, the others stay.
+ * raises. The bytes written leave w, the others stay. Once w is empty,
+ * a buffer larger than HOP_WRITER_KEEP is released.
  */
 HOP_API hop_frame *hop_flush(hop_io_frame *f, hop_writer *w);
 
