@@ -106,6 +106,7 @@ typedef struct {
     hop_time scope;       /* the scope's time (0: 5 s, a safety net) */
     int op;
     int lines;            /* OP_SERVE: lines answered */
+    size_t most;          /* OP_SERVE: the most the writer held */
     int err;              /* what the operation raised, or 0 */
     const char *msg;      /* and its message */
     int inner_err;        /* OP_WRITE_SLEEP: what the write raised */
@@ -138,6 +139,8 @@ static hop_step lim_step(hop_gen *g, hop_frame *f)
                     hop_reader_consume(self->r, n);
                     T_EQ(hop_writer_put(self->w, self->out, self->len),
                          HOP_OK);
+                    if (hop_writer_len(self->w) > self->most)
+                        self->most = hop_writer_len(self->w);
                     self->lines++;
                 }
             } else {
@@ -731,6 +734,67 @@ static void writer_gives_back(void)
     free(dst);
 }
 
+/* -- a peer that sends and never waits for the replies ----------------------- */
+
+/*
+ * Requests that are always there to read (every read fills the reader)
+ * never make the reader wait, which is when it writes its writer out.
+ * It writes it out as well once it holds HOP_WRITER_KEEP bytes, so the
+ * replies do not pile up in memory: the writer never holds more than
+ * that plus one reply.
+ */
+static void reader_bounds_writer(void)
+{
+    enum { LINES = 4096, REPLY = 64 };
+    int in[2], out[2], i;
+    hop_stream a, b;
+    hop_reader r;
+    hop_writer w;
+    hop_task t;
+    lim_task f;
+    pthread_t th;
+    drain d;
+    char rbuf[64], reply[REPLY];
+    char *got = malloc((size_t)LINES * REPLY);
+
+    T_ASSERT(got != NULL);
+    memset(reply, 'r', sizeof reply);
+    loop_up();
+    T_EQ(pipe(in), 0);
+    T_EQ(pipe(out), 0);
+    for (i = 0; i < LINES; i++) /* 32 KiB: fits in the pipe */
+        T_EQ(write(in[1], "1234567\n", 8), 8);
+    close(in[1]);
+    T_EQ(hop_stream_init(&a, &loop, in[0]), HOP_OK);
+    T_EQ(hop_stream_init(&b, &loop, out[1]), HOP_OK);
+    T_EQ(hop_reader_init(&r, &a, rbuf, sizeof rbuf), HOP_OK);
+    T_EQ(hop_writer_init(&w, &b, 0), HOP_OK);
+    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
+    d.fd = out[0];
+    d.buf = got;
+    d.want = (size_t)LINES * REPLY;
+    d.got = 0;
+    T_EQ(pthread_create(&th, NULL, drainer, &d), 0);
+    lim_start(&t, &f, OP_SERVE);
+    f.r = &r;
+    f.w = &w;
+    f.out = reply;
+    f.len = REPLY;
+    run();
+    T_EQ(pthread_join(th, NULL), 0);
+    T_EQ(f.err, HOP_EOF);
+    T_EQ(f.lines, LINES);
+    T_EQ(d.got, (size_t)LINES * REPLY);
+    T_ASSERT(f.most <= HOP_WRITER_KEEP + REPLY);
+    T_EQ(hop_writer_len(&w), 0);
+    hop_writer_cleanup(&w);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    T_EQ(hop_stream_close(&b), HOP_OK);
+    close(out[0]);
+    loop_down();
+    free(got);
+}
+
 const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_write),
     T_CASE(send_timeout_slow_reader),
@@ -739,5 +803,6 @@ const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_scopes),
     T_CASE(send_timeout_default),
     T_CASE(writer_gives_back),
+    T_CASE(reader_bounds_writer),
     T_END,
 };

@@ -271,8 +271,11 @@ HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
  * Before an operation of r waits for its stream, or raises HOP_EOF at
  * its end, write out what the writer w holds (waiting for w's stream to
  * take it when it must). Replies collected in w while a pipeline of
- * requests is read go out in one write, when the requests run out. An
- * error writing raises at the read's await. NULL: none (the default).
+ * requests is read go out in one write, when the requests run out; and
+ * when w holds HOP_WRITER_KEEP bytes or more as an operation of r
+ * starts, before it reads on, so that a peer that sends without reading
+ * cannot pile up replies. An error writing raises at the read's await.
+ * NULL: none (the default).
  */
 HOP_API int hop_reader_set_writer(hop_reader *r, struct hop_writer *w);
 
