@@ -866,6 +866,80 @@ static void io_misuse(void)
     loop_down();
 }
 
+/*
+ * Lengths past PTRDIFF_MAX (a negative length converted to size_t) are
+ * refused with HOP_EINVAL before any system call, and nothing is moved
+ * or consumed.
+ */
+static void io_huge_lengths(void)
+{
+    int sv[2];
+    hop_stream a;
+    hop_reader r;
+    hop_writer w;
+    hop_task t;
+    io_task f;
+    char buf[16];
+    static const size_t huge[] = {(size_t)-1, (size_t)PTRDIFF_MAX + 1};
+    size_t i;
+
+    loop_up();
+    pair(sv);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        T_EQ(write(sv[1], "abc", 3), 3);
+        start_op(&t, &f, &a, OP_WRITE);
+        f.out = "xyz";
+        f.out_len = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+        start_op(&t, &f, &a, OP_READ);
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        start_op(&t, &f, &a, OP_READ_EXACT);
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+
+        T_EQ(hop_reader_init(&r, &a, buf, huge[i]), HOP_EINVAL);
+        T_EQ(hop_reader_init(&r, &a, buf, sizeof buf), HOP_OK);
+        start_op(&t, &f, &a, OP_FILL);
+        f.r = &r;
+        f.want = 3;
+        run();
+        T_EQ(f.err, 0);
+        start_op(&t, &f, &a, OP_RREAD);
+        f.r = &r;
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+        T_EQ(hop_reader_len(&r), 3); /* nothing consumed */
+        start_op(&t, &f, &a, OP_FILL);
+        f.r = &r;
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+
+        T_EQ(hop_writer_init(&w, &a, 0), HOP_OK);
+        T_EQ(hop_writer_put(&w, "x", 1), HOP_OK);
+        T_EQ(hop_writer_put(&w, buf, huge[i]), HOP_EINVAL);
+        T_EQ(hop_writer_len(&w), 1);
+        hop_writer_cleanup(&w);
+        T_EQ(hop_writer_init(&w, &a, 100), HOP_OK);
+        T_EQ(hop_writer_put(&w, buf, huge[i]), HOP_EINVAL);
+        hop_writer_cleanup(&w);
+    }
+    T_EQ(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), -1); /* nothing came */
+    T_EQ(errno, EAGAIN);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    close(sv[1]);
+    loop_down();
+}
+
 /* -- failures of the system calls ------------------------------------------------ */
 
 static int fail_after = -1; /* calls that succeed before the one failure
@@ -1333,6 +1407,7 @@ const t_case t_cases_event_io[] = {
     T_CASE(io_accept_connect),
     T_CASE(io_connect_deadline),
     T_CASE(io_misuse),
+    T_CASE(io_huge_lengths),
     T_CASE(io_sys_failures),
     T_CASE(io_accept_failures),
     T_CASE(io_resolve),

@@ -133,7 +133,9 @@ typedef struct hop_io_frame {
 /*
  * Read at least one byte and at most len into buf; the await gives the
  * number read. The end of the stream raises HOP_EOF. len 0 gives 0 at
- * once.
+ * once. For this and the other operations, a length larger than
+ * PTRDIFF_MAX (a negative one converted) raises HOP_EINVAL before any
+ * system call.
  */
 HOP_API hop_frame *hop_read(hop_io_frame *f, hop_stream *s, void *buf,
                             size_t len);
@@ -263,7 +265,10 @@ typedef struct hop_reader {
     struct hop_writer *w;        /* private: written out before a wait */
 } hop_reader;
 
-/* Initialise r over s and the buffer buf of cap bytes (cap > 0). */
+/*
+ * Initialise r over s and the buffer buf of cap bytes (0 < cap <=
+ * PTRDIFF_MAX; HOP_EINVAL otherwise, or for a NULL argument).
+ */
 HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
                             size_t cap);
 
@@ -366,7 +371,8 @@ HOP_API void hop_writer_cleanup(hop_writer *w);
 
 /*
  * Append n bytes. -ENOBUFS past the limit, HOP_ENOMEM when the buffer
- * cannot grow; nothing is appended then.
+ * cannot grow, HOP_EINVAL for NULL or n larger than PTRDIFF_MAX;
+ * nothing is appended then.
  */
 HOP_API int hop_writer_put(hop_writer *w, const void *p, size_t n);
 

@@ -13,7 +13,8 @@
 
 int hop_reader_init(hop_reader *r, hop_stream *s, void *buf, size_t cap)
 {
-    if (r == NULL || s == NULL || buf == NULL || cap == 0)
+    if (r == NULL || s == NULL || buf == NULL || cap == 0 ||
+        cap > HOP__IO_MAX)
         return HOP_EINVAL;
     r->s = s;
     r->buf = buf;
@@ -131,7 +132,7 @@ static long attempt(hop_reader_frame *f)
                 return n;
         }
     } else { /* M_COPY: the unread bytes first, then the stream */
-        if (f->dst == NULL && f->want > 0)
+        if ((f->dst == NULL && f->want > 0) || f->want > HOP__IO_MAX)
             return HOP_EINVAL;
         if (f->done == 0 && f->want > 0 && r->end > r->start) {
             n = (long)(r->end - r->start);

@@ -390,7 +390,8 @@ static hop_step io_step(hop_gen *g, hop_frame *fr)
     hop_io_frame *self = (hop_io_frame *)fr;
     long n;
     HOP_BEGIN(g, self);
-    if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0))
+    if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0) ||
+        self->len > HOP__IO_MAX)
         HOP_RAISE(self, HOP_EINVAL);
     while (io_more(self)) {
         n = io_call(self);

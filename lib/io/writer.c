@@ -72,7 +72,7 @@ static int put_slow(hop_writer *w, const void *p, size_t n)
 {
     size_t len;
 
-    if (w == NULL || (p == NULL && n > 0))
+    if (w == NULL || (p == NULL && n > 0) || n > HOP__IO_MAX)
         return HOP_EINVAL;
     if (n == 0)
         return HOP_OK;
