@@ -15,7 +15,9 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -794,6 +796,104 @@ static void io_connect_deadline(void)
     loop_down();
 }
 
+/* connect s to a Unix address; err gets what the await raised */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_connect_frame cf;
+    hop_stream *s;
+    const struct sockaddr_un *addr;
+    socklen_t addrlen;
+    int err;
+} uconnect_frame;
+
+static hop_step uconnect(hop_gen *g, hop_frame *f)
+{
+    uconnect_frame *self = (uconnect_frame *)f;
+    HOP_BEGIN(g, self);
+    self->err = 1;
+    HOP_TRY(self);
+        HOP_AWAIT(self, hop_connect(&self->cf, self->s,
+                                    (const struct sockaddr *)self->addr,
+                                    self->addrlen, HOP_FOREVER));
+        self->err = 0;
+    HOP_CATCH_ALL(self);
+        self->err = HOP_ERROR(self);
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/*
+ * A Unix listener whose queue is full refuses a nonblocking connect
+ * with EAGAIN: nothing is in progress, so the connect raises -EAGAIN
+ * rather than waiting for a writability that comes at once and means
+ * nothing. Once the queue has room, it connects.
+ */
+static void io_connect_unix_full(void)
+{
+    struct sockaddr_un addr;
+    socklen_t len;
+    int lfd, fill[8], nfill = 0, i, c;
+    hop_stream s;
+    hop_task t;
+    uconnect_frame uf;
+    char name[64], port[24];
+
+    loop_up();
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(name, "hop-test-full-");
+    strcat(name, t_itoa(getpid(), port));
+    memcpy(addr.sun_path + 1, name, strlen(name)); /* abstract */
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+                      strlen(name));
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_ASSERT(lfd >= 0);
+    T_EQ(bind(lfd, (struct sockaddr *)&addr, len), 0);
+    T_EQ(listen(lfd, 0), 0);
+    for (i = 0; i < 8; i++) {
+        fill[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (connect(fill[i], (struct sockaddr *)&addr, len) != 0) {
+            T_EQ(errno, EAGAIN);
+            close(fill[i]);
+            break;
+        }
+        nfill++;
+    }
+    T_ASSERT(nfill < 8); /* the queue is full */
+
+    c = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&s, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &s;
+    uf.addr = &addr;
+    uf.addrlen = len;
+    t_spawn(&t, &loop, &uf.hdr, uconnect, NULL);
+    run();
+    T_EQ(uf.err, -EAGAIN);
+    T_EQ(hop_stream_close(&s), HOP_OK);
+
+    /* Room in the queue: connected. */
+    for (i = 0; i < nfill; i++) {
+        int a = accept(lfd, NULL, NULL);
+        T_ASSERT(a >= 0);
+        close(a);
+        close(fill[i]);
+    }
+    c = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&s, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &s;
+    uf.addr = &addr;
+    uf.addrlen = len;
+    t_spawn(&t, &loop, &uf.hdr, uconnect, NULL);
+    run();
+    T_EQ(uf.err, 0);
+    T_EQ(hop_stream_close(&s), HOP_OK);
+    close(lfd);
+    loop_down();
+}
+
 /* -- misuse ------------------------------------------------------------------ */
 
 static void io_misuse(void)
@@ -1406,6 +1506,7 @@ const t_case t_cases_event_io[] = {
     T_CASE(io_linger),
     T_CASE(io_accept_connect),
     T_CASE(io_connect_deadline),
+    T_CASE(io_connect_unix_full),
     T_CASE(io_misuse),
     T_CASE(io_huge_lengths),
     T_CASE(io_sys_failures),
