@@ -734,6 +734,58 @@ static void writer_gives_back(void)
     free(dst);
 }
 
+/*
+ * The writer is uncoupled (hop_reader_set_writer(r, NULL)) while the
+ * reader waits to write it out: when the stream has room again, the
+ * reader stops writing, leaves the rest in the writer, and reads on.
+ */
+static void reader_uncoupled_while_writing(void)
+{
+    enum { N = 1 << 20 };
+    int sv[2], i;
+    hop_stream a;
+    hop_reader r;
+    hop_writer w;
+    hop_task t;
+    lim_task f;
+    char rbuf[64];
+    char *src = pattern(N), *dst = malloc(N);
+    size_t took;
+
+    T_ASSERT(dst != NULL);
+    loop_up();
+    small_pair(sv);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    T_EQ(hop_reader_init(&r, &a, rbuf, sizeof rbuf), HOP_OK);
+    T_EQ(hop_writer_init(&w, &a, 0), HOP_OK);
+    T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
+    T_EQ(write(sv[1], "get\n", 4), 4);
+    lim_start(&t, &f, OP_SERVE);
+    f.r = &r;
+    f.w = &w;
+    f.out = src;
+    f.len = N;
+    for (i = 0; i < 100 && hop_task_waiting_on(&t) != &a.ww; i++)
+        T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK);
+    T_ASSERT(hop_task_waiting_on(&t) == &a.ww); /* writing out */
+    T_EQ(f.lines, 1);
+    T_EQ(hop_reader_set_writer(&r, NULL), HOP_OK);
+    took = take_all(sv[1], dst, N); /* room again */
+    T_ASSERT(took > 0);
+    T_EQ(shutdown(sv[1], SHUT_WR), 0);
+    run();
+    T_EQ(f.err, HOP_EOF);
+    T_EQ(f.lines, 1);
+    T_EQ(hop_writer_len(&w), N - took); /* the rest stayed */
+    T_ASSERT(memcmp(dst, src, took) == 0);
+    hop_writer_cleanup(&w);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    close(sv[1]);
+    loop_down();
+    free(src);
+    free(dst);
+}
+
 /* -- a peer that sends and never waits for the replies ----------------------- */
 
 /*
@@ -804,5 +856,6 @@ const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_default),
     T_CASE(writer_gives_back),
     T_CASE(reader_bounds_writer),
+    T_CASE(reader_uncoupled_while_writing),
     T_END,
 };

@@ -191,7 +191,8 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
                 long m = hop__writer_once(r->w);
                 if (m <= 0)
                     HOP__IO_WAIT_OR_RAISE(self, m, &r->w->s->ww);
-            } while (r->w->end > r->w->start);
+                /* (The writer may have been uncoupled meanwhile.) */
+            } while (r->w != NULL && r->w->end > r->w->start);
             n = self->last;
         }
         if (n != R_WRITE_OUT)
