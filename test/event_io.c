@@ -796,13 +796,13 @@ static void io_connect_deadline(void)
     loop_down();
 }
 
-/* connect s to a Unix address; err gets what the await raised */
+/* connect s to addr; err gets what the await raised */
 typedef struct {
     hop_frame hdr;
     HOP_TRIES(1);
     hop_connect_frame cf;
     hop_stream *s;
-    const struct sockaddr_un *addr;
+    const void *addr;
     socklen_t addrlen;
     int err;
 } uconnect_frame;
@@ -1037,6 +1037,58 @@ static void io_huge_lengths(void)
     T_EQ(errno, EAGAIN);
     T_EQ(hop_stream_close(&a), HOP_OK);
     close(sv[1]);
+    loop_down();
+}
+
+/*
+ * An accept or a connect whose stream is released after a wake-up made
+ * its task ready, before it ran, raises HOP_ECLOSED, as a read does,
+ * and takes nothing from the listener's queue.
+ */
+static void io_released_while_woken(void)
+{
+    struct sockaddr_in addr;
+    hop_stream ls, cs;
+    hop_task t, tc;
+    io_task f;
+    int lfd = listener(&addr), c, i;
+    uconnect_frame uf;
+
+    loop_up();
+    T_EQ(hop_stream_init(&ls, &loop, lfd), HOP_OK);
+    start_op(&t, &f, &ls, OP_ACCEPT);
+    T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* waits */
+    T_ASSERT(hop_task_waiting_on(&t) == &ls.rw);
+    c = dial(&addr);
+    for (i = 0; i < 100 && hop_task_waiting_on(&t) != NULL; i++)
+        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+    T_ASSERT(hop_task_waiting_on(&t) == NULL); /* woken, not run */
+    T_EQ(hop_stream_cleanup(&ls), HOP_OK);
+    run();
+    T_EQ(f.err, HOP_ECLOSED);
+    i = accept(lfd, NULL, NULL); /* the connection is still queued */
+    T_ASSERT(i >= 0);
+    close(i);
+    close(c);
+
+    /* A connect woken by the end of the handshake. */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&cs, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &cs;
+    uf.addr = &addr;
+    uf.addrlen = sizeof addr;
+    t_spawn(&tc, &loop, &uf.hdr, uconnect, NULL);
+    T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* in progress */
+    T_ASSERT(hop_task_waiting_on(&tc) == &cs.ww);
+    for (i = 0; i < 100 && hop_task_waiting_on(&tc) != NULL; i++)
+        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+    T_ASSERT(hop_task_waiting_on(&tc) == NULL); /* woken, not run */
+    T_EQ(hop_stream_cleanup(&cs), HOP_OK);
+    run();
+    T_EQ(uf.err, HOP_ECLOSED);
+    close(c);
+    close(lfd);
     loop_down();
 }
 
@@ -1508,6 +1560,7 @@ const t_case t_cases_event_io[] = {
     T_CASE(io_connect_deadline),
     T_CASE(io_connect_unix_full),
     T_CASE(io_misuse),
+    T_CASE(io_released_while_woken),
     T_CASE(io_huge_lengths),
     T_CASE(io_sys_failures),
     T_CASE(io_accept_failures),

@@ -485,6 +485,8 @@ static hop_step accept_step(hop_gen *g, hop_frame *fr)
     if (!hop__stream_ok(self->s))
         HOP_RAISE(self, HOP_EINVAL);
     for (;;) {
+        if (!hop__stream_ok(self->s))
+            HOP_RAISE(self, HOP_ECLOSED); /* released while woken */
         self->addrlen = sizeof self->addr;
         fd = hop__io_sys->accept(self->s->fd, self->addr.bytes,
                                  &self->addrlen);
@@ -526,6 +528,8 @@ static hop_step connect_step(hop_gen *g, hop_frame *fr)
     HOP_TIMEOUT_AT(self, &self->scope, self->deadline);
         HOP_SUSPEND(self, &self->s->ww);
     HOP_END_TIMEOUT(self, &self->scope);
+    if (!hop__stream_ok(self->s))
+        HOP_RAISE(self, HOP_ECLOSED); /* released while woken */
     if (getsockopt(self->s->fd, SOL_SOCKET, SO_ERROR, &e, &elen) != 0)
         HOP_RAISE(self, -errno);
     if (e != 0)
