@@ -206,9 +206,11 @@ static int ww_arm(hop_waitable *w, hop_task *t)
     if (event_add(WEV(s), NULL) != 0)
         return HOP_ENOMEM;
     s->writer = t;
-    if (s->send_timeout > 0 && (s->flags & S_WSTALL))
-        hop_timer_start(s->loop, &s->wtimer,
-                        hop__after(s->wstall, s->send_timeout));
+    if (s->send_timeout > 0 && (s->flags & S_WSTALL)) {
+        hop_time when = hop__after(s->wstall, s->send_timeout);
+        if (when != HOP_FOREVER)
+            hop_timer_start(s->loop, &s->wtimer, when);
+    }
     return HOP_OK;
 }
 
