@@ -199,8 +199,9 @@ typedef struct hop_accept_frame {
 /*
  * Accept a connection on the listening stream s; the await gives its
  * descriptor, nonblocking and close-on-exec (the caller owns it).
- * Connections the peer aborted before they were accepted are skipped.
- * -EMFILE and other errors are raised.
+ * Connections the peer aborted, or that failed with a network error,
+ * before they were accepted are skipped. -EMFILE and other errors are
+ * raised.
  */
 HOP_API hop_frame *hop_accept(hop_accept_frame *f, hop_stream *s);
 

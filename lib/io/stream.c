@@ -479,6 +479,34 @@ hop_frame *hop_linger(hop_linger_frame *f, hop_stream *s, void *buf,
 
 /* -- accept ------------------------------------------------------------------ */
 
+/*
+ * Whether accept's error e is about the connection it would have given,
+ * which is gone, rather than about the listener: an abort, or (on Linux,
+ * which passes on the pending errors of the new socket) a network error
+ * of the peer's. The next connection is then taken. EOPNOTSUPP and
+ * ENOPROTOOPT, also in Linux's list, are left out: they are what a
+ * listener that cannot accept gets, every time.
+ */
+static int lost_connection(int e)
+{
+    switch (e) {
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+#ifdef ENONET
+    case ENONET:
+#endif
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static hop_step accept_step(hop_gen *g, hop_frame *fr)
 {
     hop_accept_frame *self = (hop_accept_frame *)fr;
@@ -497,7 +525,7 @@ static hop_step accept_step(hop_gen *g, hop_frame *fr)
         e = errno;
         if (e == EAGAIN || e == EWOULDBLOCK)
             HOP_SUSPEND(self, &self->s->rw);
-        else if (e != EINTR && e != ECONNABORTED && e != EPROTO)
+        else if (e != EINTR && !lost_connection(e))
             HOP_RAISE(self, -e);
     }
     HOP_END(self);
