@@ -82,7 +82,7 @@ static char *pattern(size_t n)
     return p;
 }
 
-/* -- one task for the cases of this file ------------------------------------ */
+/* -- one task for the cases of this file ----------------------------------- */
 
 enum {
     OP_WRITE = 1,     /* write_all out/len on s */
@@ -200,7 +200,7 @@ static hop_step slow_step(hop_gen *g, hop_frame *f)
     HOP_END(self);
 }
 
-/* -- the send timeout ------------------------------------------------------- */
+/* -- the send timeout ------------------------------------------------------ */
 
 /*
  * A peer that never reads: write_all raises HOP_ETIMEDOUT, "send timed
@@ -787,7 +787,7 @@ static void reader_uncoupled_while_writing(void)
     free(dst);
 }
 
-/* -- a peer that sends and never waits for the replies ----------------------- */
+/* -- a peer that sends and never waits for the replies --------------------- */
 
 /*
  * Requests that are always there to read (every read fills the reader)
