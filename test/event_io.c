@@ -15,7 +15,9 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -673,6 +675,7 @@ typedef struct {
     hop_stream s;
     const struct sockaddr_in *addr;
     hop_time deadline;
+    hop_time send_timeout;
     char in[8];
     int err;
 } client_frame;
@@ -684,6 +687,7 @@ static hop_step client(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     T_EQ(hop_stream_init(&self->s, hop_gen_loop(g),
                          socket(AF_INET, SOCK_STREAM, 0)), HOP_OK);
+    T_EQ(hop_stream_set_send_timeout(&self->s, self->send_timeout), HOP_OK);
     HOP_TRY(self);
         HOP_AWAIT(self, hop_connect(&self->cf, &self->s,
                                     (const struct sockaddr *)self->addr,
@@ -754,7 +758,7 @@ static void io_accept_connect(void)
 }
 
 /* A listener whose queue is full ignores the handshake: the connect
- * deadline passes. */
+ * deadline passes (a send timeout does not apply to the connect). */
 static void io_connect_deadline(void)
 {
     struct sockaddr_in addr;
@@ -781,12 +785,111 @@ static void io_connect_deadline(void)
     T_EQ(nfill, 4);
     t0 = hop_loop_now(&loop);
     spawn_client(&tc, &cf, &addr, hop_loop_now(&loop) + HOP_MSEC(50));
+    cf.send_timeout = HOP_MSEC(5);
     run();
     T_EQ(cf.err, HOP_ETIMEDOUT);
     t0 = hop_loop_now(&loop) - t0;
     T_ASSERT(t0 >= HOP_MSEC(48) && t0 < HOP_SEC(2)); /* generous */
     for (i = 0; i < 4; i++)
         close(fill[i]);
+    close(lfd);
+    loop_down();
+}
+
+/* connect s to addr; err gets what the await raised */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_connect_frame cf;
+    hop_stream *s;
+    const void *addr;
+    socklen_t addrlen;
+    int err;
+} uconnect_frame;
+
+static hop_step uconnect(hop_gen *g, hop_frame *f)
+{
+    uconnect_frame *self = (uconnect_frame *)f;
+    HOP_BEGIN(g, self);
+    self->err = 1;
+    HOP_TRY(self);
+        HOP_AWAIT(self, hop_connect(&self->cf, self->s,
+                                    (const struct sockaddr *)self->addr,
+                                    self->addrlen, HOP_FOREVER));
+        self->err = 0;
+    HOP_CATCH_ALL(self);
+        self->err = HOP_ERROR(self);
+    HOP_END_TRY(self);
+    HOP_END(self);
+}
+
+/*
+ * A Unix listener whose queue is full refuses a nonblocking connect
+ * with EAGAIN: nothing is in progress, so the connect raises -EAGAIN
+ * rather than waiting for a writability that comes at once and means
+ * nothing. Once the queue has room, it connects.
+ */
+static void io_connect_unix_full(void)
+{
+    struct sockaddr_un addr;
+    socklen_t len;
+    int lfd, fill[8], nfill = 0, i, c;
+    hop_stream s;
+    hop_task t;
+    uconnect_frame uf;
+    char name[64], port[24];
+
+    loop_up();
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    strcpy(name, "hop-test-full-");
+    strcat(name, t_itoa(getpid(), port));
+    memcpy(addr.sun_path + 1, name, strlen(name)); /* abstract */
+    len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
+                      strlen(name));
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_ASSERT(lfd >= 0);
+    T_EQ(bind(lfd, (struct sockaddr *)&addr, len), 0);
+    T_EQ(listen(lfd, 0), 0);
+    for (i = 0; i < 8; i++) {
+        fill[i] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        if (connect(fill[i], (struct sockaddr *)&addr, len) != 0) {
+            T_EQ(errno, EAGAIN);
+            close(fill[i]);
+            break;
+        }
+        nfill++;
+    }
+    T_ASSERT(nfill < 8); /* the queue is full */
+
+    c = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&s, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &s;
+    uf.addr = &addr;
+    uf.addrlen = len;
+    t_spawn(&t, &loop, &uf.hdr, uconnect, NULL);
+    run();
+    T_EQ(uf.err, -EAGAIN);
+    T_EQ(hop_stream_close(&s), HOP_OK);
+
+    /* Room in the queue: connected. */
+    for (i = 0; i < nfill; i++) {
+        int a = accept(lfd, NULL, NULL);
+        T_ASSERT(a >= 0);
+        close(a);
+        close(fill[i]);
+    }
+    c = socket(AF_UNIX, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&s, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &s;
+    uf.addr = &addr;
+    uf.addrlen = len;
+    t_spawn(&t, &loop, &uf.hdr, uconnect, NULL);
+    run();
+    T_EQ(uf.err, 0);
+    T_EQ(hop_stream_close(&s), HOP_OK);
     close(lfd);
     loop_down();
 }
@@ -860,6 +963,132 @@ static void io_misuse(void)
     close(sv[0]);
     close(sv[1]);
     T_EQ(hop_loop_cleanup(&sim), HOP_OK);
+    loop_down();
+}
+
+/*
+ * Lengths past PTRDIFF_MAX (a negative length converted to size_t) are
+ * refused with HOP_EINVAL before any system call, and nothing is moved
+ * or consumed.
+ */
+static void io_huge_lengths(void)
+{
+    int sv[2];
+    hop_stream a;
+    hop_reader r;
+    hop_writer w;
+    hop_task t;
+    io_task f;
+    char buf[16];
+    static const size_t huge[] = {(size_t)-1, (size_t)PTRDIFF_MAX + 1};
+    size_t i;
+
+    loop_up();
+    pair(sv);
+    T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
+    for (i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        T_EQ(write(sv[1], "abc", 3), 3);
+        start_op(&t, &f, &a, OP_WRITE);
+        f.out = "xyz";
+        f.out_len = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+        start_op(&t, &f, &a, OP_READ);
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        start_op(&t, &f, &a, OP_READ_EXACT);
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+
+        T_EQ(hop_reader_init(&r, &a, buf, huge[i]), HOP_EINVAL);
+        T_EQ(hop_reader_init(&r, &a, buf, sizeof buf), HOP_OK);
+        start_op(&t, &f, &a, OP_FILL);
+        f.r = &r;
+        f.want = 3;
+        run();
+        T_EQ(f.err, 0);
+        start_op(&t, &f, &a, OP_RREAD);
+        f.r = &r;
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+        T_EQ(f.done, 0);
+        T_EQ(hop_reader_len(&r), 3); /* nothing consumed */
+        start_op(&t, &f, &a, OP_FILL);
+        f.r = &r;
+        f.want = huge[i];
+        run();
+        T_EQ(f.err, HOP_EINVAL);
+
+        T_EQ(hop_writer_init(&w, &a, 0), HOP_OK);
+        T_EQ(hop_writer_put(&w, "x", 1), HOP_OK);
+        T_EQ(hop_writer_put(&w, buf, huge[i]), HOP_EINVAL);
+        T_EQ(hop_writer_len(&w), 1);
+        hop_writer_cleanup(&w);
+        T_EQ(hop_writer_init(&w, &a, 100), HOP_OK);
+        T_EQ(hop_writer_put(&w, buf, huge[i]), HOP_EINVAL);
+        hop_writer_cleanup(&w);
+    }
+    T_EQ(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT), -1); /* nothing came */
+    T_EQ(errno, EAGAIN);
+    T_EQ(hop_stream_close(&a), HOP_OK);
+    close(sv[1]);
+    loop_down();
+}
+
+/*
+ * An accept or a connect whose stream is released after a wake-up made
+ * its task ready, before it ran, raises HOP_ECLOSED, as a read does,
+ * and takes nothing from the listener's queue.
+ */
+static void io_released_while_woken(void)
+{
+    struct sockaddr_in addr;
+    hop_stream ls, cs;
+    hop_task t, tc;
+    io_task f;
+    int lfd = listener(&addr), c, i;
+    uconnect_frame uf;
+
+    loop_up();
+    T_EQ(hop_stream_init(&ls, &loop, lfd), HOP_OK);
+    start_op(&t, &f, &ls, OP_ACCEPT);
+    T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* waits */
+    T_ASSERT(hop_task_waiting_on(&t) == &ls.rw);
+    c = dial(&addr);
+    for (i = 0; i < 100 && hop_task_waiting_on(&t) != NULL; i++)
+        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+    T_ASSERT(hop_task_waiting_on(&t) == NULL); /* woken, not run */
+    T_EQ(hop_stream_cleanup(&ls), HOP_OK);
+    run();
+    T_EQ(f.err, HOP_ECLOSED);
+    i = accept(lfd, NULL, NULL); /* the connection is still queued */
+    T_ASSERT(i >= 0);
+    close(i);
+    close(c);
+
+    /* A connect woken by the end of the handshake. */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    T_EQ(hop_stream_init(&cs, &loop, c), HOP_OK);
+    t_fill(&uf, sizeof uf, 0);
+    uf.s = &cs;
+    uf.addr = &addr;
+    uf.addrlen = sizeof addr;
+    t_spawn(&tc, &loop, &uf.hdr, uconnect, NULL);
+    T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* in progress */
+    T_ASSERT(hop_task_waiting_on(&tc) == &cs.ww);
+    for (i = 0; i < 100 && hop_task_waiting_on(&tc) != NULL; i++)
+        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+    T_ASSERT(hop_task_waiting_on(&tc) == NULL); /* woken, not run */
+    T_EQ(hop_stream_cleanup(&cs), HOP_OK);
+    run();
+    T_EQ(uf.err, HOP_ECLOSED);
+    close(c);
+    close(lfd);
     loop_down();
 }
 
@@ -977,14 +1206,21 @@ static void io_sys_failures(void)
     loop_down();
 }
 
-/* accept: an aborted connection is skipped, EMFILE raised. */
+/*
+ * accept: an aborted connection is skipped, and so is one that failed
+ * with a network error before it was accepted (Linux passes such errors
+ * on from accept: the peer's, not the listener's); EMFILE is raised.
+ */
 static void io_accept_failures(void)
 {
     struct sockaddr_in addr;
     hop_stream ls;
     hop_task t;
     io_task f;
-    int c;
+    int c, i;
+    static const int lost[] = {ECONNABORTED, EPROTO,      ENETDOWN,
+                               ENETUNREACH,  EHOSTUNREACH, EHOSTDOWN,
+                               ENONET};
 
     loop_up();
     T_EQ(hop_stream_init(&ls, &loop, listener(&addr)), HOP_OK);
@@ -995,13 +1231,17 @@ static void io_accept_failures(void)
     start_op(&t, &f, &ls, OP_ACCEPT);
     run();
     T_EQ(f.err, -EMFILE);
-    fail_after = 0;
-    fail_errno = ECONNABORTED;
-    start_op(&t, &f, &ls, OP_ACCEPT);
-    run();
-    T_EQ(f.err, 0);
-    T_ASSERT(f.got >= 0);
-    close((int)f.got);
+    for (i = 0; i < (int)(sizeof lost / sizeof lost[0]); i++) {
+        fail_after = 0;
+        fail_errno = lost[i];
+        start_op(&t, &f, &ls, OP_ACCEPT);
+        run();
+        T_EQ(f.err, 0);
+        T_ASSERT(f.got >= 0);
+        close((int)f.got);
+        close(c);
+        c = dial(&addr); /* the next one */
+    }
     hop_io_set_sys(NULL);
     fail_after = -1;
     close(c);
@@ -1329,7 +1569,10 @@ const t_case t_cases_event_io[] = {
     T_CASE(io_linger),
     T_CASE(io_accept_connect),
     T_CASE(io_connect_deadline),
+    T_CASE(io_connect_unix_full),
     T_CASE(io_misuse),
+    T_CASE(io_released_while_woken),
+    T_CASE(io_huge_lengths),
     T_CASE(io_sys_failures),
     T_CASE(io_accept_failures),
     T_CASE(io_resolve),

@@ -104,7 +104,10 @@ static void writer_put(void)
     T_EQ(hop_writer_init(&w, NULL, 0), HOP_EINVAL);
     T_EQ(hop_writer_init(&w, &s, 10), HOP_OK);
     T_EQ(hop_writer_len(&w), 0);
+    T_EQ(hop_writer_cap(&w), 0); /* nothing allocated yet */
+    T_EQ(hop_writer_cap(NULL), 0);
     T_EQ(hop_writer_put(&w, "hello", 5), HOP_OK);
+    T_EQ(hop_writer_cap(&w), 10); /* never past the limit */
     T_EQ(hop_writer_put(&w, NULL, 0), HOP_OK);
     T_EQ(hop_writer_put(&w, NULL, 1), HOP_EINVAL);
     T_EQ(hop_writer_put(&w, "world!", 6), -ENOBUFS); /* 11 > 10 */
@@ -135,6 +138,7 @@ static void writer_put(void)
     hop_io_set_sys(NULL);
     hop_writer_cleanup(&w);
     T_EQ(hop_writer_len(&w), 0);
+    T_EQ(hop_writer_cap(&w), 0);
     hop_writer_cleanup(&w); /* twice: nothing to free */
     T_EQ(hop_stream_close(&s), HOP_OK);
     close(sv[1]);

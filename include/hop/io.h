@@ -62,6 +62,9 @@ typedef struct hop_stream {
     hop_loop *loop;      /* private */
     hop_task *reader;    /* private: the task waiting to read */
     hop_task *writer;    /* private: the task waiting to write */
+    hop_timer wtimer;    /* private: the send timeout of that wait */
+    hop_time send_timeout; /* private: 0 for none */
+    hop_time wstall;     /* private: since when writes would block */
     int fd;              /* private: the descriptor, -1 once released */
     unsigned flags;      /* private */
     void *data;          /* public: for the caller */
@@ -88,6 +91,19 @@ HOP_API int hop_stream_close(hop_stream *s);
 
 /* The descriptor of s, or -1 for NULL or a released stream. */
 HOP_API int hop_stream_fd(const hop_stream *s);
+
+/*
+ * A send timeout, as a server gives a client that does not read its
+ * replies: every wait of s for room to write (hop_write_all, hop_flush,
+ * a reader writing out its writer) raises HOP_ETIMEDOUT, with the
+ * message "send timed out", once the peer has taken no byte for d. The
+ * time runs from the first write that would block after the last one
+ * that moved bytes, so a long reply that the peer keeps taking never
+ * times out. Cancel-safe as every wait (done counts what went out). d
+ * HOP_FOREVER or 0: none (the default). Applies from the next wait.
+ * HOP_EINVAL for a stream not initialised or a negative d.
+ */
+HOP_API int hop_stream_set_send_timeout(hop_stream *s, hop_time d);
 
 /*
  * Shut the writing side of a socket stream (the peer reads the end of
@@ -117,7 +133,9 @@ typedef struct hop_io_frame {
 /*
  * Read at least one byte and at most len into buf; the await gives the
  * number read. The end of the stream raises HOP_EOF. len 0 gives 0 at
- * once.
+ * once. For this and the other operations, a length larger than
+ * PTRDIFF_MAX (a negative one converted) raises HOP_EINVAL before any
+ * system call.
  */
 HOP_API hop_frame *hop_read(hop_io_frame *f, hop_stream *s, void *buf,
                             size_t len);
@@ -181,8 +199,9 @@ typedef struct hop_accept_frame {
 /*
  * Accept a connection on the listening stream s; the await gives its
  * descriptor, nonblocking and close-on-exec (the caller owns it).
- * Connections the peer aborted before they were accepted are skipped.
- * -EMFILE and other errors are raised.
+ * Connections the peer aborted, or that failed with a network error,
+ * before they were accepted are skipped. -EMFILE and other errors are
+ * raised.
  */
 HOP_API hop_frame *hop_accept(hop_accept_frame *f, hop_stream *s);
 
@@ -247,7 +266,10 @@ typedef struct hop_reader {
     struct hop_writer *w;        /* private: written out before a wait */
 } hop_reader;
 
-/* Initialise r over s and the buffer buf of cap bytes (cap > 0). */
+/*
+ * Initialise r over s and the buffer buf of cap bytes (0 < cap <=
+ * PTRDIFF_MAX; HOP_EINVAL otherwise, or for a NULL argument).
+ */
 HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
                             size_t cap);
 
@@ -255,8 +277,11 @@ HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
  * Before an operation of r waits for its stream, or raises HOP_EOF at
  * its end, write out what the writer w holds (waiting for w's stream to
  * take it when it must). Replies collected in w while a pipeline of
- * requests is read go out in one write, when the requests run out. An
- * error writing raises at the read's await. NULL: none (the default).
+ * requests is read go out in one write, when the requests run out; and
+ * when w holds HOP_WRITER_KEEP bytes or more as an operation of r
+ * starts, before it reads on, so that a peer that sends without reading
+ * cannot pile up replies. An error writing raises at the read's await.
+ * NULL: none (the default).
  */
 HOP_API int hop_reader_set_writer(hop_reader *r, struct hop_writer *w);
 
@@ -314,9 +339,18 @@ HOP_API hop_frame *hop_reader_read(hop_reader_frame *f, hop_reader *r,
 /* -- the buffered writer --------------------------------------------------- */
 
 /*
+ * The largest buffer a writer keeps once it is empty: a buffer that grew
+ * past it for a big reply is released as soon as everything it held is
+ * written out (or cleared), and the next put allocates a small one.
+ */
+#define HOP_WRITER_KEEP 65536
+
+/*
  * A writer: bytes collected for a stream, to go out in as few writes as
  * possible. Its buffer grows as needed (through hop_io_sys.alloc) up to
- * a limit. All fields are private.
+ * a limit, and a buffer larger than HOP_WRITER_KEEP is released (through
+ * hop_io_sys.release) once the writer is empty again. All fields are
+ * private.
  */
 typedef struct hop_writer {
     hop_stream *s;   /* private */
@@ -338,20 +372,28 @@ HOP_API void hop_writer_cleanup(hop_writer *w);
 
 /*
  * Append n bytes. -ENOBUFS past the limit, HOP_ENOMEM when the buffer
- * cannot grow; nothing is appended then.
+ * cannot grow, HOP_EINVAL for NULL or n larger than PTRDIFF_MAX;
+ * nothing is appended then.
  */
 HOP_API int hop_writer_put(hop_writer *w, const void *p, size_t n);
 
 /* The bytes held, not yet written. */
 HOP_API size_t hop_writer_len(const hop_writer *w);
 
-/* Drop the bytes held. */
+/*
+ * The size of w's buffer, in bytes: what it costs in memory now (0 for
+ * NULL, before the first put, and once its buffer was released).
+ */
+HOP_API size_t hop_writer_cap(const hop_writer *w);
+
+/* Drop the bytes held (a buffer over HOP_WRITER_KEEP is released). */
 HOP_API void hop_writer_clear(hop_writer *w);
 
 /*
  * Write out everything w holds, and what is put meanwhile; the await
  * gives the number of bytes written, as does the frame's done when it
- * raises. The bytes written leave w, the others stay.
+ * raises. The bytes written leave w, the others stay. Once w is empty,
+ * a buffer larger than HOP_WRITER_KEEP is released.
  */
 HOP_API hop_frame *hop_flush(hop_io_frame *f, hop_writer *w);
 

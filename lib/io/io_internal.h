@@ -4,7 +4,18 @@
 #ifndef HOP_IO_INTERNAL_H
 #define HOP_IO_INTERNAL_H
 
+#include <stdint.h>
+
 #include "hop/io.h"
+
+/*
+ * The longest length an operation accepts: a length past it is a
+ * negative number converted to size_t, or a bug, and would make the
+ * system read or write far past the caller's buffer (a write would
+ * send the process's memory to the peer). The await's value, a
+ * hop_value, holds it too.
+ */
+#define HOP__IO_MAX ((size_t)PTRDIFF_MAX)
 
 /* The system calls in use (hop_io_set_sys). */
 extern const hop_io_sys *hop__io_sys;

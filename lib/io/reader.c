@@ -13,7 +13,8 @@
 
 int hop_reader_init(hop_reader *r, hop_stream *s, void *buf, size_t cap)
 {
-    if (r == NULL || s == NULL || buf == NULL || cap == 0)
+    if (r == NULL || s == NULL || buf == NULL || cap == 0 ||
+        cap > HOP__IO_MAX)
         return HOP_EINVAL;
     r->s = s;
     r->buf = buf;
@@ -131,7 +132,7 @@ static long attempt(hop_reader_frame *f)
                 return n;
         }
     } else { /* M_COPY: the unread bytes first, then the stream */
-        if (f->dst == NULL && f->want > 0)
+        if ((f->dst == NULL && f->want > 0) || f->want > HOP__IO_MAX)
             return HOP_EINVAL;
         if (f->done == 0 && f->want > 0 && r->end > r->start) {
             n = (long)(r->end - r->start);
@@ -151,12 +152,22 @@ static long attempt(hop_reader_frame *f)
     return 1;
 }
 
+/* What the step does instead of an attempt when the writer is full. */
+#define R_WRITE_OUT 2
+
 /*
  * Before waiting for the stream, and before reporting its end, the
  * reader's writer (if any) writes out what it holds. The wait for the
  * stream follows even when the writing did not have to wait (the
  * level-triggered read event reports at once bytes that came
  * meanwhile).
+ *
+ * A writer that holds HOP_WRITER_KEEP bytes or more is written out
+ * first, before the operation looks at its stream: a peer that sends
+ * requests faster than the reader reads them never lets it wait, and
+ * its replies would otherwise pile up without bound. Only puts between
+ * two operations fill the writer, so it never holds more than that
+ * plus what the program put in between.
  */
 static hop_step reader_step(hop_gen *g, hop_frame *fr)
 {
@@ -166,20 +177,26 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (r == NULL || !hop__stream_ok(r->s))
         HOP_RAISE(self, HOP_EINVAL);
-    while ((n = attempt(self)) != 1) {
+    for (;;) {
+        if (r->w != NULL && r->w->end - r->w->start >= HOP_WRITER_KEEP)
+            n = R_WRITE_OUT;
+        else if ((n = attempt(self)) == 1)
+            break;
         if (n == -EMSGSIZE)
             HOP_RAISE_MSG(self, n, "no delimiter within the limit");
-        if ((n == -EAGAIN || n == 0) && r->w != NULL &&
+        if ((n == R_WRITE_OUT || n == -EAGAIN || n == 0) && r->w != NULL &&
             r->w->end > r->w->start) {
             self->last = (int)n;
             do {
                 long m = hop__writer_once(r->w);
                 if (m <= 0)
                     HOP__IO_WAIT_OR_RAISE(self, m, &r->w->s->ww);
-            } while (r->w->end > r->w->start);
+                /* (The writer may have been uncoupled meanwhile.) */
+            } while (r->w != NULL && r->w->end > r->w->start);
             n = self->last;
         }
-        HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
+        if (n != R_WRITE_OUT)
+            HOP__IO_WAIT_OR_RAISE(self, n, &r->s->rw);
     }
     HOP_RETURN(self, (hop_value)self->done);
     HOP_END(self);

@@ -19,6 +19,16 @@
  *
  * Writes block rarely: the write event is added when a task waits to
  * write and fires once.
+ *
+ * The send timeout measures how long the peer has taken no byte: the
+ * first write that would block after one that moved bytes marks the
+ * stream stalled and records the time (wstall); a write that moves
+ * bytes clears the mark. A wait to write on a stalled stream runs a
+ * timer to wstall + the timeout, so a wake-up that finds no room after
+ * all (and waits again) does not give the peer more time, and a long
+ * reply that the peer keeps taking never times out. hop_connect waits
+ * for writability too, but the stream is not stalled then: its own
+ * deadline rules it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,6 +49,7 @@
 #define S_SOCKET 0x02u     /* a socket: send with MSG_NOSIGNAL */
 #define S_RADDED 0x04u     /* the read event is in the base */
 #define S_DRY 0x08u        /* the last read took all there was */
+#define S_WSTALL 0x10u     /* writes block since wstall */
 
 #define REV(s) ((struct event *)(void *)(s)->rev.bytes)
 #define WEV(s) ((struct event *)(void *)(s)->wev.bytes)
@@ -125,9 +136,23 @@ static void write_cb(evutil_socket_t fd, short what, void *arg)
 
     (void)fd;
     (void)what;
+    hop_timer_stop(s->loop, &s->wtimer);
     if (t != NULL) {
         s->writer = NULL;
         hop__task_complete(t, &s->ww, 0, 0, NULL);
+    }
+}
+
+/* The peer took no byte for the send timeout: the wait fails. */
+static void send_timeout_cb(hop_timer *tm)
+{
+    hop_stream *s = tm->data;
+    hop_task *t = s->writer;
+
+    if (t != NULL) {
+        s->writer = NULL;
+        event_del(WEV(s));
+        hop_task_wake_err(t, &s->ww, HOP_ETIMEDOUT, "send timed out");
     }
 }
 
@@ -183,6 +208,11 @@ static int ww_arm(hop_waitable *w, hop_task *t)
     if (event_add(WEV(s), NULL) != 0)
         return HOP_ENOMEM;
     s->writer = t;
+    if (s->send_timeout > 0 && (s->flags & S_WSTALL)) {
+        hop_time when = hop__after(s->wstall, s->send_timeout);
+        if (when != HOP_FOREVER)
+            hop_timer_start(s->loop, &s->wtimer, when);
+    }
     return HOP_OK;
 }
 
@@ -193,6 +223,7 @@ static void ww_disarm(hop_waitable *w, hop_task *t)
     (void)t;
     s->writer = NULL;
     event_del(WEV(s));
+    hop_timer_stop(s->loop, &s->wtimer);
 }
 
 static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
@@ -237,6 +268,10 @@ int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
     s->reader = s->writer = NULL;
     s->fd = fd;
     s->flags = S_SIG;
+    s->send_timeout = 0;
+    s->wstall = 0;
+    hop_timer_init(&s->wtimer, send_timeout_cb);
+    s->wtimer.data = s;
     s->data = NULL;
     if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tlen) == 0)
         s->flags |= S_SOCKET;
@@ -257,6 +292,7 @@ int hop_stream_cleanup(hop_stream *s)
         return HOP_EBUSY;
     event_del(REV(s));
     event_del(WEV(s));
+    hop_timer_stop(s->loop, &s->wtimer);
     s->flags = 0;
     s->fd = -1;
     return HOP_OK;
@@ -275,6 +311,14 @@ int hop_stream_close(hop_stream *s)
 int hop_stream_fd(const hop_stream *s)
 {
     return hop__stream_ok(s) ? s->fd : -1;
+}
+
+int hop_stream_set_send_timeout(hop_stream *s, hop_time d)
+{
+    if (!hop__stream_ok(s) || d < 0)
+        return HOP_EINVAL;
+    s->send_timeout = d == HOP_FOREVER ? 0 : d;
+    return HOP_OK;
 }
 
 int hop_stream_shutdown(hop_stream *s)
@@ -316,10 +360,17 @@ long hop__io_write(hop_stream *s, const void *buf, size_t len)
         return HOP_ECLOSED;
     for (;;) {
         long n = hop__io_sys->write(s->fd, buf, len, hop__stream_is_socket(s));
-        if (n >= 0)
-            return n > 0 ? n : -EAGAIN;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
+        if (n > 0) {
+            s->flags &= ~S_WSTALL;
+            return n;
+        }
+        if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+            if (!(s->flags & S_WSTALL)) { /* the peer stops taking bytes */
+                s->flags |= S_WSTALL;
+                s->wstall = hop_loop_now(s->loop);
+            }
             return -EAGAIN;
+        }
         if (errno != EINTR)
             return -errno;
     }
@@ -343,7 +394,8 @@ static hop_step io_step(hop_gen *g, hop_frame *fr)
     hop_io_frame *self = (hop_io_frame *)fr;
     long n;
     HOP_BEGIN(g, self);
-    if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0))
+    if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0) ||
+        self->len > HOP__IO_MAX)
         HOP_RAISE(self, HOP_EINVAL);
     while (io_more(self)) {
         n = io_call(self);
@@ -429,6 +481,34 @@ hop_frame *hop_linger(hop_linger_frame *f, hop_stream *s, void *buf,
 
 /* -- accept ------------------------------------------------------------------ */
 
+/*
+ * Whether accept's error e is about the connection it would have given,
+ * which is gone, rather than about the listener: an abort, or (on Linux,
+ * which passes on the pending errors of the new socket) a network error
+ * of the peer's. The next connection is then taken. EOPNOTSUPP and
+ * ENOPROTOOPT, also in Linux's list, are left out: they are what a
+ * listener that cannot accept gets, every time.
+ */
+static int lost_connection(int e)
+{
+    switch (e) {
+    case ECONNABORTED:
+    case EPROTO:
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+#ifdef ENONET
+    case ENONET:
+#endif
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static hop_step accept_step(hop_gen *g, hop_frame *fr)
 {
     hop_accept_frame *self = (hop_accept_frame *)fr;
@@ -437,6 +517,8 @@ static hop_step accept_step(hop_gen *g, hop_frame *fr)
     if (!hop__stream_ok(self->s))
         HOP_RAISE(self, HOP_EINVAL);
     for (;;) {
+        if (!hop__stream_ok(self->s))
+            HOP_RAISE(self, HOP_ECLOSED); /* released while woken */
         self->addrlen = sizeof self->addr;
         fd = hop__io_sys->accept(self->s->fd, self->addr.bytes,
                                  &self->addrlen);
@@ -445,7 +527,7 @@ static hop_step accept_step(hop_gen *g, hop_frame *fr)
         e = errno;
         if (e == EAGAIN || e == EWOULDBLOCK)
             HOP_SUSPEND(self, &self->s->rw);
-        else if (e != EINTR && e != ECONNABORTED && e != EPROTO)
+        else if (e != EINTR && !lost_connection(e))
             HOP_RAISE(self, -e);
     }
     HOP_END(self);
@@ -478,6 +560,8 @@ static hop_step connect_step(hop_gen *g, hop_frame *fr)
     HOP_TIMEOUT_AT(self, &self->scope, self->deadline);
         HOP_SUSPEND(self, &self->s->ww);
     HOP_END_TIMEOUT(self, &self->scope);
+    if (!hop__stream_ok(self->s))
+        HOP_RAISE(self, HOP_ECLOSED); /* released while woken */
     if (getsockopt(self->s->fd, SOL_SOCKET, SO_ERROR, &e, &elen) != 0)
         HOP_RAISE(self, -errno);
     if (e != 0)

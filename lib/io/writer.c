@@ -4,6 +4,12 @@
  * The bytes not yet written are buf[start, end). A write takes from
  * start; a put appends at end, first moving the bytes to the front, or
  * into a buffer twice as large, when the room after end runs out.
+ *
+ * A buffer that grew past HOP_WRITER_KEEP for a big reply is released
+ * as soon as the writer is empty again (written out or cleared), so that
+ * a connection that once sent a big reply does not hold its memory
+ * while it idles; the next put allocates a small buffer again. Releasing
+ * needs no allocation, so it cannot fail.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -38,10 +44,27 @@ size_t hop_writer_len(const hop_writer *w)
     return w != NULL ? w->end - w->start : 0;
 }
 
+size_t hop_writer_cap(const hop_writer *w)
+{
+    return w != NULL ? w->cap : 0;
+}
+
+/* w holds nothing any more: start again at the front, and give back a
+ * big buffer. */
+static void emptied(hop_writer *w)
+{
+    w->start = w->end = 0;
+    if (w->cap > HOP_WRITER_KEEP) {
+        hop__io_sys->release(w->buf);
+        w->buf = NULL;
+        w->cap = 0;
+    }
+}
+
 void hop_writer_clear(hop_writer *w)
 {
     if (w != NULL)
-        w->start = w->end = 0;
+        emptied(w);
 }
 
 /* hop_writer_put when the bytes do not fit after the held ones. */
@@ -49,7 +72,7 @@ static int put_slow(hop_writer *w, const void *p, size_t n)
 {
     size_t len;
 
-    if (w == NULL || (p == NULL && n > 0))
+    if (w == NULL || (p == NULL && n > 0) || n > HOP__IO_MAX)
         return HOP_EINVAL;
     if (n == 0)
         return HOP_OK;
@@ -102,7 +125,7 @@ long hop__writer_once(hop_writer *w)
     if (n > 0) {
         w->start += (size_t)n;
         if (w->start == w->end)
-            w->start = w->end = 0;
+            emptied(w);
     }
     return n;
 }
