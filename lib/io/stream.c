@@ -152,7 +152,8 @@ static void send_timeout_cb(hop_timer *tm)
     if (t != NULL) {
         s->writer = NULL;
         event_del(WEV(s));
-        hop_task_wake_err(t, &s->ww, HOP_ETIMEDOUT, "send timed out");
+        hop__task_complete(t, &s->ww, HOP_EMPTY, HOP_ETIMEDOUT,
+                           "send timed out");
     }
 }
 
