@@ -10,12 +10,23 @@
  * requests or too slow to send one (408), while the others go on.
  *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
- *   GET|HEAD /...         a file under --root (no escaping it: "..",
- *                         and symbolic links that lead out, give 404)
+ *   GET|HEAD /...         a regular file under --root (for a directory,
+ *                         its index.html)
  *   POST /echo            the request's body back
  *
  * Bad requests get 400, unknown paths 404, other methods 405 (with
  * Allow), bodies over --max-body 413, heads over --max-header 431.
+ *
+ * Nothing outside --root can be reached. A path is resolved beneath a
+ * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
+ * kernel has it (Linux 5.6), else by a walk that opens one component
+ * at a time with O_NOFOLLOW. Either way a symbolic link is followed
+ * when it is relative and resolves beneath the root; one that leads
+ * out, or is absolute (it names a place on the host), gives 404, and
+ * so does a path with a ".." segment. Only regular files are served:
+ * a FIFO, a device or a socket under the root gives 404 like a missing
+ * file (the server says nothing of what it does not serve), at once:
+ * every open is nonblocking, so none can hold up a thread.
  *
  *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
  *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
@@ -44,20 +55,30 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#if defined(SYS_openat2) && defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define HAVE_OPENAT2 1
+#endif
+#endif
+#endif
 
 #define E_HTTP 1 /* the sample's own error: answer with status and close */
 
 static struct {
     const char *bind;
     int port;
-    const char *root;  /* realpath of --root, or NULL */
+    int root;          /* a descriptor of the --root directory, or -1 */
+    int beneath;       /* openat2 with RESOLVE_BENEATH works here */
     int threads;
     int max_clients;   /* per thread */
     long max_header;
     long max_body;
     long idle;         /* seconds */
     long request;      /* seconds */
-} opt = {"127.0.0.1", 8080, NULL, 1, 1024, 8192, 1L << 20, 60, 10};
+} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10};
 
 static const char hello[] = "Hello, world!\n";
 
@@ -578,38 +599,233 @@ static const char *mime(const char *path)
     return "application/octet-stream";
 }
 
-/* Open the file the path names under the root: an fd, or -1 (404). */
-static int open_under_root(const char *path, long long *size)
+/*
+ * Files are opened beneath the root's descriptor so that nothing outside
+ * the root can be reached: with openat2 and RESOLVE_BENEATH where the
+ * kernel has it, else by a walk of the path that opens one component at
+ * a time with O_NOFOLLOW. Both follow a symbolic link only when it
+ * resolves beneath the root, and only when it is relative (an absolute
+ * link names a place on the host, not under the root). Every open is
+ * nonblocking, so that a FIFO or a device opens at once (and is then
+ * refused: only regular files are served).
+ */
+#define OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define AT(dir) ((dir) >= 0 ? (dir) : opt.root)
+
+/* openat2 beneath the root: a descriptor, or -1 and errno. */
+static int open_beneath(const char *rel)
 {
-    char full[PATH_MAX], real[PATH_MAX];
-    struct stat st;
-    size_t rl;
+#ifdef HAVE_OPENAT2
+    struct open_how how;
+
+    memset(&how, 0, sizeof how);
+    how.flags = OPEN_FLAGS;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, opt.root, rel, &how, sizeof how);
+#else
+    (void)rel;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* The directories of path (names that are not links, separated by
+ * slashes), opened one by one from the root: the last one's
+ * descriptor, or -1. */
+static int open_dirs(const char *path)
+{
+    char names[PATH_MAX];
+    char *name, *save = NULL;
+    int dir = -1, fd;
+
+    if (strlen(path) >= sizeof names)
+        return -1;
+    strcpy(names, path);
+    for (name = strtok_r(names, "/", &save); name != NULL;
+         name = strtok_r(NULL, "/", &save)) {
+        fd = openat(AT(dir), name, DIR_FLAGS);
+        if (dir >= 0)
+            close(dir);
+        if (fd < 0)
+            return -1;
+        dir = fd;
+    }
+    return dir;
+}
+
+/*
+ * Where openat2 is missing: walk rel (relative to the root) from the
+ * root's descriptor, one component at a time, each opened with
+ * O_NOFOLLOW. A component that will not open and is a symbolic link is
+ * read, and its target walked in its place from the directory that
+ * holds it: an absolute target, a ".." that would climb above the root,
+ * or more than 40 links fail, as under RESOLVE_BENEATH. `done` is the
+ * path walked so far, of real directories only, so that ".." is that
+ * path without its last name (opened again from the root). A
+ * descriptor, or -1.
+ */
+static int open_walk(const char *rel)
+{
+    char todo[2 * PATH_MAX], target[PATH_MAX], done[PATH_MAX];
+    size_t dlen = 0, rest, k;
+    char *p = todo, *name;
+    int dir = -1; /* the directory `done` names; -1: the root */
+    int fd = -1, links = 0, last;
+    ssize_t n;
+
+    if (strlen(rel) >= sizeof todo)
+        return -1;
+    strcpy(todo, rel);
+    done[0] = '\0';
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == '\0') { /* the path ends at a directory: that one */
+            fd = openat(AT(dir), ".", OPEN_FLAGS);
+            break;
+        }
+        name = p;
+        p += strcspn(p, "/");
+        last = *p == '\0';
+        if (!last)
+            *p++ = '\0';
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            if (dlen == 0)
+                break; /* above the root */
+            /* Up: `done` without its last name. */
+            while (dlen > 0 && done[dlen - 1] != '/')
+                dlen--;
+            if (dlen > 0)
+                dlen--; /* and the slash before it */
+            done[dlen] = '\0';
+            if (dir >= 0)
+                close(dir);
+            dir = dlen > 0 ? open_dirs(done) : -1;
+            if (dlen > 0 && dir < 0)
+                break;
+            continue;
+        }
+        fd = openat(AT(dir), name, last ? OPEN_FLAGS | O_NOFOLLOW : DIR_FLAGS);
+        if (fd >= 0) {
+            if (last)
+                break;
+            k = strlen(name);
+            if (dlen + 1 + k >= sizeof done) {
+                close(fd);
+                fd = -1;
+                break;
+            }
+            if (dlen > 0)
+                done[dlen++] = '/';
+            memcpy(done + dlen, name, k + 1);
+            dlen += k;
+            if (dir >= 0)
+                close(dir);
+            dir = fd;
+            fd = -1;
+            continue;
+        }
+        /* Not opened: a link to follow, or the end. */
+        n = readlinkat(AT(dir), name, target, sizeof target);
+        if (n <= 0 || (size_t)n == sizeof target || target[0] == '/' ||
+            ++links > 40)
+            break;
+        /* Its target, then what was left after it (with the slash
+         * between them: "link/" names a directory). */
+        rest = strlen(p);
+        if ((size_t)n + 1 + rest >= sizeof todo)
+            break;
+        if (!last) {
+            memmove(todo + n + 1, p, rest + 1);
+            todo[n] = '/';
+        } else {
+            todo[n] = '\0';
+        }
+        memcpy(todo, target, (size_t)n);
+        p = todo;
+    }
+    if (dir >= 0)
+        close(dir);
+    return fd;
+}
+
+/* Open rel beneath the root, one way or the other. */
+static int open_rel(const char *rel)
+{
     int fd;
 
-    if (opt.root == NULL || strstr(path, "/../") != NULL ||
-        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
-        return -1;
-    if (snprintf(full, sizeof full, "%s%s", opt.root, path) >= (int)sizeof full)
-        return -1;
-    if (realpath(full, real) == NULL)
-        return -1;
-    rl = strlen(opt.root);
-    if (strncmp(real, opt.root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
-        return -1; /* a link that leads out of the root */
-    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (strlen(real) + 12 > sizeof real)
-            return -1;
-        strcat(real, "/index.html");
+    if (opt.beneath) {
+        fd = open_beneath(rel);
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
     }
-    fd = open(real, O_RDONLY | O_CLOEXEC);
+    return open_walk(rel);
+}
+
+/*
+ * Open the file a request's path names under the root (a directory's
+ * index.html for a directory): a descriptor of a regular file, and its
+ * size, or -1 (404). A path with a ".." segment is refused outright.
+ */
+static int open_under_root(const char *path, long long *size)
+{
+    char rel[sizeof ((request *)0)->path + 16];
+    struct stat st;
+    const char *p;
+    size_t n;
+    int fd;
+
+    if (opt.root < 0)
+        return -1;
+    for (p = path; *p != '\0'; p += n) {
+        while (*p == '/')
+            p++;
+        n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return -1;
+    }
+    while (*path == '/')
+        path++;
+    n = (size_t)snprintf(rel, sizeof rel, "%s", *path != '\0' ? path : ".");
+    if (n >= sizeof rel)
+        return -1;
+    fd = open_rel(rel);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd); /* a directory: its index.html, from the root again */
+        if (n + 12 > sizeof rel)
+            return -1;
+        strcpy(rel + n, "/index.html");
+        fd = open_rel(rel);
+    }
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+        close(fd); /* a FIFO, a device, a socket, a directory */
         return -1;
     }
     *size = (long long)st.st_size;
     return fd;
+}
+
+/* Open dir as the root (at start): 0, or -1 and errno. */
+static int root_open(const char *dir)
+{
+    int fd;
+
+    opt.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (opt.root < 0)
+        return -1;
+    /* openat2 where the kernel has it (and a sandbox lets it through). */
+    opt.beneath = 1;
+    fd = open_beneath(".");
+    if (fd >= 0)
+        close(fd);
+    else if (errno == ENOSYS || errno == EPERM)
+        opt.beneath = 0;
+    return 0;
 }
 
 static hop_step file_step(hop_gen *g, hop_frame *f)
@@ -667,7 +883,7 @@ static void respond(conn *c)
         return;
     }
     if (strcmp(rq->path, "/hello") == 0 ||
-        (opt.root == NULL && strcmp(rq->path, "/") == 0)) {
+        (opt.root < 0 && strcmp(rq->path, "/") == 0)) {
         head(c, 200, "text/plain; charset=utf-8", (long long)sizeof hello - 1);
         if (get)
             out(c, hello, sizeof hello - 1);
@@ -943,7 +1159,6 @@ static int usage(void)
 #ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
 int main(int argc, char **argv)
 {
-    static char root[PATH_MAX];
     struct sockaddr_in sa;
     struct sigaction act;
     sigset_t all, old;
@@ -958,11 +1173,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--bind") == 0)
             opt.bind = v;
         else if (strcmp(argv[i], "--root") == 0) {
-            if (realpath(v, root) == NULL) {
+            if (opt.root >= 0)
+                close(opt.root);
+            if (root_open(v) != 0) {
                 fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
                 return 1;
             }
-            opt.root = root;
         } else if (strcmp(argv[i], "--threads") == 0)
             opt.threads = atoi(v);
         else if (strcmp(argv[i], "--max-clients") == 0)
@@ -1023,6 +1239,8 @@ int main(int argc, char **argv)
     }
     free(workers);
     free(accept_frames);
+    if (opt.root >= 0)
+        close(opt.root);
     printf("http-server: stopped\n");
     return failed ? 1 : 0;
 }

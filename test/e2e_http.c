@@ -3,16 +3,28 @@
  * the fixed reply and files (no escaping the root), keep-alive and
  * pipelining, bodies by length and chunked, a request one byte at a
  * time, the error statuses (400, 404, 405, 413, 414, 431), a slow client
- * dropped with 408 while another is served, an idle one dropped, and
- * --threads. (Hosted only.)
+ * dropped with 408 while another is served, an idle one dropped,
+ * --threads; and hostile clients: nothing outside the root reached
+ * (links out, "..", FIFOs), with openat2 and without it. (Hosted
+ * only.)
  */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
 
 #include "e2e.h"
 #include "t.h"
@@ -56,23 +68,15 @@ static void drop_root(void)
     rmdir(root);
 }
 
-/*
- * Send req and read one response: its status, and its body (by
- * Content-Length) into body. Returns the status, or -1.
- */
-static int exchange(int fd, const char *req, size_t len, char *body,
-                    size_t cap)
+/* Read the head of a response, to the empty line, into head (hcap
+ * bytes); its status, or -1. */
+static int read_head(int fd, char *head, size_t hcap)
 {
-    char head[2048];
     size_t n = 0;
     int closed, status;
-    long clen = 0;
-    char *p;
 
-    if (req != NULL)
-        send_all(fd, req, len);
-    for (;;) { /* the head, to the empty line */
-        if (n + 1 >= sizeof head || recv_n(fd, head + n, 1, 0, &closed) != 1)
+    for (;;) {
+        if (n + 1 >= hcap || recv_n(fd, head + n, 1, 0, &closed) != 1)
             return -1;
         n++;
         head[n] = '\0';
@@ -81,13 +85,48 @@ static int exchange(int fd, const char *req, size_t len, char *body,
     }
     if (sscanf(head, "HTTP/1.1 %d", &status) != 1)
         return -1;
-    p = strcasestr(head, "\r\nContent-Length: ");
-    if (p != NULL && (req == NULL || strncmp(req, "HEAD ", 5) != 0))
-        clen = atol(p + 18); /* (a reply to HEAD has no body) */
+    return status;
+}
+
+/* The Content-Length of a head, or 0. */
+static long head_length(const char *head)
+{
+    const char *p = strcasestr(head, "\r\nContent-Length: ");
+
+    return p != NULL ? atol(p + 18) : 0;
+}
+
+/*
+ * Send req (NULL: nothing) and read one response: its head into head
+ * (hcap bytes), its body (by Content-Length) into body. A reply to HEAD
+ * has no body: say so with a req that starts with "HEAD " (len 0 sends
+ * nothing). Returns the status, or -1.
+ */
+static int exchange_head(int fd, const char *req, size_t len, char *head,
+                         size_t hcap, char *body, size_t cap)
+{
+    int closed, status;
+    long clen = 0;
+
+    if (req != NULL)
+        send_all(fd, req, len);
+    if ((status = read_head(fd, head, hcap)) < 0)
+        return -1;
+    if (req == NULL || strncmp(req, "HEAD ", 5) != 0)
+        clen = head_length(head);
     T_ASSERT(clen >= 0 && (size_t)clen < cap);
     T_EQ(recv_n(fd, body, (size_t)clen, 0, &closed), (size_t)clen);
     body[clen] = '\0';
     return status;
+}
+
+/* exchange_head without the head. */
+static int exchange(int fd, const char *req, size_t len, char *body,
+                    size_t cap)
+{
+    char head[2048];
+
+    return exchange_head(fd, req, len, head, sizeof head, body, cap);
 }
 
 #define GET(fd, path, body)                                                  \
@@ -281,10 +320,259 @@ static void http_threads(void)
     stop(&s);
 }
 
+/* -- hostile clients --------------------------------------------------- */
+
+/* Write text to dir/name. */
+static void put(const char *dir, const char *name, const char *text)
+{
+    char p[256];
+    FILE *f;
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    T_ASSERT((f = fopen(p, "w")) != NULL);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Make dir/name a symbolic link to target. */
+static void link_to(const char *dir, const char *name, const char *target)
+{
+    char p[256];
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    T_EQ(symlink(target, p), 0);
+}
+
+static void make_dir(const char *dir, const char *name)
+{
+    char p[256];
+
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    T_EQ(mkdir(p, 0755), 0);
+}
+
+static int remove_one(const char *p, const struct stat *st, int type,
+                      struct FTW *ftw)
+{
+    (void)st;
+    (void)type;
+    (void)ftw;
+    return remove(p);
+}
+
+/* rm -rf dir (links are removed, not followed). */
+static void remove_tree(const char *dir)
+{
+    nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The number of descriptors the server has open. */
+static int open_fds(const server *s)
+{
+    char p[64];
+    struct dirent *e;
+    DIR *d;
+    int n = 0;
+
+    snprintf(p, sizeof p, "/proc/%d/fd", (int)s->pid);
+    T_ASSERT((d = opendir(p)) != NULL);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Wait up to 5 s for the server to have n descriptors open; the last
+ * count. */
+static int fds_back_to(const server *s, int n)
+{
+    int now = open_fds(s), i;
+
+    for (i = 0; i < 100 && now != n; i++) {
+        nap_ms(50);
+        now = open_fds(s);
+    }
+    return now;
+}
+
+/* GET path; the status, and the body in body. */
+static int get_path(int fd, const char *path, char *body, size_t cap)
+{
+    char req[512];
+    int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\n\r\n",
+                     path);
+
+    return exchange(fd, req, (size_t)n, body, cap);
+}
+
+/*
+ * A root full of traps, and a directory beside it that nothing may
+ * reach through the server.
+ */
+static char trap[64], outside[64];
+
+static void make_traps(void)
+{
+    char p[256], secret[128];
+    const char *base;
+
+    strcpy(trap, "/tmp/hop-e2e-root-XXXXXX");
+    strcpy(outside, "/tmp/hop-e2e-out-XXXXXX");
+    T_ASSERT(mkdtemp(trap) != NULL);
+    T_ASSERT(mkdtemp(outside) != NULL);
+    base = strrchr(outside, '/') + 1;
+    snprintf(secret, sizeof secret, "%s/secret.txt", outside);
+    put(outside, "secret.txt", "secret\n");
+    put(outside, "index.html", "secret\n");
+    put(trap, "index.html", "<h1>hop</h1>\n");
+    make_dir(trap, "sub");
+    put(trap, "sub/a.txt", "text\n");
+    /* Relative links that stay beneath the root. */
+    link_to(trap, "sub/back.html", "../index.html");
+    link_to(trap, "alias.txt", "sub/a.txt");
+    link_to(trap, "subalias", "sub");
+    /* An absolute link, even to a file under the root. */
+    snprintf(p, sizeof p, "%s/sub/a.txt", trap);
+    link_to(trap, "abs.txt", p);
+    /* Links that lead out: a file, /etc/passwd, a directory, a
+     * directory's index.html, by absolute and by relative paths. */
+    link_to(trap, "leak.txt", secret);
+    link_to(trap, "passwd", "/etc/passwd");
+    link_to(trap, "outdir", outside);
+    make_dir(trap, "linkdir");
+    link_to(trap, "linkdir/index.html", secret);
+    snprintf(p, sizeof p, "../../%s/secret.txt", base);
+    make_dir(trap, "reldir");
+    link_to(trap, "reldir/index.html", p);
+    link_to(trap, "sub/up.txt", p);
+    snprintf(p, sizeof p, "../%s", base);
+    link_to(trap, "relout", p);
+    link_to(trap, "loop", "loop");
+    /* FIFOs: a file, and a directory's index.html. */
+    snprintf(p, sizeof p, "%s/fifo", trap);
+    T_EQ(mkfifo(p, 0644), 0);
+    make_dir(trap, "fifodir");
+    snprintf(p, sizeof p, "%s/fifodir/index.html", trap);
+    T_EQ(mkfifo(p, 0644), 0);
+}
+
+/* What is served under the root of make_traps, and what is not. */
+static void check_traps(server *s)
+{
+    static const char *const served[][2] = {
+        {"/", "<h1>hop</h1>\n"},
+        {"/sub/a.txt", "text\n"},
+        {"/./sub//a.txt", "text\n"},
+        {"/sub/back.html", "<h1>hop</h1>\n"},
+        {"/alias.txt", "text\n"},
+        {"/subalias/a.txt", "text\n"},
+    };
+    static const char *const refused[] = {
+        /* Out of the root through a directory's index.html, a file, a
+         * directory, by absolute and relative links. */
+        "/linkdir/", "/linkdir", "/reldir/", "/reldir", "/leak.txt",
+        "/passwd", "/sub/up.txt", "/outdir/secret.txt", "/outdir/",
+        "/outdir", "/relout/secret.txt", "/relout/",
+        /* .. in every form. */
+        "/../etc/passwd", "/sub/../../etc/passwd", "/%2e%2e/etc/passwd",
+        "/sub/%2E%2E/%2e%2e/etc/passwd", "/..%2fetc%2fpasswd", "/sub/..",
+        "/..", "/sub/../index.html",
+        /* An absolute link, a loop, what is no file. */
+        "/abs.txt", "/loop", "/loop/x", "/nothing", "/sub/a.txt/x",
+        "/alias.txt/",
+        /* FIFOs: answered at once. */
+        "/fifo", "/fifodir/", "/fifodir",
+    };
+    char body[4096];
+    size_t i;
+    int fd, other, fds;
+
+    fds = open_fds(s);
+    fd = dial(s);
+    for (i = 0; i < sizeof served / sizeof served[0]; i++) {
+        T_EQ(get_path(fd, served[i][0], body, sizeof body), 200);
+        T_STREQ(body, served[i][1]);
+    }
+    /* Each answered at once (a FIFO too), the connection kept. */
+    for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        int st = get_path(fd, refused[i], body, sizeof body);
+        if (st != 404)
+            fprintf(stderr, "GET %s: %d\n", refused[i], st);
+        T_EQ(st, 404);
+        T_ASSERT(strstr(body, "secret") == NULL);
+    }
+    T_EQ(exchange(fd, "HEAD /fifo HTTP/1.1\r\n\r\n", 23, body, sizeof body),
+         404);
+    /* The server goes on serving, this connection and others. */
+    other = dial(s);
+    T_EQ(GET(other, "/hello", body), 200);
+    T_EQ(GET(fd, "/sub/a.txt", body), 200);
+    close(other);
+    close(fd);
+    /* Nothing was left open. */
+    T_EQ(fds_back_to(s, fds), fds);
+}
+
+/* Files under --root, and nothing outside it, through openat2 when the
+ * kernel has it. */
+static void http_root_confined(void)
+{
+    static const char *const args[] = {"--root", trap, NULL};
+    server s;
+
+    make_traps();
+    start(&s, "http-server", args);
+    check_traps(&s);
+    stop(&s);
+    remove_tree(trap);
+    remove_tree(outside);
+}
+
+#if defined(__linux__) && defined(SYS_openat2)
+/* In the server's process: openat2 fails with ENOSYS, as on a kernel
+ * older than 5.6. (A filter for the machine's own system call numbers;
+ * enough for a test.) */
+static void no_openat2(void)
+{
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat2, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog;
+
+    prog.len = (unsigned short)(sizeof code / sizeof code[0]);
+    prog.filter = code;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+        _exit(126);
+}
+#else
+#define no_openat2 NULL
+#endif
+
+/* The same without openat2: the server walks the path itself. */
+static void http_root_confined_walk(void)
+{
+    static const char *const args[] = {"--root", trap, NULL};
+    server s;
+
+    make_traps();
+    start_with(&s, "http-server", args, no_openat2);
+    check_traps(&s);
+    stop(&s);
+    remove_tree(trap);
+    remove_tree(outside);
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
     T_CASE(http_slow_and_idle),
     T_CASE(http_threads),
+    T_CASE(http_root_confined),
+    T_CASE(http_root_confined_walk),
     T_END,
 };
