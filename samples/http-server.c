@@ -15,7 +15,9 @@
  *   POST /echo            the request's body back
  *
  * Bad requests get 400, unknown paths 404, other methods 405 (with
- * Allow), bodies over --max-body 413, heads over --max-header 431.
+ * Allow), bodies over --max-body 413, heads over --max-header 431. The
+ * replies to the requests before a bad one go out first, in order;
+ * the connection closes after the error reply.
  *
  * Nothing outside --root can be reached. A path is resolved beneath a
  * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
@@ -955,13 +957,15 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
                             self->reading));
-        /* Answer with the status, then a lingering close. */
+        /* Answer with the status, then a lingering close. The replies
+         * to the requests before this one, still in the writer, go out
+         * first: they are whole (a reply is put at once, and these
+         * errors come only while a request is read). */
         err = HOP_ERROR(self);
         if (err == -EMSGSIZE) /* a line past the head's limit */
             self->status = c->req.head > 0 ? 431 : 414;
         else if (err == HOP_ETIMEDOUT)
             self->status = 408;
-        hop_writer_clear(&c->wr);
         c->close = 1;
         reply(c, self->status, 1);
         HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->wr), err);

@@ -567,6 +567,67 @@ static void http_root_confined_walk(void)
     remove_tree(outside);
 }
 
+/* The replies to the good requests before a bad one go out, in order,
+ * then the error reply, then the connection closes. */
+static void http_replies_before_error(void)
+{
+    static const char *const args[] = {"--max-body", "100", "--max-header",
+                                       "1024", NULL};
+    static const char good[] = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
+    static const char echo[] = "POST /echo HTTP/1.1\r\n"
+                               "Content-Length: 3\r\n\r\nabc";
+    static char big[2048];
+    static const struct {
+        const char *req;
+        int status;
+    } bad[] = {
+        {"GET /hello HTTP/1.1\r\nBad Name: x\r\n\r\n", 400},
+        {"GET /hello\r\n\r\n", 400},
+        {"POST /echo HTTP/1.1\r\nContent-Length: 101\r\n\r\n", 413},
+        {big, 431},
+    };
+    static char req[4096];
+    server s;
+    char body[256];
+    size_t i, n;
+    int k, fd, closed;
+
+    memset(big, 'a', sizeof big - 1);
+    memcpy(big, "GET /hello HTTP/1.1\r\nX: ", 24);
+    memcpy(big + sizeof big - 5, "\r\n\r\n", 5);
+    start(&s, "http-server", args);
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        for (k = 1; k <= 2; k++) {
+            /* One send: a good request (two: and an echo), a bad one. */
+            n = 0;
+            memcpy(req + n, good, sizeof good - 1);
+            n += sizeof good - 1;
+            if (k == 2) {
+                memcpy(req + n, echo, sizeof echo - 1);
+                n += sizeof echo - 1;
+            }
+            memcpy(req + n, bad[i].req, strlen(bad[i].req));
+            n += strlen(bad[i].req);
+            fd = dial(&s);
+            send_all(fd, req, n);
+            T_EQ(exchange(fd, NULL, 0, body, sizeof body), 200);
+            T_STREQ(body, "Hello, world!\n");
+            if (k == 2) {
+                T_EQ(exchange(fd, NULL, 0, body, sizeof body), 200);
+                T_STREQ(body, "abc");
+            }
+            T_EQ(exchange(fd, NULL, 0, body, sizeof body), bad[i].status);
+            T_EQ(recv_n(fd, body, 1, 1, &closed), 0);
+            T_EQ(closed, 1);
+            close(fd);
+        }
+    }
+    fd = dial(&s);
+    T_EQ(GET(fd, "/hello", body), 200);
+    close(fd);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -574,5 +635,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_threads),
     T_CASE(http_root_confined),
     T_CASE(http_root_confined_walk),
+    T_CASE(http_replies_before_error),
     T_END,
 };
