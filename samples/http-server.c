@@ -9,6 +9,13 @@
  * already there); and drops a client that is idle too long between
  * requests or too slow to send one (408), while the others go on.
  *
+ * Connections persist as RFC 9112 (9.3) says: after an HTTP/1.1
+ * request unless it says "Connection: close"; after an HTTP/1.0 one
+ * only when it says "Connection: keep-alive" (as ab -k does) and has
+ * no Transfer-Encoding, and then the reply says "Connection:
+ * keep-alive" too. A reply after which the server closes says
+ * "Connection: close". Every reply has a Content-Length.
+ *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
  *                         its index.html)
@@ -94,7 +101,9 @@ typedef struct {
     char method[8];
     char path[1024];
     int minor;          /* HTTP/1.minor */
-    int keep_alive;
+    int keep_alive;     /* the connection persists after the reply */
+    int conn_close;     /* Connection: close */
+    int conn_keep;      /* Connection: keep-alive */
     int chunked;
     int has_length;
     int expect;         /* Expect: 100-continue */
@@ -259,6 +268,8 @@ static void head(conn *c, int status, const char *type, long long length)
                                                      : "Allow: GET, HEAD\r\n");
     if (c->close)
         out_str(c, "Connection: close\r\n");
+    else if (c->req.minor == 0) /* (the client cannot assume it) */
+        out_str(c, "Connection: keep-alive\r\n");
     out_str(c, "\r\n");
 }
 
@@ -348,7 +359,6 @@ static int parse_request_line(conn *c, const char *p, size_t n)
     if (unescape(rq->path) != 0)
         return 400;
     rq->minor = sp2[8] - '0';
-    rq->keep_alive = rq->minor == 1;
     return 0;
 }
 
@@ -363,6 +373,21 @@ static int token_is(const char *p, size_t n, const char *word)
     while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
         n--;
     return n == k && strncasecmp(p, word, k) == 0;
+}
+
+/* Whether the comma-separated list p (n bytes) holds word. */
+static int list_has(const char *p, size_t n, const char *word)
+{
+    for (;;) {
+        const char *comma = memchr(p, ',', n);
+        size_t k = comma != NULL ? (size_t)(comma - p) : n;
+        if (token_is(p, k, word))
+            return 1;
+        if (comma == NULL)
+            return 0;
+        p += k + 1;
+        n -= k + 1;
+    }
 }
 
 /* One header line (without CR LF): 0, or the status to answer. */
@@ -405,10 +430,10 @@ static int parse_header(conn *c, const char *p, size_t n)
             return 400;
         rq->expect = 1;
     } else if (name == 10 && strncasecmp(p, "Connection", 10) == 0) {
-        if (token_is(v, vn, "close"))
-            rq->keep_alive = 0;
-        else if (token_is(v, vn, "keep-alive"))
-            rq->keep_alive = 1;
+        if (list_has(v, vn, "close"))
+            rq->conn_close = 1;
+        if (list_has(v, vn, "keep-alive"))
+            rq->conn_keep = 1;
     }
     return 0;
 }
@@ -558,6 +583,12 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     }
     if (c->req.chunked && c->req.has_length)
         FAIL(self, 400);
+    /* Persistence (RFC 9112, 9.3): "close" ends it in either version;
+     * HTTP/1.0 persists only when it asks, and not with a
+     * Transfer-Encoding, whose framing it cannot be trusted with (6.1). */
+    c->req.keep_alive = !c->req.conn_close &&
+                        (c->req.minor == 1 ||
+                         (c->req.conn_keep && !c->req.chunked));
     if (c->req.has_length && c->req.length > opt.max_body)
         FAIL(self, 413);
     if (c->req.chunked || c->req.length > 0) {

@@ -5,8 +5,9 @@
  * time, the error statuses (400, 404, 405, 413, 414, 431), a slow client
  * dropped with 408 while another is served, an idle one dropped,
  * --threads; and hostile clients: nothing outside the root reached
- * (links out, "..", FIFOs), with openat2 and without it. (Hosted
- * only.)
+ * (links out, "..", FIFOs), with openat2 and without it; the replies
+ * due before an error reply; persistence as RFC 9112 says (HTTP/1.0
+ * keep-alive). (Hosted only.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -628,6 +629,99 @@ static void http_replies_before_error(void)
     stop(&s);
 }
 
+/*
+ * Persistence as RFC 9112 (9.3) says: HTTP/1.0 with keep-alive is kept
+ * open and says so, like `ab -k` expects; HTTP/1.0 without it, and
+ * "close" among the options of either version, close after the reply
+ * and say so.
+ */
+static void http_persistence(void)
+{
+    static const char *const args[] = {"--idle-timeout", "30", NULL};
+    static const char ab[] = "GET /hello HTTP/1.0\r\n"
+                             "Connection: Keep-Alive\r\nHost: t\r\n"
+                             "User-Agent: ApacheBench/2.3\r\n"
+                             "Accept: */*\r\n\r\n";
+    static const char two[] = "GET /hello HTTP/1.0\r\n"
+                              "connection: keep-alive\r\n\r\n"
+                              "HEAD /hello HTTP/1.0\r\n"
+                              "Connection: keep-alive\r\n\r\n";
+    static const struct {
+        const char *req;
+    } closing[] = {
+        {"GET /hello HTTP/1.0\r\n\r\n"},
+        {"GET /hello HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n"},
+        {"GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n"},
+        {"GET /hello HTTP/1.1\r\nConnection: TE, close\r\n\r\n"},
+        {"GET /hello HTTP/1.1\r\nConnection: keep-alive\r\n"
+         "Connection: close\r\n\r\n"},
+    };
+    server s;
+    char head[2048], body[256];
+    size_t i;
+    int fd, closed;
+
+    start(&s, "http-server", args);
+    /* ab -k: each reply says keep-alive, has a length, and comes at once
+     * (well before the idle timeout would close the connection). */
+    fd = dial(&s);
+    for (i = 0; i < 3; i++) {
+        T_EQ(exchange_head(fd, ab, sizeof ab - 1, head, sizeof head, body,
+                           sizeof body),
+             200);
+        T_ASSERT(strstr(head, "\r\nConnection: keep-alive\r\n") != NULL);
+        T_ASSERT(strstr(head, "\r\nContent-Length: 14\r\n") != NULL);
+        T_STREQ(body, "Hello, world!\n");
+    }
+    /* Two in one send. */
+    send_all(fd, two, sizeof two - 1);
+    T_EQ(exchange_head(fd, NULL, 0, head, sizeof head, body, sizeof body),
+         200);
+    T_ASSERT(strstr(head, "\r\nConnection: keep-alive\r\n") != NULL);
+    T_EQ(exchange_head(fd, "HEAD ", 0, head, sizeof head, body, sizeof body),
+         200);
+    T_ASSERT(strstr(head, "\r\nConnection: keep-alive\r\n") != NULL);
+    T_EQ(exchange(fd, ab, sizeof ab - 1, body, sizeof body), 200);
+    close(fd);
+    /* HTTP/1.1 stays open without saying so. */
+    fd = dial(&s);
+    T_EQ(exchange_head(fd, "GET /hello HTTP/1.1\r\n\r\n", 23, head,
+                       sizeof head, body, sizeof body),
+         200);
+    T_ASSERT(strstr(head, "\r\nConnection:") == NULL);
+    T_EQ(GET(fd, "/hello", body), 200);
+    close(fd);
+    /* The others: answered, said, closed. */
+    for (i = 0; i < sizeof closing / sizeof closing[0]; i++) {
+        fd = dial(&s);
+        T_EQ(exchange_head(fd, closing[i].req, strlen(closing[i].req), head,
+                           sizeof head, body, sizeof body),
+             200);
+        T_ASSERT(strstr(head, "\r\nConnection: close\r\n") != NULL);
+        T_STREQ(body, "Hello, world!\n");
+        T_EQ(recv_n(fd, body, 1, 1, &closed), 0);
+        T_EQ(closed, 1);
+        close(fd);
+    }
+    /* HTTP/1.0 with a Transfer-Encoding: answered, then closed (RFC 9112,
+     * 6.1: its framing is not to be trusted). */
+    fd = dial(&s);
+    {
+        static const char req[] = "POST /echo HTTP/1.0\r\n"
+                                  "Connection: keep-alive\r\n"
+                                  "Transfer-Encoding: chunked\r\n\r\n"
+                                  "3\r\nabc\r\n0\r\n\r\n";
+        T_EQ(exchange_head(fd, req, sizeof req - 1, head, sizeof head, body,
+                           sizeof body),
+             200);
+    }
+    T_ASSERT(strstr(head, "\r\nConnection: close\r\n") != NULL);
+    T_STREQ(body, "abc");
+    T_EQ(recv_n(fd, body, 1, 1, &closed), 0);
+    T_EQ(closed, 1);
+    close(fd);
+    stop(&s);
+}
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -636,5 +730,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_root_confined),
     T_CASE(http_root_confined_walk),
     T_CASE(http_replies_before_error),
+    T_CASE(http_persistence),
     T_END,
 };
