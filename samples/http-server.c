@@ -16,6 +16,12 @@
  * keep-alive" too. A reply after which the server closes says
  * "Connection: close". Every reply has a Content-Length.
  *
+ * A session's buffers go back to their idle size after each request:
+ * a body buffer grown for a big request (up to --max-body) is given
+ * back, and so is the output buffer after a reply that made it grow,
+ * so that the memory of a server comes back near its idle level when
+ * big clients are done, whether they stay connected or not.
+ *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
  *                         its index.html)
@@ -60,6 +66,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -152,6 +159,9 @@ typedef struct {
     int status;         /* of the error being answered */
     int file;           /* a file to send after the head, or -1 */
     long long flen;
+    int echo;           /* the body to send after the head, from where
+                           it is (too big to copy into the writer) */
+    int grown;          /* the writer grew for this reply */
 } session_frame;
 
 struct conn {
@@ -188,21 +198,71 @@ struct worker {
 
 static worker *workers;
 
-static int reserve(char **buf, size_t *cap, size_t need)
+/*
+ * A session's buffers go back to their idle size after each request, so
+ * that a client that sent a big one holds nothing for it afterwards:
+ * the body buffer is kept only up to BODY_KEEP bytes, and the writer is
+ * given back (hop_writer_cleanup) after a reply that made it grow, which
+ * is flushed at once: a file, a big echo, or replies past OUT_HIGH. A
+ * body buffer of BODY_MAP bytes or more is mapped rather than
+ * allocated, so that it goes back to the system as soon as it is
+ * released, whatever the allocator keeps.
+ */
+enum { BODY_KEEP = 16384, BODY_MAP = 65536, OUT_HIGH = 16384 };
+
+static char *body_alloc(size_t n)
 {
-    size_t n = *cap != 0 ? *cap : 1024;
+    void *p;
+
+    if (n < BODY_MAP)
+        return malloc(n);
+    p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    return p != MAP_FAILED ? p : NULL;
+}
+
+static void body_free(char *p, size_t n)
+{
+    if (p != NULL && n < BODY_MAP)
+        free(p);
+    else if (p != NULL)
+        munmap(p, n);
+}
+
+/* Room for need bytes of body: twice the room, or need, but no more
+ * than --max-body. 0, or -1 when out of memory. */
+static int reserve(conn *c, size_t need)
+{
+    size_t n = c->bcap * 2;
     char *p;
 
-    if (need <= *cap)
+    if (need <= c->bcap)
         return 0;
-    while (n < need)
-        n *= 2;
-    p = realloc(*buf, n);
-    if (p == NULL)
+    if (n > (size_t)opt.max_body)
+        n = (size_t)opt.max_body;
+    if (n < need)
+        n = need;
+    if (n < 1024)
+        n = 1024;
+    if ((p = body_alloc(n)) == NULL)
         return -1;
-    *buf = p;
-    *cap = n;
+    if (c->blen > 0)
+        memcpy(p, c->body, c->blen);
+    body_free(c->body, c->bcap);
+    c->body = p;
+    c->bcap = n;
     return 0;
+}
+
+/* After a request: the body buffer back to its idle size. */
+static void body_shrink(conn *c)
+{
+    c->blen = 0;
+    if (c->bcap > BODY_KEEP) {
+        body_free(c->body, c->bcap);
+        c->body = NULL;
+        c->bcap = 0;
+    }
 }
 
 static void out(conn *c, const void *p, size_t n)
@@ -450,7 +510,7 @@ static int body_add(conn *c, const char *p, size_t n)
 {
     if ((long long)(c->blen + n) > opt.max_body)
         return 413;
-    if (reserve(&c->body, &c->bcap, c->blen + n) != 0)
+    if (reserve(c, c->blen + n) != 0)
         return 500;
     memcpy(c->body + c->blen, p, n);
     c->blen += n;
@@ -490,6 +550,8 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     if (!c->req.chunked) { /* one piece, of Content-Length bytes */
         if (c->req.length > opt.max_body)
             FAIL(self, 413);
+        if (reserve(c, (size_t)c->req.length) != 0)
+            FAIL(self, 500);
         self->size = c->req.length;
     }
     for (;;) {
@@ -902,13 +964,17 @@ static void respond(conn *c)
 
     c->close = !rq->keep_alive;
     c->session.file = -1;
+    c->session.echo = 0;
     if (strcmp(rq->method, "POST") == 0) {
         if (strcmp(rq->path, "/echo") != 0) {
             reply(c, 405, 1);
             return;
         }
         head(c, 200, "application/octet-stream", (long long)c->blen);
-        out(c, c->body, c->blen);
+        if (c->blen <= OUT_HIGH)
+            out(c, c->body, c->blen);
+        else
+            c->session.echo = 1;
         return;
     }
     if (!get && !headreq) {
@@ -941,6 +1007,13 @@ static void respond(conn *c)
 
 /* -- the session ---------------------------------------------------------------- */
 
+/* Give the writer's buffer back (the writer holds nothing). */
+static void writer_reset(conn *c)
+{
+    hop_writer_cleanup(&c->wr);
+    hop_writer_init(&c->wr, &c->s, 0);
+}
+
 static void release(conn *c)
 {
     worker *w = c->w;
@@ -948,6 +1021,7 @@ static void release(conn *c)
     if (c->session.file >= 0)
         close(c->session.file);
     c->session.file = -1;
+    body_shrink(c);
     hop_writer_cleanup(&c->wr);
     hop_stream_close(&c->s);
     c->in_use = 0;
@@ -976,11 +1050,23 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             HOP_END_TIMEOUT(self, &self->req_sc);
             self->reading = 0;
             respond(c);
+            self->grown = self->file >= 0 || self->echo;
             if (self->file >= 0) { /* (the head goes out with it) */
                 HOP_AWAIT(self, send_file(&self->ff, c, self->file,
                                           self->flen));
                 close(self->file);
                 self->file = -1;
+            } else if (self->echo) { /* the head, then the body */
+                HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+                HOP_AWAIT(self, hop_write_all(&self->fl, &c->s, c->body,
+                                              c->blen));
+            }
+            body_shrink(c);
+            /* Replies that made the writer grow go out now, and its
+             * buffer goes back. */
+            if (self->grown || hop_writer_len(&c->wr) >= OUT_HIGH) {
+                HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+                writer_reset(c);
             }
         }
         HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
@@ -1162,7 +1248,7 @@ static void worker_cleanup(worker *w)
 
     hop_stream_close(&w->ls);
     for (i = 0; i < opt.max_clients; i++) {
-        free(w->conns[i].body);
+        body_free(w->conns[i].body, w->conns[i].bcap);
         free(w->conns[i].rbuf);
     }
     free(w->conns);

@@ -7,7 +7,7 @@
  * --threads; and hostile clients: nothing outside the root reached
  * (links out, "..", FIFOs), with openat2 and without it; the replies
  * due before an error reply; persistence as RFC 9112 says (HTTP/1.0
- * keep-alive). (Hosted only.)
+ * keep-alive); buffers given back after big requests. (Hosted only.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -367,6 +367,37 @@ static void remove_tree(const char *dir)
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* The server's resident set (VmRSS), in kB. */
+static long rss_kb(const server *s)
+{
+    char p[64], line[256];
+    long kb = -1;
+    FILE *f;
+
+    snprintf(p, sizeof p, "/proc/%d/status", (int)s->pid);
+    T_ASSERT((f = fopen(p, "r")) != NULL);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+            break;
+    fclose(f);
+    T_ASSERT(kb > 0);
+    return kb;
+}
+
+/* Wait up to 5 s for the server's RSS to fall under kb; the last
+ * reading. */
+static long rss_under(const server *s, long kb)
+{
+    long now = rss_kb(s);
+    int i;
+
+    for (i = 0; i < 100 && now >= kb; i++) {
+        nap_ms(50);
+        now = rss_kb(s);
+    }
+    return now;
+}
+
 /* The number of descriptors the server has open. */
 static int open_fds(const server *s)
 {
@@ -722,6 +753,81 @@ static void http_persistence(void)
     close(fd);
     stop(&s);
 }
+
+/*
+ * The buffers a session grows for a big request go back once it is
+ * answered: the server's resident set comes back near its idle level
+ * while the clients stay connected, and after they leave.
+ */
+enum { N_BIG = 4, BIG = 6 << 20 };
+
+static void http_buffers_shrink(void)
+{
+    static const char *const args[] = {"--max-body", "8388608", NULL};
+    server s;
+    char head[512], body[256], req[128];
+    char *data, *got;
+    long idle, peak, now;
+    int fd[N_BIG], i, n, closed;
+    size_t k;
+
+    data = malloc(BIG);
+    got = malloc(BIG);
+    T_ASSERT(data != NULL && got != NULL);
+    for (k = 0; k < BIG; k++)
+        data[k] = (char)('a' + k % 23);
+    start(&s, "http-server", args);
+    /* Idle: after a first small exchange. */
+    fd[0] = dial(&s);
+    T_EQ(GET(fd[0], "/hello", body), 200);
+    T_EQ(exchange(fd[0],
+                  "POST /echo HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", 45,
+                  body, sizeof body),
+         200);
+    close(fd[0]);
+    nap_ms(100);
+    idle = rss_kb(&s);
+    /* The clients send all but the last byte of a big body: the server
+     * holds them all at once. */
+    n = snprintf(req, sizeof req,
+                 "POST /echo HTTP/1.1\r\nContent-Length: %d\r\n\r\n", BIG);
+    for (i = 0; i < N_BIG; i++) {
+        fd[i] = dial(&s);
+        send_all(fd[i], req, (size_t)n);
+        send_all(fd[i], data, BIG - 1);
+    }
+    peak = rss_kb(&s);
+    for (i = 0; i < 100 && peak < idle + 16 * 1024; i++) {
+        nap_ms(50);
+        peak = rss_kb(&s);
+    }
+    T_ASSERT(peak >= idle + 16 * 1024);
+    /* The last bytes: each gets its body back, and stays connected. */
+    for (i = 0; i < N_BIG; i++) {
+        send_all(fd[i], data + BIG - 1, 1);
+        T_EQ(read_head(fd[i], head, sizeof head), 200);
+        T_EQ(head_length(head), BIG);
+        T_EQ(recv_n(fd[i], got, BIG, 0, &closed), BIG);
+        T_ASSERT(memcmp(got, data, BIG) == 0);
+    }
+    now = rss_under(&s, idle + 2048);
+    if (now >= idle + 2048)
+        fprintf(stderr, "rss: idle %ld kB, peak %ld kB, after %ld kB\n",
+                idle, peak, now);
+    T_ASSERT(now < idle + 2048);
+    for (i = 0; i < N_BIG; i++)
+        T_EQ(GET(fd[i], "/hello", body), 200);
+    /* And after they leave. */
+    for (i = 0; i < N_BIG; i++)
+        close(fd[i]);
+    fd[0] = dial(&s);
+    T_EQ(GET(fd[0], "/hello", body), 200);
+    close(fd[0]);
+    T_ASSERT(rss_under(&s, idle + 2048) < idle + 2048);
+    stop(&s);
+    free(data);
+    free(got);
+}
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -731,5 +837,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_root_confined_walk),
     T_CASE(http_replies_before_error),
     T_CASE(http_persistence),
+    T_CASE(http_buffers_shrink),
     T_END,
 };
