@@ -28,7 +28,10 @@
  *   POST /echo            the request's body back
  *
  * Bad requests get 400, unknown paths 404, other methods 405 (with
- * Allow), bodies over --max-body 413, heads over --max-header 431. The
+ * Allow), bodies over --max-body 413, heads over --max-header 431
+ * (and trailers over it: they have the same limit of their own). A
+ * Content-Length is digits and nothing else, and "chunked" comes once,
+ * or the request is a 400: a request is read one way only. The
  * replies to the requests before a bad one go out first, in order;
  * the connection closes after the error reply.
  *
@@ -115,7 +118,8 @@ typedef struct {
     int has_length;
     int expect;         /* Expect: 100-continue */
     long long length;   /* Content-Length */
-    size_t head;        /* bytes of the head read so far */
+    size_t head;        /* bytes of the head (or trailers) read so far */
+    int too_long;       /* the status for a line past its limit */
 } request;
 
 /* read_body: Content-Length or chunked, into conn's body buffer. */
@@ -477,6 +481,10 @@ static int parse_header(conn *c, const char *p, size_t n)
                 return 400;
             len = len * 10 + (v[i] - '0');
         }
+        while (i < vn && (v[i] == ' ' || v[i] == '\t'))
+            i++;
+        if (i < vn) /* "1 2": no length, whatever a proxy made of it */
+            return 400;
         if (rq->has_length && rq->length != len)
             return 400;
         rq->has_length = 1;
@@ -484,6 +492,8 @@ static int parse_header(conn *c, const char *p, size_t n)
     } else if (name == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0) {
         if (!token_is(v, vn, "chunked"))
             return 501;
+        if (rq->chunked) /* chunked twice */
+            return 400;
         rq->chunked = 1;
     } else if (name == 6 && strncasecmp(p, "Expect", 6) == 0) {
         if (!token_is(v, vn, "100-continue"))
@@ -544,7 +554,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     body_frame *self = (body_frame *)f;
     conn *c = self->c;
     size_t n, take;
-    int st;
+    int st, end;
     HOP_BEGIN(g, self);
     c->blen = 0;
     if (!c->req.chunked) { /* one piece, of Content-Length bytes */
@@ -556,6 +566,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     }
     for (;;) {
         if (c->req.chunked) { /* the next chunk's size line */
+            c->req.too_long = 400;
             HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
             n = (size_t)HOP_VALUE(self);
             self->size = hex_size(hop_reader_data(&c->r), n);
@@ -584,13 +595,19 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             FAIL(self, 400);
         hop_reader_consume(&c->r, 2);
     }
-    /* Trailers, up to the empty line. */
+    /* Trailers, up to the empty line: within --max-header, like the
+     * head. */
+    c->req.head = 0;
+    c->req.too_long = 431;
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r,
-                                      (size_t)opt.max_header));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
         n = (size_t)HOP_VALUE(self);
+        c->req.head += n;
+        if (c->req.head > (size_t)opt.max_header)
+            FAIL(self, 431);
+        end = n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r');
         hop_reader_consume(&c->r, n);
-        if (n <= 2)
+        if (end)
             break;
     }
     HOP_END(self);
@@ -611,6 +628,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     int st;
     HOP_BEGIN(g, self);
     memset(&c->req, 0, sizeof c->req);
+    c->req.too_long = 414;
     /* The request line (empty lines before it are skipped). */
     for (;;) {
         HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
@@ -626,6 +644,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     hop_reader_consume(&c->r, n);
     if (st != 0)
         FAIL(self, st);
+    c->req.too_long = 431;
     /* The headers, up to the empty line. */
     for (;;) {
         HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
@@ -1079,8 +1098,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
          * first: they are whole (a reply is put at once, and these
          * errors come only while a request is read). */
         err = HOP_ERROR(self);
-        if (err == -EMSGSIZE) /* a line past the head's limit */
-            self->status = c->req.head > 0 ? 431 : 414;
+        if (err == -EMSGSIZE) /* a line past its limit */
+            self->status = c->req.too_long;
         else if (err == HOP_ETIMEDOUT)
             self->status = 408;
         c->close = 1;

@@ -7,7 +7,8 @@
  * --threads; and hostile clients: nothing outside the root reached
  * (links out, "..", FIFOs), with openat2 and without it; the replies
  * due before an error reply; persistence as RFC 9112 says (HTTP/1.0
- * keep-alive); buffers given back after big requests. (Hosted only.)
+ * keep-alive); buffers given back after big requests; trailers and
+ * framing. (Hosted only.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -828,6 +829,82 @@ static void http_buffers_shrink(void)
     free(data);
     free(got);
 }
+/*
+ * Framing that a client could abuse: trailers count toward
+ * --max-header with the head (431), a chunk-size line past its limit
+ * is malformed (400, as is "chunked" twice), and a Content-Length is
+ * digits and nothing else around its spaces (400).
+ */
+static void http_framing(void)
+{
+    static const char *const args[] = {"--max-header", "1024", NULL};
+    static const struct {
+        const char *head;
+        int status;
+    } cases[] = {
+        {"POST /echo HTTP/1.1\r\nContent-Length: 1 2\r\n\r\nab", 400},
+        {"POST /echo HTTP/1.1\r\nContent-Length: 2x\r\n\r\nab", 400},
+        {"POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\n\r\n",
+         400},
+    };
+    static char req[4096];
+    server s;
+    char body[256];
+    size_t i, n;
+    int fd, closed;
+
+    start(&s, "http-server", args);
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fd = dial(&s);
+        T_EQ(exchange(fd, cases[i].head, strlen(cases[i].head), body,
+                      sizeof body),
+             cases[i].status);
+        T_EQ(recv_n(fd, body, 1, 1, &closed), 0);
+        T_EQ(closed, 1);
+        close(fd);
+    }
+    /* Spaces around a length are fine. */
+    fd = dial(&s);
+    T_EQ(exchange(fd, "POST /echo HTTP/1.1\r\nContent-Length:  2 \t\r\n\r\nab",
+                  47, body, sizeof body),
+         200);
+    T_STREQ(body, "ab");
+    close(fd);
+    /* Trailers: 20 lines of 100 bytes, past 1024 with the head. */
+    n = (size_t)sprintf(req, "POST /echo HTTP/1.1\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n"
+                             "2\r\nab\r\n0\r\n");
+    for (i = 0; i < 20; i++) {
+        memset(req + n, 't', 98);
+        memcpy(req + n, "X-T: ", 5);
+        memcpy(req + n + 98, "\r\n", 2);
+        n += 100;
+    }
+    memcpy(req + n, "\r\n", 2);
+    n += 2;
+    fd = dial(&s);
+    T_EQ(exchange(fd, req, n, body, sizeof body), 431);
+    T_EQ(recv_n(fd, body, 1, 1, &closed), 0);
+    T_EQ(closed, 1);
+    close(fd);
+    /* A chunk-size line of 300 bytes (an extension). */
+    n = (size_t)sprintf(req, "POST /echo HTTP/1.1\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\n2;");
+    memset(req + n, 'e', 300);
+    n += 300;
+    memcpy(req + n, "\r\nab\r\n0\r\n\r\n", 11);
+    n += 11;
+    fd = dial(&s);
+    T_EQ(exchange(fd, req, n, body, sizeof body), 400);
+    close(fd);
+    /* ...and the server goes on. */
+    fd = dial(&s);
+    T_EQ(GET(fd, "/hello", body), 200);
+    close(fd);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -838,5 +915,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_replies_before_error),
     T_CASE(http_persistence),
     T_CASE(http_buffers_shrink),
+    T_CASE(http_framing),
     T_END,
 };
