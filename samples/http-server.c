@@ -9,19 +9,6 @@
  * already there); and drops a client that is idle too long between
  * requests or too slow to send one (408), while the others go on.
  *
- * Connections persist as RFC 9112 (9.3) says: after an HTTP/1.1
- * request unless it says "Connection: close"; after an HTTP/1.0 one
- * only when it says "Connection: keep-alive" (as ab -k does) and has
- * no Transfer-Encoding, and then the reply says "Connection:
- * keep-alive" too. A reply after which the server closes says
- * "Connection: close". Every reply has a Content-Length.
- *
- * A session's buffers go back to their idle size after each request:
- * a body buffer grown for a big request (up to --max-body) is given
- * back, and so is the output buffer after a reply that made it grow,
- * so that the memory of a server comes back near its idle level when
- * big clients are done, whether they stay connected or not.
- *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
  *                         its index.html)
@@ -35,6 +22,13 @@
  * replies to the requests before a bad one go out first, in order;
  * the connection closes after the error reply.
  *
+ * Connections persist as RFC 9112 (9.3) says: after an HTTP/1.1
+ * request unless it says "Connection: close"; after an HTTP/1.0 one
+ * only when it says "Connection: keep-alive" (as ab -k does) and has
+ * no Transfer-Encoding, and then the reply says "Connection:
+ * keep-alive" too. A reply after which the server closes says
+ * "Connection: close". Every reply has a Content-Length.
+ *
  * Nothing outside --root can be reached. A path is resolved beneath a
  * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
  * kernel has it (Linux 5.6), else by a walk that opens one component
@@ -45,6 +39,14 @@
  * a FIFO, a device or a socket under the root gives 404 like a missing
  * file (the server says nothing of what it does not serve), at once:
  * every open is nonblocking, so none can hold up a thread.
+ *
+ * A session's buffers go back to their idle size after each request:
+ * a body buffer grown for a big request (up to --max-body) is given
+ * back, and so is the output buffer after a reply that made it grow.
+ * Pipelined replies wait there only up to 16 kB; past that the server
+ * writes them out before it reads on. So the memory of a server comes
+ * back near its idle level when big clients are done, whether they
+ * stay connected or not.
  *
  *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
  *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
