@@ -7,7 +7,9 @@
  * Content-Length or chunked; answers them in order (keep-alive and
  * pipelining: replies go out in one write when the next request is not
  * already there); and drops a client that is idle too long between
- * requests or too slow to send one (408), while the others go on.
+ * requests (it sends nothing, or does not take a big echo or the
+ * pipelined replies it is owed) or too slow to send one (408), while
+ * the others go on.
  *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
@@ -1077,18 +1079,22 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                                           self->flen));
                 close(self->file);
                 self->file = -1;
-            } else if (self->echo) { /* the head, then the body */
-                HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
-                HOP_AWAIT(self, hop_write_all(&self->fl, &c->s, c->body,
-                                              c->blen));
             }
-            body_shrink(c);
-            /* Replies that made the writer grow go out now, and its
-             * buffer goes back. */
+            /* A big echo (the head, then the body from where it is),
+             * and replies that made the writer grow, go out now, and
+             * the writer's buffer goes back. The client has the idle
+             * time to take them, as when the reader writes them out
+             * before it waits. */
             if (self->grown || hop_writer_len(&c->wr) >= OUT_HIGH) {
-                HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+                HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.idle));
+                    HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+                    if (self->echo)
+                        HOP_AWAIT(self, hop_write_all(&self->fl, &c->s,
+                                                      c->body, c->blen));
+                HOP_END_TIMEOUT(self, &self->idle);
                 writer_reset(c);
             }
+            body_shrink(c);
         }
         HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||

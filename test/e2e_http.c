@@ -8,7 +8,8 @@
  * (links out, "..", FIFOs), with openat2 and without it; the replies
  * due before an error reply; persistence as RFC 9112 says (HTTP/1.0
  * keep-alive); buffers given back after big requests; trailers and
- * framing. (Hosted only.)
+ * framing; a client that does not take its reply dropped. (Hosted
+ * only.)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -905,6 +906,40 @@ static void http_framing(void)
     stop(&s);
 }
 
+/*
+ * A client that does not take the echo of its big body is dropped after
+ * --idle-timeout, as one that sends nothing is; the others go on.
+ */
+static void http_unread_reply(void)
+{
+    static const char *const args[] = {"--max-body", "8388608",
+                                       "--idle-timeout", "1", NULL};
+    enum { SIZE = 8 << 20 };
+    server s;
+    char req[128], body[256];
+    char *data;
+    int fd, other, fds, n;
+
+    data = malloc(SIZE);
+    T_ASSERT(data != NULL);
+    memset(data, 'b', SIZE);
+    start(&s, "http-server", args);
+    fds = open_fds(&s);
+    fd = dial(&s);
+    n = snprintf(req, sizeof req,
+                 "POST /echo HTTP/1.1\r\nContent-Length: %d\r\n\r\n", SIZE);
+    send_all(fd, req, (size_t)n);
+    send_all(fd, data, SIZE);
+    /* The server's socket fills up; a second later it lets go. */
+    T_EQ(fds_back_to(&s, fds), fds);
+    other = dial(&s);
+    T_EQ(GET(other, "/hello", body), 200);
+    close(other);
+    close(fd);
+    stop(&s);
+    free(data);
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -916,5 +951,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_persistence),
     T_CASE(http_buffers_shrink),
     T_CASE(http_framing),
+    T_CASE(http_unread_reply),
     T_END,
 };
