@@ -7,15 +7,48 @@
  * Content-Length or chunked; answers them in order (keep-alive and
  * pipelining: replies go out in one write when the next request is not
  * already there); and drops a client that is idle too long between
- * requests or too slow to send one (408), while the others go on.
+ * requests (it sends nothing, or does not take a big echo or the
+ * pipelined replies it is owed) or too slow to send one (408), while
+ * the others go on.
  *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
- *   GET|HEAD /...         a file under --root (no escaping it: "..",
- *                         and symbolic links that lead out, give 404)
+ *   GET|HEAD /...         a regular file under --root (for a directory,
+ *                         its index.html)
  *   POST /echo            the request's body back
  *
  * Bad requests get 400, unknown paths 404, other methods 405 (with
- * Allow), bodies over --max-body 413, heads over --max-header 431.
+ * Allow), bodies over --max-body 413, heads over --max-header 431
+ * (and trailers over it: they have the same limit of their own). A
+ * Content-Length is digits and nothing else, and "chunked" comes once,
+ * or the request is a 400: a request is read one way only. The
+ * replies to the requests before a bad one go out first, in order;
+ * the connection closes after the error reply.
+ *
+ * Connections persist as RFC 9112 (9.3) says: after an HTTP/1.1
+ * request unless it says "Connection: close"; after an HTTP/1.0 one
+ * only when it says "Connection: keep-alive" (as ab -k does) and has
+ * no Transfer-Encoding, and then the reply says "Connection:
+ * keep-alive" too. A reply after which the server closes says
+ * "Connection: close". Every reply has a Content-Length.
+ *
+ * Nothing outside --root can be reached. A path is resolved beneath a
+ * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
+ * kernel has it (Linux 5.6), else by a walk that opens one component
+ * at a time with O_NOFOLLOW. Either way a symbolic link is followed
+ * when it is relative and resolves beneath the root; one that leads
+ * out, or is absolute (it names a place on the host), gives 404, and
+ * so does a path with a ".." segment. Only regular files are served:
+ * a FIFO, a device or a socket under the root gives 404 like a missing
+ * file (the server says nothing of what it does not serve), at once:
+ * every open is nonblocking, so none can hold up a thread.
+ *
+ * A session's buffers go back to their idle size after each request:
+ * a body buffer grown for a big request (up to --max-body) is given
+ * back, and so is the output buffer after a reply that made it grow.
+ * Pipelined replies wait there only up to 16 kB; past that the server
+ * writes them out before it reads on. So the memory of a server comes
+ * back near its idle level when big clients are done, whether they
+ * stay connected or not.
  *
  *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
  *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
@@ -40,24 +73,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/syscall.h>
+#if defined(SYS_openat2) && defined(__has_include)
+#if __has_include(<linux/openat2.h>)
+#include <linux/openat2.h>
+#define HAVE_OPENAT2 1
+#endif
+#endif
+#endif
 
 #define E_HTTP 1 /* the sample's own error: answer with status and close */
 
 static struct {
     const char *bind;
     int port;
-    const char *root;  /* realpath of --root, or NULL */
+    int root;          /* a descriptor of the --root directory, or -1 */
+    int beneath;       /* openat2 with RESOLVE_BENEATH works here */
     int threads;
     int max_clients;   /* per thread */
     long max_header;
     long max_body;
     long idle;         /* seconds */
     long request;      /* seconds */
-} opt = {"127.0.0.1", 8080, NULL, 1, 1024, 8192, 1L << 20, 60, 10};
+} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10};
 
 static const char hello[] = "Hello, world!\n";
 
@@ -71,12 +115,15 @@ typedef struct {
     char method[8];
     char path[1024];
     int minor;          /* HTTP/1.minor */
-    int keep_alive;
+    int keep_alive;     /* the connection persists after the reply */
+    int conn_close;     /* Connection: close */
+    int conn_keep;      /* Connection: keep-alive */
     int chunked;
     int has_length;
     int expect;         /* Expect: 100-continue */
     long long length;   /* Content-Length */
-    size_t head;        /* bytes of the head read so far */
+    size_t head;        /* bytes of the head (or trailers) read so far */
+    int too_long;       /* the status for a line past its limit */
 } request;
 
 /* read_body: Content-Length or chunked, into conn's body buffer. */
@@ -120,6 +167,9 @@ typedef struct {
     int status;         /* of the error being answered */
     int file;           /* a file to send after the head, or -1 */
     long long flen;
+    int echo;           /* the body to send after the head, from where
+                           it is (too big to copy into the writer) */
+    int grown;          /* the writer grew for this reply */
 } session_frame;
 
 struct conn {
@@ -156,21 +206,71 @@ struct worker {
 
 static worker *workers;
 
-static int reserve(char **buf, size_t *cap, size_t need)
+/*
+ * A session's buffers go back to their idle size after each request, so
+ * that a client that sent a big one holds nothing for it afterwards:
+ * the body buffer is kept only up to BODY_KEEP bytes, and the writer is
+ * given back (hop_writer_cleanup) after a reply that made it grow, which
+ * is flushed at once: a file, a big echo, or replies past OUT_HIGH. A
+ * body buffer of BODY_MAP bytes or more is mapped rather than
+ * allocated, so that it goes back to the system as soon as it is
+ * released, whatever the allocator keeps.
+ */
+enum { BODY_KEEP = 16384, BODY_MAP = 65536, OUT_HIGH = 16384 };
+
+static char *body_alloc(size_t n)
 {
-    size_t n = *cap != 0 ? *cap : 1024;
+    void *p;
+
+    if (n < BODY_MAP)
+        return malloc(n);
+    p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    return p != MAP_FAILED ? p : NULL;
+}
+
+static void body_free(char *p, size_t n)
+{
+    if (p != NULL && n < BODY_MAP)
+        free(p);
+    else if (p != NULL)
+        munmap(p, n);
+}
+
+/* Room for need bytes of body: twice the room, or need, but no more
+ * than --max-body. 0, or -1 when out of memory. */
+static int reserve(conn *c, size_t need)
+{
+    size_t n = c->bcap * 2;
     char *p;
 
-    if (need <= *cap)
+    if (need <= c->bcap)
         return 0;
-    while (n < need)
-        n *= 2;
-    p = realloc(*buf, n);
-    if (p == NULL)
+    if (n > (size_t)opt.max_body)
+        n = (size_t)opt.max_body;
+    if (n < need)
+        n = need;
+    if (n < 1024)
+        n = 1024;
+    if ((p = body_alloc(n)) == NULL)
         return -1;
-    *buf = p;
-    *cap = n;
+    if (c->blen > 0)
+        memcpy(p, c->body, c->blen);
+    body_free(c->body, c->bcap);
+    c->body = p;
+    c->bcap = n;
     return 0;
+}
+
+/* After a request: the body buffer back to its idle size. */
+static void body_shrink(conn *c)
+{
+    c->blen = 0;
+    if (c->bcap > BODY_KEEP) {
+        body_free(c->body, c->bcap);
+        c->body = NULL;
+        c->bcap = 0;
+    }
 }
 
 static void out(conn *c, const void *p, size_t n)
@@ -236,6 +336,8 @@ static void head(conn *c, int status, const char *type, long long length)
                                                      : "Allow: GET, HEAD\r\n");
     if (c->close)
         out_str(c, "Connection: close\r\n");
+    else if (c->req.minor == 0) /* (the client cannot assume it) */
+        out_str(c, "Connection: keep-alive\r\n");
     out_str(c, "\r\n");
 }
 
@@ -325,7 +427,6 @@ static int parse_request_line(conn *c, const char *p, size_t n)
     if (unescape(rq->path) != 0)
         return 400;
     rq->minor = sp2[8] - '0';
-    rq->keep_alive = rq->minor == 1;
     return 0;
 }
 
@@ -340,6 +441,21 @@ static int token_is(const char *p, size_t n, const char *word)
     while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
         n--;
     return n == k && strncasecmp(p, word, k) == 0;
+}
+
+/* Whether the comma-separated list p (n bytes) holds word. */
+static int list_has(const char *p, size_t n, const char *word)
+{
+    for (;;) {
+        const char *comma = memchr(p, ',', n);
+        size_t k = comma != NULL ? (size_t)(comma - p) : n;
+        if (token_is(p, k, word))
+            return 1;
+        if (comma == NULL)
+            return 0;
+        p += k + 1;
+        n -= k + 1;
+    }
 }
 
 /* One header line (without CR LF): 0, or the status to answer. */
@@ -369,6 +485,10 @@ static int parse_header(conn *c, const char *p, size_t n)
                 return 400;
             len = len * 10 + (v[i] - '0');
         }
+        while (i < vn && (v[i] == ' ' || v[i] == '\t'))
+            i++;
+        if (i < vn) /* "1 2": no length, whatever a proxy made of it */
+            return 400;
         if (rq->has_length && rq->length != len)
             return 400;
         rq->has_length = 1;
@@ -376,16 +496,18 @@ static int parse_header(conn *c, const char *p, size_t n)
     } else if (name == 17 && strncasecmp(p, "Transfer-Encoding", 17) == 0) {
         if (!token_is(v, vn, "chunked"))
             return 501;
+        if (rq->chunked) /* chunked twice */
+            return 400;
         rq->chunked = 1;
     } else if (name == 6 && strncasecmp(p, "Expect", 6) == 0) {
         if (!token_is(v, vn, "100-continue"))
             return 400;
         rq->expect = 1;
     } else if (name == 10 && strncasecmp(p, "Connection", 10) == 0) {
-        if (token_is(v, vn, "close"))
-            rq->keep_alive = 0;
-        else if (token_is(v, vn, "keep-alive"))
-            rq->keep_alive = 1;
+        if (list_has(v, vn, "close"))
+            rq->conn_close = 1;
+        if (list_has(v, vn, "keep-alive"))
+            rq->conn_keep = 1;
     }
     return 0;
 }
@@ -402,7 +524,7 @@ static int body_add(conn *c, const char *p, size_t n)
 {
     if ((long long)(c->blen + n) > opt.max_body)
         return 413;
-    if (reserve(&c->body, &c->bcap, c->blen + n) != 0)
+    if (reserve(c, c->blen + n) != 0)
         return 500;
     memcpy(c->body + c->blen, p, n);
     c->blen += n;
@@ -436,16 +558,19 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     body_frame *self = (body_frame *)f;
     conn *c = self->c;
     size_t n, take;
-    int st;
+    int st, end;
     HOP_BEGIN(g, self);
     c->blen = 0;
     if (!c->req.chunked) { /* one piece, of Content-Length bytes */
         if (c->req.length > opt.max_body)
             FAIL(self, 413);
+        if (reserve(c, (size_t)c->req.length) != 0)
+            FAIL(self, 500);
         self->size = c->req.length;
     }
     for (;;) {
         if (c->req.chunked) { /* the next chunk's size line */
+            c->req.too_long = 400;
             HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
             n = (size_t)HOP_VALUE(self);
             self->size = hex_size(hop_reader_data(&c->r), n);
@@ -474,13 +599,19 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             FAIL(self, 400);
         hop_reader_consume(&c->r, 2);
     }
-    /* Trailers, up to the empty line. */
+    /* Trailers, up to the empty line: within --max-header, like the
+     * head. */
+    c->req.head = 0;
+    c->req.too_long = 431;
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r,
-                                      (size_t)opt.max_header));
+        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
         n = (size_t)HOP_VALUE(self);
+        c->req.head += n;
+        if (c->req.head > (size_t)opt.max_header)
+            FAIL(self, 431);
+        end = n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r');
         hop_reader_consume(&c->r, n);
-        if (n <= 2)
+        if (end)
             break;
     }
     HOP_END(self);
@@ -501,6 +632,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     int st;
     HOP_BEGIN(g, self);
     memset(&c->req, 0, sizeof c->req);
+    c->req.too_long = 414;
     /* The request line (empty lines before it are skipped). */
     for (;;) {
         HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
@@ -516,6 +648,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     hop_reader_consume(&c->r, n);
     if (st != 0)
         FAIL(self, st);
+    c->req.too_long = 431;
     /* The headers, up to the empty line. */
     for (;;) {
         HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
@@ -535,6 +668,12 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     }
     if (c->req.chunked && c->req.has_length)
         FAIL(self, 400);
+    /* Persistence (RFC 9112, 9.3): "close" ends it in either version;
+     * HTTP/1.0 persists only when it asks, and not with a
+     * Transfer-Encoding, whose framing it cannot be trusted with (6.1). */
+    c->req.keep_alive = !c->req.conn_close &&
+                        (c->req.minor == 1 ||
+                         (c->req.conn_keep && !c->req.chunked));
     if (c->req.has_length && c->req.length > opt.max_body)
         FAIL(self, 413);
     if (c->req.chunked || c->req.length > 0) {
@@ -578,38 +717,233 @@ static const char *mime(const char *path)
     return "application/octet-stream";
 }
 
-/* Open the file the path names under the root: an fd, or -1 (404). */
-static int open_under_root(const char *path, long long *size)
+/*
+ * Files are opened beneath the root's descriptor so that nothing outside
+ * the root can be reached: with openat2 and RESOLVE_BENEATH where the
+ * kernel has it, else by a walk of the path that opens one component at
+ * a time with O_NOFOLLOW. Both follow a symbolic link only when it
+ * resolves beneath the root, and only when it is relative (an absolute
+ * link names a place on the host, not under the root). Every open is
+ * nonblocking, so that a FIFO or a device opens at once (and is then
+ * refused: only regular files are served).
+ */
+#define OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+#define DIR_FLAGS (O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+#define AT(dir) ((dir) >= 0 ? (dir) : opt.root)
+
+/* openat2 beneath the root: a descriptor, or -1 and errno. */
+static int open_beneath(const char *rel)
 {
-    char full[PATH_MAX], real[PATH_MAX];
-    struct stat st;
-    size_t rl;
+#ifdef HAVE_OPENAT2
+    struct open_how how;
+
+    memset(&how, 0, sizeof how);
+    how.flags = OPEN_FLAGS;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, opt.root, rel, &how, sizeof how);
+#else
+    (void)rel;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* The directories of path (names that are not links, separated by
+ * slashes), opened one by one from the root: the last one's
+ * descriptor, or -1. */
+static int open_dirs(const char *path)
+{
+    char names[PATH_MAX];
+    char *name, *save = NULL;
+    int dir = -1, fd;
+
+    if (strlen(path) >= sizeof names)
+        return -1;
+    strcpy(names, path);
+    for (name = strtok_r(names, "/", &save); name != NULL;
+         name = strtok_r(NULL, "/", &save)) {
+        fd = openat(AT(dir), name, DIR_FLAGS);
+        if (dir >= 0)
+            close(dir);
+        if (fd < 0)
+            return -1;
+        dir = fd;
+    }
+    return dir;
+}
+
+/*
+ * Where openat2 is missing: walk rel (relative to the root) from the
+ * root's descriptor, one component at a time, each opened with
+ * O_NOFOLLOW. A component that will not open and is a symbolic link is
+ * read, and its target walked in its place from the directory that
+ * holds it: an absolute target, a ".." that would climb above the root,
+ * or more than 40 links fail, as under RESOLVE_BENEATH. `done` is the
+ * path walked so far, of real directories only, so that ".." is that
+ * path without its last name (opened again from the root). A
+ * descriptor, or -1.
+ */
+static int open_walk(const char *rel)
+{
+    char todo[2 * PATH_MAX], target[PATH_MAX], done[PATH_MAX];
+    size_t dlen = 0, rest, k;
+    char *p = todo, *name;
+    int dir = -1; /* the directory `done` names; -1: the root */
+    int fd = -1, links = 0, last;
+    ssize_t n;
+
+    if (strlen(rel) >= sizeof todo)
+        return -1;
+    strcpy(todo, rel);
+    done[0] = '\0';
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (*p == '\0') { /* the path ends at a directory: that one */
+            fd = openat(AT(dir), ".", OPEN_FLAGS);
+            break;
+        }
+        name = p;
+        p += strcspn(p, "/");
+        last = *p == '\0';
+        if (!last)
+            *p++ = '\0';
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            if (dlen == 0)
+                break; /* above the root */
+            /* Up: `done` without its last name. */
+            while (dlen > 0 && done[dlen - 1] != '/')
+                dlen--;
+            if (dlen > 0)
+                dlen--; /* and the slash before it */
+            done[dlen] = '\0';
+            if (dir >= 0)
+                close(dir);
+            dir = dlen > 0 ? open_dirs(done) : -1;
+            if (dlen > 0 && dir < 0)
+                break;
+            continue;
+        }
+        fd = openat(AT(dir), name, last ? OPEN_FLAGS | O_NOFOLLOW : DIR_FLAGS);
+        if (fd >= 0) {
+            if (last)
+                break;
+            k = strlen(name);
+            if (dlen + 1 + k >= sizeof done) {
+                close(fd);
+                fd = -1;
+                break;
+            }
+            if (dlen > 0)
+                done[dlen++] = '/';
+            memcpy(done + dlen, name, k + 1);
+            dlen += k;
+            if (dir >= 0)
+                close(dir);
+            dir = fd;
+            fd = -1;
+            continue;
+        }
+        /* Not opened: a link to follow, or the end. */
+        n = readlinkat(AT(dir), name, target, sizeof target);
+        if (n <= 0 || (size_t)n == sizeof target || target[0] == '/' ||
+            ++links > 40)
+            break;
+        /* Its target, then what was left after it (with the slash
+         * between them: "link/" names a directory). */
+        rest = strlen(p);
+        if ((size_t)n + 1 + rest >= sizeof todo)
+            break;
+        if (!last) {
+            memmove(todo + n + 1, p, rest + 1);
+            todo[n] = '/';
+        } else {
+            todo[n] = '\0';
+        }
+        memcpy(todo, target, (size_t)n);
+        p = todo;
+    }
+    if (dir >= 0)
+        close(dir);
+    return fd;
+}
+
+/* Open rel beneath the root, one way or the other. */
+static int open_rel(const char *rel)
+{
     int fd;
 
-    if (opt.root == NULL || strstr(path, "/../") != NULL ||
-        (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
-        return -1;
-    if (snprintf(full, sizeof full, "%s%s", opt.root, path) >= (int)sizeof full)
-        return -1;
-    if (realpath(full, real) == NULL)
-        return -1;
-    rl = strlen(opt.root);
-    if (strncmp(real, opt.root, rl) != 0 || (real[rl] != '/' && real[rl] != '\0'))
-        return -1; /* a link that leads out of the root */
-    if (stat(real, &st) == 0 && S_ISDIR(st.st_mode)) {
-        if (strlen(real) + 12 > sizeof real)
-            return -1;
-        strcat(real, "/index.html");
+    if (opt.beneath) {
+        fd = open_beneath(rel);
+        if (fd >= 0 || errno != ENOSYS)
+            return fd;
     }
-    fd = open(real, O_RDONLY | O_CLOEXEC);
+    return open_walk(rel);
+}
+
+/*
+ * Open the file a request's path names under the root (a directory's
+ * index.html for a directory): a descriptor of a regular file, and its
+ * size, or -1 (404). A path with a ".." segment is refused outright.
+ */
+static int open_under_root(const char *path, long long *size)
+{
+    char rel[sizeof ((request *)0)->path + 16];
+    struct stat st;
+    const char *p;
+    size_t n;
+    int fd;
+
+    if (opt.root < 0)
+        return -1;
+    for (p = path; *p != '\0'; p += n) {
+        while (*p == '/')
+            p++;
+        n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return -1;
+    }
+    while (*path == '/')
+        path++;
+    n = (size_t)snprintf(rel, sizeof rel, "%s", *path != '\0' ? path : ".");
+    if (n >= sizeof rel)
+        return -1;
+    fd = open_rel(rel);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd); /* a directory: its index.html, from the root again */
+        if (n + 12 > sizeof rel)
+            return -1;
+        strcpy(rel + n, "/index.html");
+        fd = open_rel(rel);
+    }
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        close(fd);
+        close(fd); /* a FIFO, a device, a socket, a directory */
         return -1;
     }
     *size = (long long)st.st_size;
     return fd;
+}
+
+/* Open dir as the root (at start): 0, or -1 and errno. */
+static int root_open(const char *dir)
+{
+    int fd;
+
+    opt.root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (opt.root < 0)
+        return -1;
+    /* openat2 where the kernel has it (and a sandbox lets it through). */
+    opt.beneath = 1;
+    fd = open_beneath(".");
+    if (fd >= 0)
+        close(fd);
+    else if (errno == ENOSYS || errno == EPERM)
+        opt.beneath = 0;
+    return 0;
 }
 
 static hop_step file_step(hop_gen *g, hop_frame *f)
@@ -653,13 +987,17 @@ static void respond(conn *c)
 
     c->close = !rq->keep_alive;
     c->session.file = -1;
+    c->session.echo = 0;
     if (strcmp(rq->method, "POST") == 0) {
         if (strcmp(rq->path, "/echo") != 0) {
             reply(c, 405, 1);
             return;
         }
         head(c, 200, "application/octet-stream", (long long)c->blen);
-        out(c, c->body, c->blen);
+        if (c->blen <= OUT_HIGH)
+            out(c, c->body, c->blen);
+        else
+            c->session.echo = 1;
         return;
     }
     if (!get && !headreq) {
@@ -667,7 +1005,7 @@ static void respond(conn *c)
         return;
     }
     if (strcmp(rq->path, "/hello") == 0 ||
-        (opt.root == NULL && strcmp(rq->path, "/") == 0)) {
+        (opt.root < 0 && strcmp(rq->path, "/") == 0)) {
         head(c, 200, "text/plain; charset=utf-8", (long long)sizeof hello - 1);
         if (get)
             out(c, hello, sizeof hello - 1);
@@ -692,6 +1030,13 @@ static void respond(conn *c)
 
 /* -- the session ---------------------------------------------------------------- */
 
+/* Give the writer's buffer back (the writer holds nothing). */
+static void writer_reset(conn *c)
+{
+    hop_writer_cleanup(&c->wr);
+    hop_writer_init(&c->wr, &c->s, 0);
+}
+
 static void release(conn *c)
 {
     worker *w = c->w;
@@ -699,6 +1044,7 @@ static void release(conn *c)
     if (c->session.file >= 0)
         close(c->session.file);
     c->session.file = -1;
+    body_shrink(c);
     hop_writer_cleanup(&c->wr);
     hop_stream_close(&c->s);
     c->in_use = 0;
@@ -727,25 +1073,43 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             HOP_END_TIMEOUT(self, &self->req_sc);
             self->reading = 0;
             respond(c);
+            self->grown = self->file >= 0 || self->echo;
             if (self->file >= 0) { /* (the head goes out with it) */
                 HOP_AWAIT(self, send_file(&self->ff, c, self->file,
                                           self->flen));
                 close(self->file);
                 self->file = -1;
             }
+            /* A big echo (the head, then the body from where it is),
+             * and replies that made the writer grow, go out now, and
+             * the writer's buffer goes back. The client has the idle
+             * time to take them, as when the reader writes them out
+             * before it waits. */
+            if (self->grown || hop_writer_len(&c->wr) >= OUT_HIGH) {
+                HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.idle));
+                    HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+                    if (self->echo)
+                        HOP_AWAIT(self, hop_write_all(&self->fl, &c->s,
+                                                      c->body, c->blen));
+                HOP_END_TIMEOUT(self, &self->idle);
+                writer_reset(c);
+            }
+            body_shrink(c);
         }
         HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
                             self->reading));
-        /* Answer with the status, then a lingering close. */
+        /* Answer with the status, then a lingering close. The replies
+         * to the requests before this one, still in the writer, go out
+         * first: they are whole (a reply is put at once, and these
+         * errors come only while a request is read). */
         err = HOP_ERROR(self);
-        if (err == -EMSGSIZE) /* a line past the head's limit */
-            self->status = c->req.head > 0 ? 431 : 414;
+        if (err == -EMSGSIZE) /* a line past its limit */
+            self->status = c->req.too_long;
         else if (err == HOP_ETIMEDOUT)
             self->status = 408;
-        hop_writer_clear(&c->wr);
         c->close = 1;
         reply(c, self->status, 1);
         HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->wr), err);
@@ -911,7 +1275,7 @@ static void worker_cleanup(worker *w)
 
     hop_stream_close(&w->ls);
     for (i = 0; i < opt.max_clients; i++) {
-        free(w->conns[i].body);
+        body_free(w->conns[i].body, w->conns[i].bcap);
         free(w->conns[i].rbuf);
     }
     free(w->conns);
@@ -943,7 +1307,6 @@ static int usage(void)
 #ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
 int main(int argc, char **argv)
 {
-    static char root[PATH_MAX];
     struct sockaddr_in sa;
     struct sigaction act;
     sigset_t all, old;
@@ -958,11 +1321,12 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--bind") == 0)
             opt.bind = v;
         else if (strcmp(argv[i], "--root") == 0) {
-            if (realpath(v, root) == NULL) {
+            if (opt.root >= 0)
+                close(opt.root);
+            if (root_open(v) != 0) {
                 fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
                 return 1;
             }
-            opt.root = root;
         } else if (strcmp(argv[i], "--threads") == 0)
             opt.threads = atoi(v);
         else if (strcmp(argv[i], "--max-clients") == 0)
@@ -1023,6 +1387,8 @@ int main(int argc, char **argv)
     }
     free(workers);
     free(accept_frames);
+    if (opt.root >= 0)
+        close(opt.root);
     printf("http-server: stopped\n");
     return failed ? 1 : 0;
 }

@@ -22,6 +22,11 @@ void nap_ms(int ms);
  * (NULL-ended), and wait for its "<name>: listening on ADDR:PORT". */
 void start(server *s, const char *name, const char *const *args);
 
+/* start, with child called in the child process before it runs the
+ * server (NULL: none). */
+void start_with(server *s, const char *name, const char *const *args,
+                void (*child)(void));
+
 /* SIGTERM; the server must say "<name>: stopped" and exit 0. */
 void stop(server *s);
 

@@ -46,6 +46,12 @@ static int out_line(server *s, char *buf, size_t cap)
 
 void start(server *s, const char *name, const char *const *args)
 {
+    start_with(s, name, args, NULL);
+}
+
+void start_with(server *s, const char *name, const char *const *args,
+                void (*child)(void))
+{
     const char *argv[16];
     char path[256], want[64];
     int fds[2], n = 0, i;
@@ -68,6 +74,8 @@ void start(server *s, const char *name, const char *const *args)
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
+        if (child != NULL)
+            child();
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }

@@ -15,7 +15,6 @@ static worker *w;
 
 static void setup(void)
 {
-    static char rootdir[PATH_MAX];
     conn *c;
 
     if (w != NULL)
@@ -23,8 +22,7 @@ static void setup(void)
     opt.max_clients = 1;
     opt.max_header = 1024;
     opt.max_body = 4096;
-    if (realpath("test/fuzz/www", rootdir) != NULL)
-        opt.root = rootdir;
+    (void)root_open("test/fuzz/www");
     w = calloc(1, sizeof *w);
     if (w == NULL)
         abort();
