@@ -292,6 +292,42 @@ static void out_err(conn *c, const char *a, const char *b)
     out(c, "\r\n", 2);
 }
 
+/*
+ * The decimal integer that is all of p[0, n), in *v, read as Redis reads
+ * one: an optional '-', then digits without a leading zero (or "0"); no
+ * '+', no blank, nothing after. 0, or -1 when it is not one or does not
+ * fit in a long long.
+ */
+static int parse_ll(const char *p, size_t n, long long *v)
+{
+    unsigned long long u = 0, lim = LLONG_MAX;
+    size_t i = 0;
+
+    if (n == 1 && p[0] == '0') {
+        *v = 0;
+        return 0;
+    }
+    if (n > 0 && p[0] == '-') {
+        lim = (unsigned long long)LLONG_MAX + 1;
+        i = 1;
+    }
+    if (i == n || p[i] < '1' || p[i] > '9')
+        return -1;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+        if (p[i] < '0' || p[i] > '9' || u > (lim - d) / 10)
+            return -1;
+        u = u * 10 + d;
+    }
+    if (p[0] != '-')
+        *v = (long long)u;
+    else if (u == (unsigned long long)LLONG_MAX + 1)
+        *v = LLONG_MIN;
+    else
+        *v = -(long long)u;
+    return 0;
+}
+
 /* -- the parser ------------------------------------------------------------ */
 
 /* "123\r\n" after the type byte: the number, or -2 when malformed. */
@@ -512,19 +548,6 @@ static int is(const conn *c, long i, const char *name)
     return 1;
 }
 
-/* A whole decimal argument, in *v. */
-static int arg_ll(const conn *c, long i, long long *v)
-{
-    const char *p = c->argbuf + c->argv[i].off;
-    char *end;
-
-    if (c->argv[i].len == 0 || c->argv[i].len > 20)
-        return -1;
-    errno = 0;
-    *v = strtoll(p, &end, 10);
-    return errno == 0 && end == p + c->argv[i].len ? 0 : -1;
-}
-
 static void wrong_args(conn *c)
 {
     char name[32];
@@ -540,11 +563,20 @@ static void wrong_args(conn *c)
     out_str(c, "' command\r\n");
 }
 
+/*
+ * SET key value [NX | XX] [EX seconds | PX milliseconds], with Redis's
+ * answers: the options first ("syntax error" for an unknown one, NX with
+ * XX, EX with PX, or one without its number), then the time: "value is
+ * not an integer or out of range" when it is not a whole number, "invalid
+ * expire time" when it is zero, negative, or past what the loop's clock
+ * can hold (hop_time: nanoseconds, about 292 years).
+ */
 static void cmd_set(conn *c)
 {
-    long long ms = -1, v;
+    long i, ex = 0; /* ex: the index of the time, or 0 */
+    hop_time unit = 0, when = 0, now, room;
+    long long v;
     int nx = 0, xx = 0;
-    long i;
     entry **p, *e;
 
     if (c->argc < 3) {
@@ -552,26 +584,34 @@ static void cmd_set(conn *c)
         return;
     }
     for (i = 3; i < c->argc; i++) {
-        if ((is(c, i, "EX") || is(c, i, "PX")) && i + 1 < c->argc) {
-            if (arg_ll(c, i + 1, &v) != 0 || v <= 0 ||
-                v > (is(c, i, "EX") ? LLONG_MAX / 1000000000 : LLONG_MAX / 1000000)) {
-                out_err(c, "invalid expire time in 'set' command", "");
-                return;
-            }
-            ms = is(c, i, "EX") ? v * 1000 : v;
-            i++;
-        } else if (is(c, i, "NX")) {
+        int more = i + 1 < c->argc;
+        if (is(c, i, "NX") && !xx) {
             nx = 1;
-        } else if (is(c, i, "XX")) {
+        } else if (is(c, i, "XX") && !nx) {
             xx = 1;
+        } else if (is(c, i, "EX") && unit != HOP_MSEC(1) && more) {
+            unit = HOP_SEC(1);
+            ex = ++i;
+        } else if (is(c, i, "PX") && unit != HOP_SEC(1) && more) {
+            unit = HOP_MSEC(1);
+            ex = ++i;
         } else {
             out_err(c, "syntax error", "");
             return;
         }
     }
-    if (nx && xx) {
-        out_err(c, "syntax error", "");
-        return;
+    if (ex != 0) {
+        if (parse_ll(A(ex), AL(ex), &v) != 0) {
+            out_err(c, "value is not an integer or out of range", "");
+            return;
+        }
+        now = hop_loop_now(db.loop);
+        room = HOP_FOREVER - 1 - (now > 0 ? now : 0);
+        if (v <= 0 || v > room / unit) {
+            out_err(c, "invalid expire time in 'set' command", "");
+            return;
+        }
+        when = now + (hop_time)v * unit;
     }
     p = lookup(A(1), AL(1));
     if ((nx && *p != NULL) || (xx && *p == NULL)) {
@@ -583,9 +623,8 @@ static void cmd_set(conn *c)
         out_err(c, "out of memory", "");
         return;
     }
-    if (ms > 0)
-        hop_timer_start(db.loop, &e->timer,
-                        hop_loop_now(db.loop) + HOP_MSEC(ms));
+    if (ex != 0)
+        hop_timer_start(db.loop, &e->timer, when);
     out(c, "+OK\r\n", 5);
 }
 
@@ -597,11 +636,7 @@ static void cmd_incr(conn *c)
     int n;
 
     if (*p != NULL) {
-        char *end;
-        errno = 0;
-        v = strtoll((*p)->val, &end, 10);
-        if (errno != 0 || (*p)->vlen == 0 || (*p)->vlen > 20 ||
-            end != (*p)->val + (*p)->vlen) {
+        if (parse_ll((*p)->val, (*p)->vlen, &v) != 0) {
             out_err(c, "value is not an integer or out of range", "");
             return;
         }

@@ -257,6 +257,88 @@ static void resp_expiry_and_limits(void)
     stop(&s);
 }
 
+/* The numbers a client sends, read as Redis reads them: SET's expiry
+ * (zero, negative, not a number, or past what the clock holds), INCR's
+ * value, and the lengths of the protocol. */
+static void resp_integers(void)
+{
+    static const char *const args[] = {"--max-bulk", "1024", NULL};
+    server s;
+    int fd;
+
+    start(&s, "resp-server", args);
+    fd = dial(&s);
+    /* 9223372036 s is within a long long of milliseconds but not of
+     * the loop's nanoseconds from now: refused, and nothing is set. */
+    expect(fd, "SET k v EX 9223372036\r\nGET k\r\n",
+           "-ERR invalid expire time in 'set' command\r\n$-1\r\n");
+    expect(fd, "SET k v PX 9223372036854775807\r\nGET k\r\n",
+           "-ERR invalid expire time in 'set' command\r\n$-1\r\n");
+    expect(fd, "SET k v EX 9223372036854775808\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX 0\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v EX -1\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v PX -9223372036854775808\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v EX abc\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX +5\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX 05\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nEX\r\n"
+               "$2\r\n 5\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    /* the options before the time, as Redis */
+    expect(fd, "SET k v EX 10 PX 10\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v EX 0 NOSUCH\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v EX\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v NX XX\r\n", "-ERR syntax error\r\n");
+    expect(fd, "GET k\r\n", "$-1\r\n");
+    expect(fd, "SET k v EX 10 EX 100000\r\nGET k\r\n", "+OK\r\n$1\r\nv\r\n");
+    expect(fd, "SET k w PX 100000000\r\nGET k\r\n", "+OK\r\n$1\r\nw\r\n");
+    /* INCR takes only what Redis takes for an integer */
+    expect(fd, "SET n 9223372036854775807\r\nINCR n\r\n",
+           "+OK\r\n-ERR increment or decrement would overflow\r\n");
+    expect(fd, "SET n -9223372036854775808\r\nINCR n\r\n",
+           "+OK\r\n:-9223372036854775807\r\n");
+    expect(fd, "SET n 99999999999999999999\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n +5\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n 05\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n -0\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "*3\r\n$3\r\nSET\r\n$1\r\nn\r\n$2\r\n 5\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n -1\r\nINCR n\r\nINCR n\r\n", "+OK\r\n:0\r\n:1\r\n");
+    close(fd);
+    /* lengths past a long, or past the limits */
+    fd = dial(&s);
+    expect_close(fd, "*9223372036854775808\r\n", 22,
+                 "-ERR Protocol error: invalid multibulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*99999999999999999999\r\n", 23,
+                 "-ERR Protocol error: invalid multibulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$9223372036854775807\r\n", 26,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$18446744073709551617\r\n", 27,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    close(fd);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -265,5 +347,6 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_big_value),
     T_CASE(resp_idle_client),
     T_CASE(resp_expiry_and_limits),
+    T_CASE(resp_integers),
     T_END,
 };
