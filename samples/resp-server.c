@@ -532,6 +532,7 @@ static hop_frame *read_command(command_frame *f, conn *c)
 #define A(i) (c->argbuf + c->argv[i].off)
 #define AL(i) (c->argv[i].len)
 
+/* Whether argument i is name, in any case. */
 static int is(const conn *c, long i, const char *name)
 {
     size_t n = strlen(name), k;
@@ -539,28 +540,87 @@ static int is(const conn *c, long i, const char *name)
     if (c->argv[i].len != n)
         return 0;
     for (k = 0; k < n; k++) {
-        char ch = c->argbuf[c->argv[i].off + k];
-        if (ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        if (ch != name[k])
+        char a = c->argbuf[c->argv[i].off + k], b = name[k];
+        if (a >= 'a' && a <= 'z')
+            a = (char)(a - 'a' + 'A');
+        if (b >= 'a' && b <= 'z')
+            b = (char)(b - 'a' + 'A');
+        if (a != b)
             return 0;
     }
     return 1;
 }
 
-static void wrong_args(conn *c)
+/*
+ * Append argument i as C's "%.*s" with max would (up to max bytes, and
+ * not past a NUL), with CR and LF turned into spaces, as Redis does in
+ * its errors so that one error stays one line; returns the count.
+ */
+static size_t out_quoted(conn *c, long i, size_t max)
 {
-    char name[32];
-    size_t n = AL(0) < sizeof name - 1 ? AL(0) : sizeof name - 1, i;
+    const char *p = A(i);
+    size_t n = 0, k;
+    char b[64];
 
-    for (i = 0; i < n; i++) {
-        char ch = A(0)[i];
-        name[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    while (n < max && n < AL(i) && p[n] != '\0')
+        n++;
+    for (k = 0; k < n; k++) {
+        b[k % sizeof b] = p[k] == '\r' || p[k] == '\n' ? ' ' : p[k];
+        if (k % sizeof b == sizeof b - 1 || k == n - 1)
+            out(c, b, k % sizeof b + 1);
     }
-    name[n] = '\0';
+    return n;
+}
+
+/* Redis's answer to a command it does not know. */
+static void unknown_command(conn *c)
+{
+    size_t len = 0;
+    long i;
+
+    out_str(c, "-ERR unknown command '");
+    out_quoted(c, 0, 128);
+    out_str(c, "', with args beginning with: ");
+    for (i = 1; i < c->argc && len < 128; i++) {
+        out(c, "'", 1);
+        len += out_quoted(c, i, 128 - len) + 3;
+        out(c, "' ", 2);
+    }
+    out(c, "\r\n", 2);
+}
+
+/* Redis's answer to a command with too few or too many arguments:
+ * name is its full name, in lower case. */
+static void wrong_args(conn *c, const char *name)
+{
     out_str(c, "-ERR wrong number of arguments for '");
     out_str(c, name);
     out_str(c, "' command\r\n");
+}
+
+static void cmd_ping(conn *c)
+{
+    if (c->argc == 1)
+        out(c, "+PONG\r\n", 7);
+    else if (c->argc == 2)
+        out_bulk(c, A(1), AL(1));
+    else
+        wrong_args(c, "ping");
+}
+
+static void cmd_echo(conn *c)
+{
+    out_bulk(c, A(1), AL(1));
+}
+
+static void cmd_get(conn *c)
+{
+    entry **p = lookup(A(1), AL(1));
+
+    if (*p == NULL)
+        out_nil(c);
+    else
+        out_bulk(c, (*p)->val, (*p)->vlen);
 }
 
 /*
@@ -579,10 +639,6 @@ static void cmd_set(conn *c)
     int nx = 0, xx = 0;
     entry **p, *e;
 
-    if (c->argc < 3) {
-        wrong_args(c);
-        return;
-    }
     for (i = 3; i < c->argc; i++) {
         int more = i + 1 < c->argc;
         if (is(c, i, "NX") && !xx) {
@@ -664,121 +720,155 @@ static void cmd_incr(conn *c)
     out_int(c, ':', v);
 }
 
-/* Run the parsed command and append its reply. */
-static void execute(conn *c)
+
+/* DEL and EXISTS: how many of the keys there were (DEL removes them). */
+static void cmd_del_exists(conn *c)
 {
+    int del = is(c, 0, "DEL");
     long i, n = 0;
 
-    if (c->argc == 0)
-        return;
-    if (is(c, 0, "PING")) {
-        if (c->argc == 1)
-            out(c, "+PONG\r\n", 7);
-        else if (c->argc == 2)
-            out_bulk(c, A(1), AL(1));
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "ECHO")) {
-        if (c->argc == 2)
-            out_bulk(c, A(1), AL(1));
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "GET")) {
-        entry **p;
-        if (c->argc != 2) {
-            wrong_args(c);
-            return;
+    for (i = 1; i < c->argc; i++) {
+        entry **p = lookup(A(i), AL(i));
+        if (*p != NULL) {
+            n++;
+            if (del)
+                unlink_free(p);
         }
-        p = lookup(A(1), AL(1));
+    }
+    out_int(c, ':', n);
+}
+
+static void cmd_mget(conn *c)
+{
+    long i;
+
+    out_int(c, '*', c->argc - 1);
+    for (i = 1; i < c->argc; i++) {
+        entry **p = lookup(A(i), AL(i));
         if (*p == NULL)
             out_nil(c);
         else
             out_bulk(c, (*p)->val, (*p)->vlen);
-    } else if (is(c, 0, "SET")) {
-        cmd_set(c);
-    } else if (is(c, 0, "DEL") || is(c, 0, "EXISTS")) {
-        int del = is(c, 0, "DEL");
-        if (c->argc < 2) {
-            wrong_args(c);
-            return;
-        }
-        for (i = 1; i < c->argc; i++) {
-            entry **p = lookup(A(i), AL(i));
-            if (*p != NULL) {
-                n++;
-                if (del)
-                    unlink_free(p);
-            }
-        }
-        out_int(c, ':', n);
-    } else if (is(c, 0, "INCR")) {
-        if (c->argc == 2)
-            cmd_incr(c);
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "MGET")) {
-        if (c->argc < 2) {
-            wrong_args(c);
-            return;
-        }
-        out_int(c, '*', c->argc - 1);
-        for (i = 1; i < c->argc; i++) {
-            entry **p = lookup(A(i), AL(i));
-            if (*p == NULL)
-                out_nil(c);
-            else
-                out_bulk(c, (*p)->val, (*p)->vlen);
-        }
-    } else if (is(c, 0, "MSET")) {
-        if (c->argc < 3 || c->argc % 2 == 0) {
-            wrong_args(c);
-            return;
-        }
-        for (i = 1; i < c->argc; i += 2)
-            if (store_set(A(i), AL(i), A(i + 1), AL(i + 1)) == NULL) {
-                out_err(c, "out of memory", "");
-                return;
-            }
-        out(c, "+OK\r\n", 5);
-    } else if (is(c, 0, "DBSIZE")) {
-        out_int(c, ':', (long long)db.count);
-    } else if (is(c, 0, "FLUSHALL") || is(c, 0, "FLUSHDB")) {
-        store_flush();
-        out(c, "+OK\r\n", 5);
-    } else if (is(c, 0, "COMMAND")) {
-        /* What redis-cli asks at start (COMMAND DOCS): nothing to add. */
-        out(c, "*0\r\n", 4);
-    } else if (is(c, 0, "CONFIG")) {
-        /* redis-benchmark reads "save" and "appendonly": no
-         * persistence here. Other parameters are unknown. */
-        if (c->argc < 3 || !is(c, 1, "GET")) {
-            out_err(c, "only CONFIG GET is supported", "");
-            return;
-        }
-        for (i = 2; i < c->argc; i++)
-            n += is(c, i, "SAVE") || is(c, i, "APPENDONLY");
-        out_int(c, '*', 2 * n);
-        for (i = 2; i < c->argc; i++) {
-            if (is(c, i, "SAVE")) {
-                out_bulk(c, "save", 4);
-                out_bulk(c, "", 0);
-            } else if (is(c, i, "APPENDONLY")) {
-                out_bulk(c, "appendonly", 10);
-                out_bulk(c, "no", 2);
-            }
-        }
-    } else if (is(c, 0, "QUIT")) {
-        out(c, "+OK\r\n", 5);
-        c->quit = 1;
-    } else {
-        char name[64];
-        size_t k = AL(0) < 40 ? AL(0) : 40;
-        memcpy(name, A(0), k);
-        name[k] = '\0';
-        out_str(c, "-ERR unknown command '");
-        out_str(c, name);
-        out_str(c, "'\r\n");
     }
+}
+
+static void cmd_mset(conn *c)
+{
+    long i;
+
+    if (c->argc % 2 == 0) {
+        wrong_args(c, "mset");
+        return;
+    }
+    for (i = 1; i < c->argc; i += 2)
+        if (store_set(A(i), AL(i), A(i + 1), AL(i + 1)) == NULL) {
+            out_err(c, "out of memory", "");
+            return;
+        }
+    out(c, "+OK\r\n", 5);
+}
+
+static void cmd_dbsize(conn *c)
+{
+    out_int(c, ':', (long long)db.count);
+}
+
+/* FLUSHALL and FLUSHDB [ASYNC | SYNC]: both drop every key at once. */
+static void cmd_flush(conn *c)
+{
+    if (c->argc > 2 || (c->argc == 2 && !is(c, 1, "ASYNC") &&
+                        !is(c, 1, "SYNC"))) {
+        out_err(c, "syntax error", "");
+        return;
+    }
+    store_flush();
+    out(c, "+OK\r\n", 5);
+}
+
+/* What redis-cli asks at start (COMMAND DOCS): nothing to add. */
+static void cmd_command(conn *c)
+{
+    out(c, "*0\r\n", 4);
+}
+
+/* CONFIG GET: redis-benchmark reads "save" and "appendonly"; no
+ * persistence here. Other parameters are unknown, and CONFIG has no
+ * other subcommand here. */
+static void cmd_config(conn *c)
+{
+    long i, n = 0;
+
+    if (!is(c, 1, "GET")) {
+        out_str(c, "-ERR unknown subcommand '");
+        out_quoted(c, 1, 128);
+        out_str(c, "'. Try CONFIG HELP.\r\n");
+        return;
+    }
+    if (c->argc < 3) {
+        wrong_args(c, "config|get");
+        return;
+    }
+    for (i = 2; i < c->argc; i++)
+        n += is(c, i, "SAVE") || is(c, i, "APPENDONLY");
+    out_int(c, '*', 2 * n);
+    for (i = 2; i < c->argc; i++) {
+        if (is(c, i, "SAVE")) {
+            out_bulk(c, "save", 4);
+            out_bulk(c, "", 0);
+        } else if (is(c, i, "APPENDONLY")) {
+            out_bulk(c, "appendonly", 10);
+            out_bulk(c, "no", 2);
+        }
+    }
+}
+
+static void cmd_quit(conn *c)
+{
+    out(c, "+OK\r\n", 5);
+    c->quit = 1;
+}
+
+/*
+ * The commands. arity is Redis's: n for exactly n arguments (the name
+ * included), -n for at least n; a command outside it gets Redis's
+ * "wrong number of arguments" with its name in lower case.
+ */
+static const struct command {
+    const char *name;
+    int arity;
+    void (*run)(conn *c);
+} commands[] = {
+    {"get", 2, cmd_get},         {"set", -3, cmd_set},
+    {"ping", -1, cmd_ping},      {"echo", 2, cmd_echo},
+    {"del", -2, cmd_del_exists}, {"exists", -2, cmd_del_exists},
+    {"incr", 2, cmd_incr},       {"mget", -2, cmd_mget},
+    {"mset", -3, cmd_mset},      {"dbsize", 1, cmd_dbsize},
+    {"flushall", -1, cmd_flush}, {"flushdb", -1, cmd_flush},
+    {"command", -1, cmd_command}, {"config", -2, cmd_config},
+    {"quit", -1, cmd_quit},
+};
+
+/* Run the parsed command and append its reply. */
+static void execute(conn *c)
+{
+    const struct command *cmd;
+    size_t k;
+
+    if (c->argc == 0)
+        return;
+    for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (is(c, 0, commands[k].name))
+            break;
+    if (k == sizeof commands / sizeof commands[0]) {
+        unknown_command(c);
+        return;
+    }
+    cmd = &commands[k];
+    if (cmd->arity > 0 ? c->argc != cmd->arity : c->argc < -cmd->arity) {
+        wrong_args(c, cmd->name);
+        return;
+    }
+    cmd->run(c);
 }
 
 /* -- the session -------------------------------------------------------------- */

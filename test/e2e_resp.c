@@ -55,7 +55,8 @@ static void resp_commands(void)
     expect(fd, "*1\r\n$6\r\nDBSIZE\r\n", ":3\r\n");
     expect(fd, "*1\r\n$3\r\nGET\r\n",
            "-ERR wrong number of arguments for 'get' command\r\n");
-    expect(fd, "*1\r\n$5\r\nHELLO\r\n", "-ERR unknown command 'HELLO'\r\n");
+    expect(fd, "*1\r\n$5\r\nHELLO\r\n",
+           "-ERR unknown command 'HELLO', with args beginning with: \r\n");
     expect(fd, "*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$4\r\nsave\r\n",
            "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
     expect(fd, "*2\r\n$7\r\nCOMMAND\r\n$4\r\nDOCS\r\n", "*0\r\n");
@@ -339,6 +340,90 @@ static void resp_integers(void)
     stop(&s);
 }
 
+/* Redis's errors for an unknown command and a wrong number of
+ * arguments, word for word; CR and LF in what the client sent become
+ * spaces, so that one bad command gets one reply line. */
+static void resp_error_replies(void)
+{
+    static char req[1024], rep[1024];
+    server s;
+    int fd, n;
+
+    start(&s, "resp-server", NULL);
+    fd = dial(&s);
+    expect(fd, "*3\r\n$3\r\nf\no\r\n$3\r\na\rb\r\n$1\r\nc\r\nPING\r\n",
+           "-ERR unknown command 'f o', with args beginning with: 'a b' "
+           "'c' \r\n+PONG\r\n");
+    expect(fd, "*1\r\n$4\r\n\r\n\r\n\r\nPING\r\n",
+           "-ERR unknown command '    ', with args beginning with: \r\n"
+           "+PONG\r\n");
+    expect(fd, "FOO a b\r\n",
+           "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' "
+           "\r\n");
+    send_all(fd, "*2\r\n$3\r\nf\0o\r\n$3\r\na\0b\r\n", 22);
+    expect(fd, "",
+           "-ERR unknown command 'f', with args beginning with: 'a' \r\n");
+    expect(fd, "*2\r\n$3\r\nfoo\r\n$0\r\n\r\n",
+           "-ERR unknown command 'foo', with args beginning with: '' \r\n");
+    /* the name cut at 128 bytes, the arguments at 128 with the quotes */
+    n = sprintf(req, "*4\r\n$200\r\n");
+    memset(req + n, 'x', 200);
+    n += 200;
+    n += sprintf(req + n, "\r\n$100\r\n");
+    memset(req + n, 'a', 100);
+    n += 100;
+    n += sprintf(req + n, "\r\n$100\r\n");
+    memset(req + n, 'b', 100);
+    n += 100;
+    n += sprintf(req + n, "\r\n$1\r\nc\r\n");
+    req[n] = '\0';
+    n = sprintf(rep, "-ERR unknown command '");
+    memset(rep + n, 'x', 128);
+    n += 128;
+    n += sprintf(rep + n, "', with args beginning with: '");
+    memset(rep + n, 'a', 100);
+    n += 100;
+    n += sprintf(rep + n, "' '");
+    memset(rep + n, 'b', 25);
+    n += 25;
+    sprintf(rep + n, "' \r\n");
+    expect(fd, req, rep);
+    /* arity, with each command's name as Redis spells it */
+    expect(fd, "GET\r\n",
+           "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(fd, "get a b\r\n",
+           "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(fd, "SeT a\r\n",
+           "-ERR wrong number of arguments for 'set' command\r\n");
+    expect(fd, "MSET a\r\n",
+           "-ERR wrong number of arguments for 'mset' command\r\n");
+    expect(fd, "MSET a b c\r\n",
+           "-ERR wrong number of arguments for 'mset' command\r\n");
+    expect(fd, "PING a b\r\n",
+           "-ERR wrong number of arguments for 'ping' command\r\n");
+    expect(fd, "INCR a b\r\n",
+           "-ERR wrong number of arguments for 'incr' command\r\n");
+    expect(fd, "DBSIZE x\r\n",
+           "-ERR wrong number of arguments for 'dbsize' command\r\n");
+    expect(fd, "MGET\r\nDEL\r\nEXISTS\r\nECHO\r\n",
+           "-ERR wrong number of arguments for 'mget' command\r\n"
+           "-ERR wrong number of arguments for 'del' command\r\n"
+           "-ERR wrong number of arguments for 'exists' command\r\n"
+           "-ERR wrong number of arguments for 'echo' command\r\n");
+    expect(fd, "CONFIG\r\n",
+           "-ERR wrong number of arguments for 'config' command\r\n");
+    expect(fd, "CONFIG GET\r\n",
+           "-ERR wrong number of arguments for 'config|get' command\r\n");
+    expect(fd, "*2\r\n$6\r\nCONFIG\r\n$3\r\nS\nT\r\n",
+           "-ERR unknown subcommand 'S T'. Try CONFIG HELP.\r\n");
+    expect(fd, "FLUSHALL x\r\n", "-ERR syntax error\r\n");
+    expect(fd, "FLUSHALL ASYNC\r\nFLUSHDB sync\r\n", "+OK\r\n+OK\r\n");
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    expect_close(fd, "QUIT now\r\n", 10, "+OK\r\n");
+    close(fd);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -348,5 +433,6 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_idle_client),
     T_CASE(resp_expiry_and_limits),
     T_CASE(resp_integers),
+    T_CASE(resp_error_replies),
     T_END,
 };
