@@ -13,11 +13,15 @@
  * and one write. Expiring keys use hop timers.
  *
  * A malformed or oversized request gets "-ERR Protocol error: ..." and
- * the connection is closed; the server goes on. Limits are options:
+ * the connection is closed; the server goes on. A long reply goes out as
+ * the writer fills, not built whole first; a client whose replies queued
+ * and not yet written would pass --client-output-limit (64 MiB by
+ * default, 0 for none) is closed, with one line on standard error. Limits
+ * are options:
  *
  *   resp-server [--port N] [--bind ADDR] [--max-clients N]
  *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
- *               [--busy-poll USEC]
+ *               [--busy-poll USEC] [--client-output-limit BYTES]
  *
  * --port 0 takes a free port. The server prints "resp-server: listening
  * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.
@@ -49,15 +53,26 @@ static struct {
     long max_args;
     long timeout; /* seconds of idleness before a client is dropped */
     long busy_poll; /* microseconds: hop_ev_busy_poll's limit */
-} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0};
+    size_t output_limit; /* bytes of replies a client may have queued */
+} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0, (size_t)64 << 20};
 
 /* -- the store ------------------------------------------------------------ */
+
+/*
+ * A value. Its key holds a reference, and so does each reply that is
+ * still sending it: a reply streamed out over many writes sends the
+ * values of when its command ran, even when a key changes meanwhile.
+ */
+typedef struct blob {
+    size_t refs;
+    size_t len;
+    char data[];         /* len bytes and a NUL */
+} blob;
 
 typedef struct entry {
     struct entry *next;  /* hash chain */
     hop_timer timer;     /* expiry, when started */
-    char *val;
-    size_t vlen;
+    blob *val;
     size_t klen;
     char key[];          /* klen bytes */
 } entry;
@@ -89,13 +104,34 @@ static entry **lookup(const char *k, size_t n)
     return p;
 }
 
+/* A value of n bytes from p, with one reference; NULL when out of
+ * memory. */
+static blob *blob_new(const char *p, size_t n)
+{
+    blob *b = malloc(sizeof *b + n + 1);
+
+    if (b == NULL)
+        return NULL;
+    b->refs = 1;
+    b->len = n;
+    memcpy(b->data, p, n);
+    b->data[n] = '\0';
+    return b;
+}
+
+static void blob_unref(blob *b)
+{
+    if (b != NULL && --b->refs == 0)
+        free(b);
+}
+
 static void unlink_free(entry **p)
 {
     entry *e = *p;
 
     *p = e->next;
     hop_timer_stop(db.loop, &e->timer);
-    free(e->val);
+    blob_unref(e->val);
     free(e);
     db.count--;
 }
@@ -135,16 +171,14 @@ static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
 {
     entry **p = lookup(k, kn);
     entry *e = *p;
-    char *nv = malloc(vn + 1);
+    blob *nv = blob_new(v, vn);
 
     if (nv == NULL)
         return NULL;
-    memcpy(nv, v, vn);
-    nv[vn] = '\0';
     if (e == NULL) {
         e = malloc(sizeof *e + kn);
         if (e == NULL) {
-            free(nv);
+            blob_unref(nv);
             return NULL;
         }
         memcpy(e->key, k, kn);
@@ -160,9 +194,8 @@ static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
     } else {
         hop_timer_stop(db.loop, &e->timer); /* SET clears the expiry */
     }
-    free(e->val);
+    blob_unref(e->val);
     e->val = nv;
-    e->vlen = vn;
     return e;
 }
 
@@ -225,8 +258,17 @@ struct conn {
     size_t alen, acap;
     arg *argv;
     long argc, argcap;
+    blob **parts;        /* the values the reply has still to send (NULL:
+                            a nil), each with a reference */
+    long nparts, partcap;
+    long part;           /* the one being sent */
+    size_t part_off;     /* how much of it went into the writer */
+    int part_head;       /* whether its "$len" did */
+    size_t pending;      /* the bytes the parts will take */
     int quit;            /* QUIT: close after the reply */
+    int drop;            /* close now, without the replies held */
     int in_use;
+    char peer[64];       /* the client's address and port */
     char rbuf[READ_BUF];
 };
 
@@ -253,10 +295,28 @@ static int reserve(char **buf, size_t *cap, size_t need)
 
 /* -- replies ---------------------------------------------------------------- */
 
+/* A client's replies went over --client-output-limit: drop it, and
+ * say so once. */
+static void over_limit(conn *c)
+{
+    c->drop = 1;
+    fprintf(stderr,
+            "resp-server: client %s closed: its replies went over "
+            "--client-output-limit %lu\n",
+            c->peer, (unsigned long)opt.output_limit);
+}
+
 static void out(conn *c, const char *p, size_t n)
 {
-    if (hop_writer_put(&c->w, p, n) != HOP_OK)
-        c->quit = 1; /* out of memory: give up on this client */
+    int r;
+
+    if (c->drop)
+        return;
+    r = hop_writer_put(&c->w, p, n);
+    if (r == -ENOBUFS)
+        over_limit(c);
+    else if (r != HOP_OK)
+        c->drop = 1; /* out of memory: give up on this client */
 }
 
 static void out_str(conn *c, const char *s)
@@ -290,6 +350,99 @@ static void out_err(conn *c, const char *a, const char *b)
     out_str(c, a);
     out_str(c, b);
     out(c, "\r\n", 2);
+}
+
+/* The bytes a value takes in a reply: "$len", CR LF, itself, CR LF. */
+static size_t bulk_size(const blob *b)
+{
+    return b != NULL ? b->len + 25 : 5;
+}
+
+/*
+ * Reply with the value b (NULL: a nil). A small one goes into the writer
+ * at once; a bigger one, and every one after it in the same reply, is
+ * kept with a reference for send_more, which puts it in the writer as
+ * the writer is written out. Going over --client-output-limit, counting
+ * the bytes in the writer and those the kept values will take, drops
+ * the client.
+ */
+static void reply_value(conn *c, blob *b)
+{
+    size_t n = bulk_size(b), held = hop_writer_len(&c->w);
+
+    if (c->drop)
+        return;
+    if (c->nparts == 0 && held + n <= OUT_FLUSH) {
+        if (b == NULL)
+            out_nil(c);
+        else
+            out_bulk(c, b->data, b->len);
+        return;
+    }
+    if (opt.output_limit > 0 && held + c->pending + n > opt.output_limit) {
+        over_limit(c);
+        return;
+    }
+    if (c->nparts == c->partcap) {
+        long cap = c->partcap != 0 ? c->partcap * 2 : 16;
+        blob **a = realloc(c->parts, (size_t)cap * sizeof *a);
+        if (a == NULL) {
+            c->drop = 1; /* out of memory: give up on this client */
+            return;
+        }
+        c->parts = a;
+        c->partcap = cap;
+    }
+    if (b != NULL)
+        b->refs++;
+    c->parts[c->nparts++] = b;
+    c->pending += n;
+}
+
+/* Give back the values the reply has not sent. */
+static void drop_parts(conn *c)
+{
+    while (c->part < c->nparts)
+        blob_unref(c->parts[c->part++]);
+    c->nparts = c->part = 0;
+    c->part_off = 0;
+    c->part_head = 0;
+    c->pending = 0;
+}
+
+/* Put more of the kept values into the writer, until it holds OUT_FLUSH
+ * bytes or none is left. */
+static void send_more(conn *c)
+{
+    while (c->part < c->nparts && !c->drop) {
+        blob *b = c->parts[c->part];
+        size_t held = hop_writer_len(&c->w), size = bulk_size(b), n;
+        if (held >= OUT_FLUSH)
+            return;
+        if (b == NULL) {
+            out_nil(c);
+        } else {
+            if (!c->part_head) {
+                out_int(c, '$', (long long)b->len);
+                c->part_head = 1;
+            }
+            n = b->len - c->part_off;
+            if (n > OUT_FLUSH - held)
+                n = OUT_FLUSH - held;
+            out(c, b->data + c->part_off, n);
+            c->part_off += n;
+            if (c->part_off < b->len)
+                continue; /* the writer is full */
+            out(c, "\r\n", 2);
+            blob_unref(b);
+        }
+        c->pending -= size;
+        c->parts[c->part++] = NULL;
+        c->part_off = 0;
+        c->part_head = 0;
+    }
+    if (c->part == c->nparts || c->drop)
+        drop_parts(c);
 }
 
 /*
@@ -617,10 +770,7 @@ static void cmd_get(conn *c)
 {
     entry **p = lookup(A(1), AL(1));
 
-    if (*p == NULL)
-        out_nil(c);
-    else
-        out_bulk(c, (*p)->val, (*p)->vlen);
+    reply_value(c, *p != NULL ? (*p)->val : NULL);
 }
 
 /*
@@ -691,11 +841,9 @@ static void cmd_incr(conn *c)
     char b[32];
     int n;
 
-    if (*p != NULL) {
-        if (parse_ll((*p)->val, (*p)->vlen, &v) != 0) {
-            out_err(c, "value is not an integer or out of range", "");
-            return;
-        }
+    if (*p != NULL && parse_ll((*p)->val->data, (*p)->val->len, &v) != 0) {
+        out_err(c, "value is not an integer or out of range", "");
+        return;
     }
     if (v == LLONG_MAX) {
         out_err(c, "increment or decrement would overflow", "");
@@ -704,15 +852,13 @@ static void cmd_incr(conn *c)
     v++;
     n = snprintf(b, sizeof b, "%lld", v);
     if (*p != NULL) {
-        char *nv = malloc((size_t)n + 1);
+        blob *nv = blob_new(b, (size_t)n);
         if (nv == NULL) {
             out_err(c, "out of memory", "");
             return;
         }
-        memcpy(nv, b, (size_t)n + 1);
-        free((*p)->val);
+        blob_unref((*p)->val);
         (*p)->val = nv;
-        (*p)->vlen = (size_t)n;
     } else if (store_set(A(1), AL(1), b, (size_t)n) == NULL) {
         out_err(c, "out of memory", "");
         return;
@@ -743,12 +889,9 @@ static void cmd_mget(conn *c)
     long i;
 
     out_int(c, '*', c->argc - 1);
-    for (i = 1; i < c->argc; i++) {
+    for (i = 1; i < c->argc && !c->drop; i++) {
         entry **p = lookup(A(i), AL(i));
-        if (*p == NULL)
-            out_nil(c);
-        else
-            out_bulk(c, (*p)->val, (*p)->vlen);
+        reply_value(c, *p != NULL ? (*p)->val : NULL);
     }
 }
 
@@ -879,19 +1022,30 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     conn *c = self->c;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        while (!c->quit) {
-            if (opt.timeout > 0) {
+        while (!c->quit && !c->drop) {
+            if (c->nparts > 0) {
+                send_more(c); /* the rest of a long reply */
+            } else if (opt.timeout > 0) {
                 HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.timeout));
                     HOP_AWAIT(self, read_command(&self->cmd, c));
                 HOP_END_TIMEOUT(self, &self->idle);
+                execute(c);
             } else {
                 HOP_AWAIT(self, read_command(&self->cmd, c));
+                execute(c);
             }
-            execute(c);
-            if (hop_writer_len(&c->w) >= OUT_FLUSH)
+            if (hop_writer_len(&c->w) < OUT_FLUSH || c->drop)
+                continue;
+            if (opt.timeout > 0) {
+                HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.timeout));
+                    HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+                HOP_END_TIMEOUT(self, &self->idle);
+            } else {
                 HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+            }
         }
-        HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+        if (!c->drop)
+            HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
         /* Tell the client what was wrong (after the replies to the
@@ -907,6 +1061,10 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
         /* The end of the stream, a reset, an idle client: close. */
     HOP_FINALLY(self);
+        drop_parts(c);
+        free(c->parts);
+        c->parts = NULL;
+        c->partcap = 0;
         hop_writer_cleanup(&c->w);
         hop_stream_close(&c->s);
         c->in_use = 0;
@@ -929,7 +1087,9 @@ typedef struct {
     int i;
 } accept_frame;
 
-static void start_session(hop_loop *l, int fd)
+/* Start the session of the connection fd in a free slot; returns the
+ * slot, or NULL (fd closed) when the stream cannot be set up. */
+static conn *start_session(hop_loop *l, int fd)
 {
     conn *c = free_conns;
     int one = 1;
@@ -941,25 +1101,52 @@ static void start_session(hop_loop *l, int fd)
         close(fd);
         c->next_free = free_conns;
         free_conns = c;
-        return;
+        return NULL;
     }
     hop_reader_init(&c->r, &c->s, c->rbuf, sizeof c->rbuf);
-    hop_writer_init(&c->w, &c->s, 0);
+    hop_writer_init(&c->w, &c->s, opt.output_limit);
     hop_reader_set_writer(&c->r, &c->w);
     c->argc = 0;
     c->quit = 0;
+    c->drop = 0;
     c->in_use = 1;
+    strcpy(c->peer, "?");
     c->session.c = c;
     hop_frame_init(&c->session.hdr, session_step, HOP_COROUTINE);
     hop_task_init(&c->task, l, &c->session.hdr, "session");
     hop_spawn(&c->task);
     nclients++;
+    return c;
+}
+
+/* Name the client c by its address, len bytes at addr, for the log. */
+static void name_peer(conn *c, const void *addr, unsigned len)
+{
+    char host[INET6_ADDRSTRLEN];
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    int family = 0;
+
+    if (len >= sizeof(struct sockaddr))
+        family = ((const struct sockaddr *)addr)->sa_family;
+    if (family == AF_INET && len >= sizeof in4) {
+        memcpy(&in4, addr, sizeof in4);
+        if (inet_ntop(AF_INET, &in4.sin_addr, host, sizeof host) != NULL)
+            snprintf(c->peer, sizeof c->peer, "%s:%u", host,
+                     (unsigned)ntohs(in4.sin_port));
+    } else if (family == AF_INET6 && len >= sizeof in6) {
+        memcpy(&in6, addr, sizeof in6);
+        if (inet_ntop(AF_INET6, &in6.sin6_addr, host, sizeof host) != NULL)
+            snprintf(c->peer, sizeof c->peer, "[%s]:%u", host,
+                     (unsigned)ntohs(in6.sin6_port));
+    }
 }
 
 static hop_step accept_step(hop_gen *g, hop_frame *f)
 {
     accept_frame *self = (accept_frame *)f;
     static const char full[] = "-ERR max number of clients reached\r\n";
+    conn *c;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         for (;;) {
@@ -978,7 +1165,9 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
                 close(self->fd);
                 continue;
             }
-            start_session(hop_gen_loop(g), self->fd);
+            c = start_session(hop_gen_loop(g), self->fd);
+            if (c != NULL)
+                name_peer(c, self->af.addr.bytes, self->af.addrlen);
         }
     HOP_FINALLY(self);
         /* Stopping: end every session (each closes its connection), and
@@ -1013,8 +1202,18 @@ static int usage(void)
 {
     fprintf(stderr, "usage: resp-server [--port N] [--bind ADDR] "
                     "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
-                    "[--timeout SECONDS] [--busy-poll USEC]\n");
+                    "[--timeout SECONDS] [--busy-poll USEC] "
+                    "[--client-output-limit BYTES]\n");
     return 2;
+}
+
+/* The option's value v, a whole number from min to max, in *n; 0, or -1
+ * when it is not one. */
+static int opt_num(const char *v, long long min, long long max,
+                   long long *n)
+{
+    return parse_ll(v, strlen(v), n) == 0 && *n >= min && *n <= max ? 0
+                                                                     : -1;
 }
 
 static int listen_on(const char *addr, int port, struct sockaddr_in *sa)
@@ -1046,6 +1245,7 @@ int main(int argc, char **argv)
     static accept_frame af;
     struct sockaddr_in sa;
     struct sigaction act;
+    long long n;
     int i, fd, r;
 
     for (i = 1; i < argc; i += 2) {
@@ -1066,7 +1266,12 @@ int main(int argc, char **argv)
             opt.timeout = atol(v);
         else if (strcmp(argv[i], "--busy-poll") == 0)
             opt.busy_poll = atol(v);
-        else
+        else if (strcmp(argv[i], "--client-output-limit") == 0) {
+            if (opt_num(v, 0, SIZE_MAX < LLONG_MAX ? SIZE_MAX : LLONG_MAX,
+                        &n) != 0)
+                return usage();
+            opt.output_limit = (size_t)n;
+        } else
             return usage();
     }
     if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||

@@ -424,6 +424,181 @@ static void resp_error_replies(void)
     stop(&s);
 }
 
+/* SET key to n bytes of ch. */
+static void set_big(int fd, const char *key, size_t n, char ch)
+{
+    static char req[8 << 20];
+    size_t k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
+                               (int)strlen(key), key, (unsigned long)n);
+
+    T_ASSERT(k + n + 2 <= sizeof req);
+    memset(req + k, ch, n);
+    memcpy(req + k + n, "\r\n", 2);
+    send_all(fd, req, k + n + 2);
+    expect(fd, "", "+OK\r\n");
+}
+
+/* Read an array of count bulk strings of n bytes of ch. */
+static void expect_bulks(int fd, int count, size_t n, char ch)
+{
+    static char buf[8 << 20];
+    char head[32];
+    size_t k, i;
+    int j, closed;
+
+    T_ASSERT(n + 2 <= sizeof buf);
+    k = (size_t)sprintf(head, "*%d\r\n", count);
+    T_EQ(recv_n(fd, buf, k, 0, &closed), k);
+    T_ASSERT(memcmp(buf, head, k) == 0);
+    for (j = 0; j < count; j++) {
+        k = (size_t)sprintf(head, "$%lu\r\n", (unsigned long)n);
+        T_EQ(recv_n(fd, buf, k, 0, &closed), k);
+        T_ASSERT(memcmp(buf, head, k) == 0);
+        T_EQ(recv_n(fd, buf, n + 2, 0, &closed), n + 2);
+        for (i = 0; i < n; i++)
+            T_ASSERT(buf[i] == ch);
+        T_ASSERT(buf[n] == '\r' && buf[n + 1] == '\n');
+    }
+}
+
+/* Read and drop what comes until the peer closes or 10 s pass: 1 when
+ * it closed. */
+static int until_closed(int fd)
+{
+    static char buf[1 << 16];
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, 100) != 1)
+            continue;
+        r = recv(fd, buf, sizeof buf, 0);
+        if (r == 0 || (r < 0 && errno == ECONNRESET))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A 1 MB value named 500 times in one MGET of 5 KB: a reply of 500 MB,
+ * past the output limit (64 MiB by default). The client is closed at
+ * once, the server says so in one line naming it and the limit, its
+ * memory stays near what it was, and the other clients are served
+ * meanwhile and after.
+ */
+static void resp_output_limit(void)
+{
+    static char req[8192], log[1024], want[256];
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    server s;
+    int a, b, n, i;
+    long idle;
+
+    start_logged(&s, "resp-server", NULL);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    idle = rss_kb(&s);
+    b = dial(&s);
+    T_EQ(getsockname(b, (struct sockaddr *)&me, &len), 0);
+    n = sprintf(req, "*501\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 500; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    nap_ms(300);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    T_ASSERT(until_closed(b));
+    close(b);
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    snprintf(want, sizeof want,
+             "resp-server: client 127.0.0.1:%d closed: its replies went "
+             "over --client-output-limit 67108864\n",
+             ntohs(me.sin_port));
+    read_log(&s, log, sizeof log, 500);
+    T_STREQ(log, want);
+    send_all(a, "MGET big\r\n", 10);
+    expect_bulks(a, 1, 1000000, 'x');
+    close(a);
+    a = dial(&s);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    close(a);
+    stop(&s);
+}
+
+/*
+ * A reply of 40 MB, within the limit, to a client that reads it: it
+ * goes out as the connection's writer fills, so that the server never
+ * holds it whole; the values are those of when the command ran, even
+ * when the key changes while they are sent.
+ */
+static void resp_output_streamed(void)
+{
+    static char req[8192];
+    server s;
+    int a, b, n, i;
+    long idle;
+
+    start(&s, "resp-server", NULL);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    idle = rss_kb(&s);
+    b = dial(&s);
+    n = sprintf(req, "*41\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 40; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    nap_ms(300);
+    expect(a, "SET big small\r\n", "+OK\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect_bulks(b, 40, 1000000, 'x');
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect(b, "GET big\r\n", "$5\r\nsmall\r\n");
+    close(a);
+    close(b);
+    stop(&s);
+}
+
+/* With --timeout, a client that stops reading a long reply is dropped
+ * as an idle one is. */
+static void resp_idle_reader(void)
+{
+    static const char *const args[] = {"--timeout", "1", NULL};
+    static char req[8192], buf[1 << 16];
+    server s;
+    int a, b, n, i, closed = 0;
+    size_t got = 0;
+
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    b = dial(&s);
+    n = sprintf(req, "*41\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 40; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    for (i = 0; i < 6; i++) { /* 3 s, a as busy as ever */
+        expect(a, "PING\r\n", "+PONG\r\n");
+        nap_ms(500);
+    }
+    for (;;) {
+        ssize_t r = recv(b, buf, sizeof buf, MSG_DONTWAIT);
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            closed = 1;
+            break;
+        }
+        if (r < 0)
+            break;
+        got += (size_t)r;
+    }
+    T_EQ(closed, 1);
+    T_ASSERT(got < 40000000);
+    close(a);
+    close(b);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -434,5 +609,8 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_expiry_and_limits),
     T_CASE(resp_integers),
     T_CASE(resp_error_replies),
+    T_CASE(resp_output_limit),
+    T_CASE(resp_output_streamed),
+    T_CASE(resp_idle_reader),
     T_END,
 };
