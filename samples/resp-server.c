@@ -44,6 +44,7 @@
 #define E_PROTO 1     /* the sample's own error: a malformed request */
 #define READ_BUF 16384 /* per connection: the reader's buffer */
 #define OUT_FLUSH 65536 /* write the replies out past this many bytes */
+#define ARG_KEEP 65536 /* the argument buffer kept between commands */
 
 static struct {
     const char *bind;
@@ -276,15 +277,19 @@ static conn *conns;      /* opt.max_clients slots */
 static conn *free_conns;
 static int nclients;
 
+/* Make *buf (*cap bytes) hold at least need: twice as large, or as
+ * large as needed when that is more. */
 static int reserve(char **buf, size_t *cap, size_t need)
 {
-    size_t n = *cap != 0 ? *cap : 256;
+    size_t n = *cap <= SIZE_MAX / 2 ? *cap * 2 : SIZE_MAX;
     char *p;
 
     if (need <= *cap)
         return 0;
-    while (n < need)
-        n *= 2;
+    if (n < 256)
+        n = 256;
+    if (n < need)
+        n = need;
     p = realloc(*buf, n);
     if (p == NULL)
         return -1;
@@ -751,19 +756,38 @@ static void wrong_args(conn *c, const char *name)
     out_str(c, "' command\r\n");
 }
 
+/* Reply with argument i: a long one through a value of its own, sent as
+ * the writer is written out, so that the writer stays small. */
+static void reply_arg(conn *c, long i)
+{
+    blob *b;
+
+    if (AL(i) + 25 <= OUT_FLUSH) {
+        out_bulk(c, A(i), AL(i));
+        return;
+    }
+    b = blob_new(A(i), AL(i));
+    if (b == NULL) {
+        c->drop = 1; /* out of memory: give up on this client */
+        return;
+    }
+    reply_value(c, b);
+    blob_unref(b);
+}
+
 static void cmd_ping(conn *c)
 {
     if (c->argc == 1)
         out(c, "+PONG\r\n", 7);
     else if (c->argc == 2)
-        out_bulk(c, A(1), AL(1));
+        reply_arg(c, 1);
     else
         wrong_args(c, "ping");
 }
 
 static void cmd_echo(conn *c)
 {
-    out_bulk(c, A(1), AL(1));
+    reply_arg(c, 1);
 }
 
 static void cmd_get(conn *c)
@@ -991,14 +1015,32 @@ static const struct command {
     {"quit", -1, cmd_quit},
 };
 
-/* Run the parsed command and append its reply. */
-static void execute(conn *c)
+/* Give back each argument buffer larger than keep bytes (after a big
+ * command, ARG_KEEP; when the client leaves, 0: all). A reply has its
+ * own copy of what it sends. */
+static void shrink_args(conn *c, size_t keep)
+{
+    if (c->acap > keep) {
+        free(c->argbuf);
+        c->argbuf = NULL;
+        c->acap = 0;
+    }
+    if ((size_t)c->argcap * sizeof *c->argv > keep) {
+        free(c->argv);
+        c->argv = NULL;
+        c->argcap = 0;
+    }
+    c->argc = 0;
+    c->alen = 0;
+}
+
+/* Run the parsed command (one argument at least) and append its
+ * reply. */
+static void dispatch(conn *c)
 {
     const struct command *cmd;
     size_t k;
 
-    if (c->argc == 0)
-        return;
     for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
         if (is(c, 0, commands[k].name))
             break;
@@ -1012,6 +1054,14 @@ static void execute(conn *c)
         return;
     }
     cmd->run(c);
+}
+
+/* Run the parsed command, if any, and append its reply. */
+static void execute(conn *c)
+{
+    if (c->argc > 0)
+        dispatch(c);
+    shrink_args(c, ARG_KEEP);
 }
 
 /* -- the session -------------------------------------------------------------- */
@@ -1065,6 +1115,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         free(c->parts);
         c->parts = NULL;
         c->partcap = 0;
+        shrink_args(c, 0);
         hop_writer_cleanup(&c->w);
         hop_stream_close(&c->s);
         c->in_use = 0;

@@ -424,17 +424,25 @@ static void resp_error_replies(void)
     stop(&s);
 }
 
-/* SET key to n bytes of ch. */
-static void set_big(int fd, const char *key, size_t n, char ch)
+/* Send SET key with n bytes of ch (without waiting for the reply). */
+static void send_set_big(int fd, const char *key, size_t n, char ch)
 {
-    static char req[8 << 20];
-    size_t k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
-                               (int)strlen(key), key, (unsigned long)n);
+    char *req = malloc(n + 64);
+    size_t k;
 
-    T_ASSERT(k + n + 2 <= sizeof req);
+    T_ASSERT(req != NULL);
+    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
+                        (int)strlen(key), key, (unsigned long)n);
     memset(req + k, ch, n);
     memcpy(req + k + n, "\r\n", 2);
     send_all(fd, req, k + n + 2);
+    free(req);
+}
+
+/* SET key to n bytes of ch. */
+static void set_big(int fd, const char *key, size_t n, char ch)
+{
+    send_set_big(fd, key, n, ch);
     expect(fd, "", "+OK\r\n");
 }
 
@@ -599,6 +607,64 @@ static void resp_idle_reader(void)
     stop(&s);
 }
 
+/*
+ * Buffers that one big command grew go back to their idle size: a
+ * client that stays after a SET of 40 MB and a DEL of it, and three
+ * that send such a SET at once and leave, leave the server's memory
+ * near where it was.
+ */
+static void resp_buffers_shrink(void)
+{
+    static const char *const args[] = {"--max-bulk", "50000000", NULL};
+    static const size_t big = 40000000;
+    server s;
+    int a, b[3], i;
+    long idle, during;
+    char key[8];
+
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    idle = rss_kb(&s);
+    set_big(a, "k", big, 'a');
+    T_ASSERT(rss_kb(&s) > idle + 30000);
+    expect(a, "DEL k\r\n", ":1\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    for (i = 0; i < 3; i++) {
+        b[i] = dial(&s);
+        sprintf(key, "k%d", i);
+        send_set_big(b[i], key, big, (char)('a' + i));
+    }
+    for (i = 0; i < 3; i++)
+        expect(b[i], "", "+OK\r\n");
+    during = rss_kb(&s);
+    T_ASSERT(during > idle + 100000);
+    for (i = 0; i < 3; i++)
+        close(b[i]);
+    nap_ms(200);
+    T_ASSERT(rss_kb(&s) < idle + 130000); /* the values are still there */
+    expect(a, "FLUSHALL\r\n", "+OK\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    /* one that leaves in the middle of its value */
+    b[0] = dial(&s);
+    {
+        static char part[1 << 20];
+        const char *head = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000000\r\n";
+        send_all(b[0], head, strlen(head));
+        memset(part, 'p', sizeof part);
+        for (i = 0; i < 30; i++)
+            send_all(b[0], part, sizeof part);
+    }
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) > idle + 16384);
+    close(b[0]);
+    nap_ms(200);
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect(a, "DBSIZE\r\n", ":0\r\n");
+    close(a);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -612,5 +678,6 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_output_limit),
     T_CASE(resp_output_streamed),
     T_CASE(resp_idle_reader),
+    T_CASE(resp_buffers_shrink),
     T_END,
 };
