@@ -22,6 +22,13 @@
  *   resp-server [--port N] [--bind ADDR] [--max-clients N]
  *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
  *               [--busy-poll USEC] [--client-output-limit BYTES]
+ *               [--maxmemory BYTES] [--tcp-keepalive SECONDS]
+ *
+ * Past --maxmemory (0, the default, for none), the commands that add to
+ * the data set get Redis's "-OOM command not allowed when used memory >
+ * 'maxmemory'."; reads, DEL and FLUSHALL still work. --tcp-keepalive
+ * (300 by default, as Redis; 0: off) has the kernel probe idle clients,
+ * so that a peer that is gone frees its slot.
  *
  * --port 0 takes a free port. The server prints "resp-server: listening
  * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.
@@ -55,7 +62,10 @@ static struct {
     long timeout; /* seconds of idleness before a client is dropped */
     long busy_poll; /* microseconds: hop_ev_busy_poll's limit */
     size_t output_limit; /* bytes of replies a client may have queued */
-} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0, (size_t)64 << 20};
+    size_t maxmemory;    /* bytes of the data set (db.used), 0: no limit */
+    int keepalive;       /* seconds: TCP keepalive's idle time, 0: off */
+} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0, (size_t)64 << 20,
+         0, 300};
 
 /* -- the store ------------------------------------------------------------ */
 
@@ -78,10 +88,18 @@ typedef struct entry {
     char key[];          /* klen bytes */
 } entry;
 
+/*
+ * The data set. used is what --maxmemory counts: for each key, its bytes
+ * and its entry; for each value, its bytes and its header, for as long as
+ * it lives (also while a reply still sends it after its key changed or
+ * went); and the table of slots. The connections' buffers are not
+ * counted (their own limits bound them), nor the allocator's overhead.
+ */
 static struct {
     entry **slots;
     size_t nslots;       /* a power of two */
     size_t count;
+    size_t used;         /* bytes, as above */
     hop_loop *loop;
 } db;
 
@@ -113,6 +131,7 @@ static blob *blob_new(const char *p, size_t n)
 
     if (b == NULL)
         return NULL;
+    db.used += sizeof *b + n + 1;
     b->refs = 1;
     b->len = n;
     memcpy(b->data, p, n);
@@ -122,8 +141,10 @@ static blob *blob_new(const char *p, size_t n)
 
 static void blob_unref(blob *b)
 {
-    if (b != NULL && --b->refs == 0)
+    if (b != NULL && --b->refs == 0) {
+        db.used -= sizeof *b + b->len + 1;
         free(b);
+    }
 }
 
 static void unlink_free(entry **p)
@@ -133,6 +154,7 @@ static void unlink_free(entry **p)
     *p = e->next;
     hop_timer_stop(db.loop, &e->timer);
     blob_unref(e->val);
+    db.used -= sizeof *e + e->klen;
     free(e);
     db.count--;
 }
@@ -162,6 +184,7 @@ static int grow(void)
         }
     }
     free(db.slots);
+    db.used += (n - db.nslots) * sizeof *s;
     db.slots = s;
     db.nslots = n;
     return 0;
@@ -182,6 +205,7 @@ static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
             blob_unref(nv);
             return NULL;
         }
+        db.used += sizeof *e + kn;
         memcpy(e->key, k, kn);
         e->klen = kn;
         e->val = NULL;
@@ -998,22 +1022,38 @@ static void cmd_quit(conn *c)
 /*
  * The commands. arity is Redis's: n for exactly n arguments (the name
  * included), -n for at least n; a command outside it gets Redis's
- * "wrong number of arguments" with its name in lower case.
+ * "wrong number of arguments" with its name in lower case. grows: the
+ * command may add to the data set, and is refused past --maxmemory.
  */
 static const struct command {
     const char *name;
     int arity;
+    int grows;
     void (*run)(conn *c);
 } commands[] = {
-    {"get", 2, cmd_get},         {"set", -3, cmd_set},
-    {"ping", -1, cmd_ping},      {"echo", 2, cmd_echo},
-    {"del", -2, cmd_del_exists}, {"exists", -2, cmd_del_exists},
-    {"incr", 2, cmd_incr},       {"mget", -2, cmd_mget},
-    {"mset", -3, cmd_mset},      {"dbsize", 1, cmd_dbsize},
-    {"flushall", -1, cmd_flush}, {"flushdb", -1, cmd_flush},
-    {"command", -1, cmd_command}, {"config", -2, cmd_config},
-    {"quit", -1, cmd_quit},
+    {"get", 2, 0, cmd_get},           {"set", -3, 1, cmd_set},
+    {"ping", -1, 0, cmd_ping},        {"echo", 2, 0, cmd_echo},
+    {"del", -2, 0, cmd_del_exists},   {"exists", -2, 0, cmd_del_exists},
+    {"incr", 2, 1, cmd_incr},         {"mget", -2, 0, cmd_mget},
+    {"mset", -3, 1, cmd_mset},        {"dbsize", 1, 0, cmd_dbsize},
+    {"flushall", -1, 0, cmd_flush},   {"flushdb", -1, 0, cmd_flush},
+    {"command", -1, 0, cmd_command},  {"config", -2, 0, cmd_config},
+    {"quit", -1, 0, cmd_quit},
 };
+
+/*
+ * Whether the command may run under --maxmemory: whether the data set
+ * can take, at most, each argument as a new key or value (its bytes, an
+ * entry and a header), and the table of slots doubling.
+ */
+static int fits(const conn *c)
+{
+    size_t need = c->alen + (size_t)c->argc * (sizeof(entry) + sizeof(blob));
+
+    if ((size_t)c->argc + db.count > db.nslots)
+        need += db.nslots * sizeof *db.slots;
+    return db.used <= opt.maxmemory && need <= opt.maxmemory - db.used;
+}
 
 /* Give back each argument buffer larger than keep bytes (after a big
  * command, ARG_KEEP; when the client leaves, 0: all). A reply has its
@@ -1051,6 +1091,11 @@ static void dispatch(conn *c)
     cmd = &commands[k];
     if (cmd->arity > 0 ? c->argc != cmd->arity : c->argc < -cmd->arity) {
         wrong_args(c, cmd->name);
+        return;
+    }
+    if (cmd->grows && opt.maxmemory > 0 && !fits(c)) {
+        out_str(c, "-OOM command not allowed when used memory > "
+                   "'maxmemory'.\r\n");
         return;
     }
     cmd->run(c);
@@ -1138,6 +1183,33 @@ typedef struct {
     int i;
 } accept_frame;
 
+/*
+ * TCP keepalive on fd, as Redis's tcp-keepalive sets it: after secs of
+ * silence the kernel probes the peer, then every third of secs (1 at
+ * least), and resets the connection after three probes go unanswered,
+ * so that the session of a peer that is gone ends and frees its slot.
+ * 0: off. A socket that refuses (not TCP) is left as it is.
+ */
+static void keepalive(int fd, int secs)
+{
+    int one = 1, every = secs / 3 > 0 ? secs / 3 : 1, probes = 3;
+
+    if (secs <= 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) != 0)
+        return;
+#ifdef TCP_KEEPIDLE
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs);
+#endif
+#ifdef TCP_KEEPINTVL
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &every, sizeof every);
+#endif
+#ifdef TCP_KEEPCNT
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+#endif
+    (void)every;
+    (void)probes;
+}
+
 /* Start the session of the connection fd in a free slot; returns the
  * slot, or NULL (fd closed) when the stream cannot be set up. */
 static conn *start_session(hop_loop *l, int fd)
@@ -1147,6 +1219,7 @@ static conn *start_session(hop_loop *l, int fd)
 
     free_conns = c->next_free;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    keepalive(fd, opt.keepalive);
     hop_task_cleanup(&c->task);
     if (hop_stream_init(&c->s, l, fd) != HOP_OK) {
         close(fd);
@@ -1254,7 +1327,8 @@ static int usage(void)
     fprintf(stderr, "usage: resp-server [--port N] [--bind ADDR] "
                     "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
                     "[--timeout SECONDS] [--busy-poll USEC] "
-                    "[--client-output-limit BYTES]\n");
+                    "[--client-output-limit BYTES] [--maxmemory BYTES] "
+                    "[--tcp-keepalive SECONDS]\n");
     return 2;
 }
 
@@ -1322,6 +1396,16 @@ int main(int argc, char **argv)
                         &n) != 0)
                 return usage();
             opt.output_limit = (size_t)n;
+        } else if (strcmp(argv[i], "--maxmemory") == 0) {
+            if (opt_num(v, 0, SIZE_MAX < LLONG_MAX ? SIZE_MAX : LLONG_MAX,
+                        &n) != 0)
+                return usage();
+            opt.maxmemory = (size_t)n;
+        } else if (strcmp(argv[i], "--tcp-keepalive") == 0) {
+            /* (the kernel takes up to 32767 s) */
+            if (opt_num(v, 0, 32767, &n) != 0)
+                return usage();
+            opt.keepalive = (int)n;
         } else
             return usage();
     }
@@ -1333,6 +1417,7 @@ int main(int argc, char **argv)
     conns = calloc((size_t)opt.max_clients, sizeof *conns);
     db.nslots = 1024;
     db.slots = calloc(db.nslots, sizeof *db.slots);
+    db.used = db.nslots * sizeof *db.slots;
     if (conns == NULL || db.slots == NULL) {
         fprintf(stderr, "resp-server: out of memory\n");
         return 1;

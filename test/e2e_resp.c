@@ -665,6 +665,133 @@ static void resp_buffers_shrink(void)
     stop(&s);
 }
 
+/*
+ * --maxmemory: past it, the commands that grow the data set get Redis's
+ * answer, and reads, DEL and FLUSHALL still work; after a DEL there is
+ * room again.
+ */
+static void resp_maxmemory(void)
+{
+    static const char *const args[] = {"--maxmemory", "10000000", NULL};
+    static const char oom[] =
+        "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+    server s;
+    int a, i, n = 0;
+    char key[16], want[64];
+
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    for (i = 0; i < 20 && n == 0; i++) {
+        sprintf(key, "k%d", i);
+        send_set_big(a, key, 1000000, 'v');
+        if (i < 9) { /* 9 MB and a little more fit in 10 */
+            expect(a, "", "+OK\r\n");
+        } else {
+            expect(a, "", oom);
+            n = i;
+        }
+    }
+    T_EQ(n, 9);
+    expect(a, "SET small v\r\n", "+OK\r\n"); /* that one still fits */
+    expect(a, "INCR small\r\n", "-ERR value is not an integer or out of range\r\n");
+    expect(a, "MSET a 1 b 2\r\n", "+OK\r\n");
+    send_set_big(a, "k9", 1000000, 'v');
+    expect(a, "", oom);
+    expect(a, "GET k9\r\nEXISTS k0 k8 k9\r\n", "$-1\r\n:2\r\n");
+    sprintf(want, "*2\r\n$1\r\n1\r\n$1\r\nv\r\n");
+    expect(a, "MGET a small\r\n", want);
+    expect(a, "DBSIZE\r\n", ":12\r\n");
+    /* room again */
+    expect(a, "DEL k0\r\n", ":1\r\n");
+    set_big(a, "k9", 1000000, 'w');
+    send_set_big(a, "k10", 1000000, 'v');
+    expect(a, "", oom);
+    expect(a, "FLUSHALL\r\n", "+OK\r\n");
+    set_big(a, "k10", 1000000, 'v');
+    expect(a, "INCR n\r\nDBSIZE\r\n", ":1\r\n:2\r\n");
+    close(a);
+    stop(&s);
+}
+
+/* The server's side of the connection fd in /proc/net/tcp: its timer
+ * ("tr": 2 for keepalive) and the time left on it, in hundredths of a
+ * second. */
+static void server_timer(const server *s, int fd, int *tr, long *when)
+{
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    char line[512];
+    FILE *f;
+    int found = 0;
+
+    T_EQ(getsockname(fd, (struct sockaddr *)&me, &len), 0);
+    f = fopen("/proc/net/tcp", "r");
+    T_ASSERT(f != NULL);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned lport, rport, st, t;
+        unsigned long w;
+        if (sscanf(line, "%*d: %*x:%x %*x:%x %x %*x:%*x %x:%lx", &lport,
+                   &rport, &st, &t, &w) == 5 &&
+            lport == (unsigned)s->port && rport == ntohs(me.sin_port) &&
+            st == 1) {
+            *tr = (int)t;
+            *when = (long)w;
+            found = 1;
+        }
+    }
+    fclose(f);
+    T_ASSERT(found);
+}
+
+/*
+ * --tcp-keepalive SECONDS sets keepalive on each client's socket as
+ * Redis does (idle time, then probes every third of it): the kernel's
+ * keepalive timer on the server's side, seen in /proc/net/tcp, never
+ * shows more than the idle time, also after the first probe. 300 by
+ * default; 0 turns it off.
+ */
+static void resp_tcp_keepalive(void)
+{
+    static const char *const off[] = {"--tcp-keepalive", "0", NULL};
+    static const char *const three[] = {"--tcp-keepalive", "3", NULL};
+    server s;
+    int fd, tr, i;
+    long when;
+
+    start(&s, "resp-server", NULL);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 2);
+    T_ASSERT(when > 29000 && when <= 30000);
+    close(fd);
+    stop(&s);
+
+    start(&s, "resp-server", off);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 0);
+    close(fd);
+    stop(&s);
+
+    start(&s, "resp-server", three);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 2);
+    T_ASSERT(when > 200 && when <= 300);
+    for (i = 0; i < 50; i++) { /* 5 s: the first probe at 3 s, answered */
+        nap_ms(100);
+        server_timer(&s, fd, &tr, &when);
+        T_EQ(tr, 2);
+        T_ASSERT(when <= 300);
+    }
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    close(fd);
+    stop(&s);
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -679,5 +806,7 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_output_streamed),
     T_CASE(resp_idle_reader),
     T_CASE(resp_buffers_shrink),
+    T_CASE(resp_maxmemory),
+    T_CASE(resp_tcp_keepalive),
     T_END,
 };
