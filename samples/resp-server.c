@@ -1266,6 +1266,33 @@ static void name_peer(conn *c, const void *addr, unsigned len)
     }
 }
 
+/*
+ * Whether an error of accept concerns the connection it was taking, not
+ * the listener: Linux passes on the errors of the new connection's
+ * network there, and a firewall's refusal. The next one is taken as if
+ * nothing happened.
+ */
+static int one_connection(int err)
+{
+    switch (err) {
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ENOPROTOOPT:
+    case EOPNOTSUPP:
+    case EPERM:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+#ifdef ENONET
+    case ENONET:
+#endif
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static hop_step accept_step(hop_gen *g, hop_frame *f)
 {
     accept_frame *self = (accept_frame *)f;
@@ -1281,6 +1308,8 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
                 continue;
             }
+            if (self->fd < 0 && one_connection(-self->fd))
+                continue;
             if (self->fd < 0)
                 HOP_RAISE(self, self->fd);
             self->fd = (int)HOP_VALUE(self);
