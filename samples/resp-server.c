@@ -1370,6 +1370,50 @@ static int opt_num(const char *v, long long min, long long max,
                                                                      : -1;
 }
 
+/*
+ * Set the option name to v; 0, or -1 for an unknown option or a value
+ * that is not a whole number within the option's range (never read as
+ * 0, nor wrapped).
+ */
+static int set_option(const char *name, const char *v)
+{
+    const long long bytes = SIZE_MAX < LLONG_MAX ? (long long)SIZE_MAX
+                                                 : LLONG_MAX;
+    long long n;
+
+    if (strcmp(name, "--bind") == 0)
+        opt.bind = v;
+    else if (strcmp(name, "--port") == 0 && opt_num(v, 0, 65535, &n) == 0)
+        opt.port = (int)n;
+    else if (strcmp(name, "--max-clients") == 0 &&
+             opt_num(v, 1, 1 << 20, &n) == 0)
+        opt.max_clients = (int)n;
+    else if (strcmp(name, "--max-bulk") == 0 &&
+             opt_num(v, 0, LONG_MAX / 2, &n) == 0)
+        opt.max_bulk = (long)n;
+    else if (strcmp(name, "--max-args") == 0 &&
+             opt_num(v, 1, 1 << 24, &n) == 0)
+        opt.max_args = (long)n;
+    else if (strcmp(name, "--timeout") == 0 &&
+             opt_num(v, 0, 1000000000, &n) == 0)
+        opt.timeout = (long)n;
+    else if (strcmp(name, "--busy-poll") == 0 &&
+             opt_num(v, 0, 1000000, &n) == 0)
+        opt.busy_poll = (long)n;
+    else if (strcmp(name, "--client-output-limit") == 0 &&
+             opt_num(v, 0, bytes, &n) == 0)
+        opt.output_limit = (size_t)n;
+    else if (strcmp(name, "--maxmemory") == 0 &&
+             opt_num(v, 0, bytes, &n) == 0)
+        opt.maxmemory = (size_t)n;
+    else if (strcmp(name, "--tcp-keepalive") == 0 &&
+             opt_num(v, 0, 32767, &n) == 0) /* (the kernel's most) */
+        opt.keepalive = (int)n;
+    else
+        return -1;
+    return 0;
+}
+
 static int listen_on(const char *addr, int port, struct sockaddr_in *sa)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
@@ -1399,49 +1443,11 @@ int main(int argc, char **argv)
     static accept_frame af;
     struct sockaddr_in sa;
     struct sigaction act;
-    long long n;
     int i, fd, r;
 
-    for (i = 1; i < argc; i += 2) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (v == NULL)
+    for (i = 1; i < argc; i += 2)
+        if (i + 1 == argc || set_option(argv[i], argv[i + 1]) != 0)
             return usage();
-        if (strcmp(argv[i], "--port") == 0)
-            opt.port = atoi(v);
-        else if (strcmp(argv[i], "--bind") == 0)
-            opt.bind = v;
-        else if (strcmp(argv[i], "--max-clients") == 0)
-            opt.max_clients = atoi(v);
-        else if (strcmp(argv[i], "--max-bulk") == 0)
-            opt.max_bulk = atol(v);
-        else if (strcmp(argv[i], "--max-args") == 0)
-            opt.max_args = atol(v);
-        else if (strcmp(argv[i], "--timeout") == 0)
-            opt.timeout = atol(v);
-        else if (strcmp(argv[i], "--busy-poll") == 0)
-            opt.busy_poll = atol(v);
-        else if (strcmp(argv[i], "--client-output-limit") == 0) {
-            if (opt_num(v, 0, SIZE_MAX < LLONG_MAX ? SIZE_MAX : LLONG_MAX,
-                        &n) != 0)
-                return usage();
-            opt.output_limit = (size_t)n;
-        } else if (strcmp(argv[i], "--maxmemory") == 0) {
-            if (opt_num(v, 0, SIZE_MAX < LLONG_MAX ? SIZE_MAX : LLONG_MAX,
-                        &n) != 0)
-                return usage();
-            opt.maxmemory = (size_t)n;
-        } else if (strcmp(argv[i], "--tcp-keepalive") == 0) {
-            /* (the kernel takes up to 32767 s) */
-            if (opt_num(v, 0, 32767, &n) != 0)
-                return usage();
-            opt.keepalive = (int)n;
-        } else
-            return usage();
-    }
-    if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||
-        opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0 ||
-        opt.busy_poll < 0 || opt.busy_poll > 1000000)
-        return usage();
 
     conns = calloc((size_t)opt.max_clients, sizeof *conns);
     db.nslots = 1024;

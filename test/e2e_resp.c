@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -792,6 +793,77 @@ static void resp_tcp_keepalive(void)
     stop(&s);
 }
 
+/* Run the server with the options in args (NULL-ended), its output
+ * dropped: its exit status, or -1 when it still ran after 2 s. */
+static int exit_status(const char *const *args)
+{
+    const char *argv[8];
+    char path[256];
+    int n = 0, i, status = 0;
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/resp-server", HOP_TEST_SAMPLES);
+    argv[n++] = path;
+    while (*args != NULL && n < 7)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    pid = fork();
+    T_ASSERT(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (i = 0; i < 200; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        nap_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* An option's value that is not a whole number in its range is refused
+ * with the usage (status 2), never taken as 0 or as a wrapped number. */
+static void resp_bad_options(void)
+{
+    static const char *const bad[][3] = {
+        {"--port", "abc", NULL},
+        {"--port", "70000", NULL},
+        {"--port", "-1", NULL},
+        {"--port", "1e3", NULL},
+        {"--max-clients", "0", NULL},
+        {"--max-clients", "4294967297", NULL},
+        {"--max-clients", "99999999999999999999", NULL},
+        {"--max-bulk", "-1", NULL},
+        {"--max-bulk", "1k", NULL},
+        {"--max-args", "0", NULL},
+        {"--max-args", "18446744073709551616", NULL},
+        {"--timeout", "x", NULL},
+        {"--timeout", "9223372036854775807", NULL},
+        {"--busy-poll", "1000001", NULL},
+        {"--client-output-limit", "-1", NULL},
+        {"--maxmemory", "10mb", NULL},
+        {"--tcp-keepalive", "32768", NULL},
+        {"--tcp-keepalive", " 5", NULL},
+        {"--port", NULL, NULL},
+        {"--nosuch", "1", NULL},
+    };
+    static char msg[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (exit_status(bad[i]) != 2) {
+            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
+                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -808,5 +880,6 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_buffers_shrink),
     T_CASE(resp_maxmemory),
     T_CASE(resp_tcp_keepalive),
+    T_CASE(resp_bad_options),
     T_END,
 };
