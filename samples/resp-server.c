@@ -37,15 +37,18 @@
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <hop.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define E_PROTO 1     /* the sample's own error: a malformed request */
@@ -103,14 +106,102 @@ static struct {
     hop_loop *loop;
 } db;
 
-static size_t hash(const char *k, size_t n)
+/*
+ * Keys are hashed with SipHash (Aumasson and Bernstein) under a key drawn
+ * at random when the first key is hashed: a client that does not know
+ * it cannot choose keys that all fall into one slot, which would make
+ * every lookup walk all of them. c and d are the rounds per word and at
+ * the end: 1 and 3 for the table (SipHash-1-3), 2 and 4 in the test
+ * against the reference vector.
+ */
+static uint64_t sip_key[2];
+static int sip_keyed;
+
+static uint64_t rotl(uint64_t x, int b)
 {
-    size_t h = 1469598103934665603u & SIZE_MAX;
+    return (x << b) | (x >> (64 - b));
+}
+
+static void sip_rounds(uint64_t v[4], int n)
+{
+    while (n-- > 0) {
+        v[0] += v[1];
+        v[1] = rotl(v[1], 13) ^ v[0];
+        v[0] = rotl(v[0], 32);
+        v[2] += v[3];
+        v[3] = rotl(v[3], 16) ^ v[2];
+        v[0] += v[3];
+        v[3] = rotl(v[3], 21) ^ v[0];
+        v[2] += v[1];
+        v[1] = rotl(v[1], 17) ^ v[2];
+        v[2] = rotl(v[2], 32);
+    }
+}
+
+/* The n bytes at p as a little-endian number (n <= 8). */
+static uint64_t le64(const unsigned char *p, size_t n)
+{
+    uint64_t m = 0;
+
+    while (n-- > 0)
+        m = m << 8 | p[n];
+    return m;
+}
+
+static uint64_t siphash(const void *data, size_t n, const uint64_t k[2],
+                        int c, int d)
+{
+    const unsigned char *p = data;
+    uint64_t v[4], m;
     size_t i;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * (size_t)1099511628211u;
-    return h;
+    v[0] = k[0] ^ 0x736f6d6570736575ULL;
+    v[1] = k[1] ^ 0x646f72616e646f6dULL;
+    v[2] = k[0] ^ 0x6c7967656e657261ULL;
+    v[3] = k[1] ^ 0x7465646279746573ULL;
+    for (i = 0; i + 8 <= n; i += 8) {
+        m = le64(p + i, 8);
+        v[3] ^= m;
+        sip_rounds(v, c);
+        v[0] ^= m;
+    }
+    m = le64(p + i, n - i) | (uint64_t)n << 56;
+    v[3] ^= m;
+    sip_rounds(v, c);
+    v[0] ^= m;
+    v[2] ^= 0xff;
+    sip_rounds(v, d);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* Draw the hash key from /dev/urandom; without it, from the clock, the
+ * process id and an address, which are still not the client's to see. */
+static void sip_seed(void)
+{
+    unsigned char b[16];
+    int fd = open("/dev/urandom", O_RDONLY);
+    ssize_t got = fd >= 0 ? read(fd, b, sizeof b) : -1;
+    struct timespec ts;
+
+    if (fd >= 0)
+        close(fd);
+    if (got == (ssize_t)sizeof b) {
+        sip_key[0] = le64(b, 8);
+        sip_key[1] = le64(b + 8, 8);
+    } else {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        sip_key[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        sip_key[1] = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)b;
+        sip_key[0] = siphash(sip_key, sizeof sip_key, sip_key, 2, 4);
+    }
+    sip_keyed = 1;
+}
+
+static size_t hash(const char *k, size_t n)
+{
+    if (!sip_keyed)
+        sip_seed();
+    return (size_t)siphash(k, n, sip_key, 1, 3);
 }
 
 static entry **lookup(const char *k, size_t n)
