@@ -450,12 +450,14 @@ static void set_big(int fd, const char *key, size_t n, char ch)
 /* Read an array of count bulk strings of n bytes of ch. */
 static void expect_bulks(int fd, int count, size_t n, char ch)
 {
-    static char buf[8 << 20];
+    static char buf[8 << 20], want[8 << 20];
     char head[32];
-    size_t k, i;
+    size_t k;
     int j, closed;
 
     T_ASSERT(n + 2 <= sizeof buf);
+    memset(want, ch, n);
+    memcpy(want + n, "\r\n", 2);
     k = (size_t)sprintf(head, "*%d\r\n", count);
     T_EQ(recv_n(fd, buf, k, 0, &closed), k);
     T_ASSERT(memcmp(buf, head, k) == 0);
@@ -464,9 +466,7 @@ static void expect_bulks(int fd, int count, size_t n, char ch)
         T_EQ(recv_n(fd, buf, k, 0, &closed), k);
         T_ASSERT(memcmp(buf, head, k) == 0);
         T_EQ(recv_n(fd, buf, n + 2, 0, &closed), n + 2);
-        for (i = 0; i < n; i++)
-            T_ASSERT(buf[i] == ch);
-        T_ASSERT(buf[n] == '\r' && buf[n + 1] == '\n');
+        T_ASSERT(memcmp(buf, want, n + 2) == 0);
     }
 }
 
@@ -621,8 +621,14 @@ static void resp_buffers_shrink(void)
     server s;
     int a, b[3], i;
     long idle, during;
-    char key[8];
+    char key[16], asan[512];
+    const char *was = getenv("ASAN_OPTIONS");
 
+    /* (a server built with AddressSanitizer would keep what it frees
+     * for a while: not this one) */
+    snprintf(asan, sizeof asan, "%s%squarantine_size_mb=0",
+             was != NULL ? was : "", was != NULL && *was ? ":" : "");
+    T_EQ(setenv("ASAN_OPTIONS", asan, 1), 0);
     start(&s, "resp-server", args);
     a = dial(&s);
     expect(a, "PING\r\n", "+PONG\r\n");
