@@ -36,9 +36,13 @@ static void resp_keys_spread(void)
     size_t i, longest = 0;
 
     for (i = 0; i < 2000; i++) {
-        do
-            sprintf(keys[i], "k%08lx", seq++);
-        while ((fnv1a(keys[i], 9) & 2047) != 7);
+        do { /* "k" and 8 hex digits of seq */
+            unsigned long v = seq++;
+            int d;
+            keys[i][0] = 'k';
+            for (d = 8; d > 0; d--, v >>= 4)
+                keys[i][d] = "0123456789abcdef"[v & 15];
+        } while ((fnv1a(keys[i], 9) & 2047) != 7);
     }
     db.nslots = 2048;
     db.slots = calloc(db.nslots, sizeof *db.slots);
