@@ -3,7 +3,7 @@
  * protocol, well enough for the stock redis-cli and redis-benchmark.
  *
  * Commands: PING, ECHO, SET (EX, PX, NX, XX), GET, DEL, EXISTS, INCR,
- * MGET, MSET, DBSIZE, FLUSHALL, COMMAND, CONFIG GET, QUIT; inline
+ * MGET, MSET, DBSIZE, FLUSHALL, FLUSHDB, COMMAND, CONFIG GET, QUIT; inline
  * commands ("PING" typed into telnet) and pipelining. Each connection is
  * a task whose request parser is nested resumable functions: a command
  * awaits a line (the array header), then for each argument a line (the
@@ -28,7 +28,9 @@
  * the data set get Redis's "-OOM command not allowed when used memory >
  * 'maxmemory'."; reads, DEL and FLUSHALL still work. --tcp-keepalive
  * (300 by default, as Redis; 0: off) has the kernel probe idle clients,
- * so that a peer that is gone frees its slot.
+ * so that a peer that is gone frees its slot. The errors for bad
+ * commands and numbers are Redis 7's, word for word; keys are hashed
+ * under a random key, so that a client cannot choose keys that collide.
  *
  * --port 0 takes a free port. The server prints "resp-server: listening
  * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.

@@ -6,8 +6,9 @@
  * reports there for the network of the new connection) or allocation
  * by hop's I/O layer (the connections' writers) from then on fails, and
  * a client checks that its connection is either served correctly or
- * closed, and that a fresh connection is served afterwards. The server then stops
- * and frees everything (valgrind, in check-valgrind, finds no leak).
+ * closed, and that a fresh connection is served afterwards. The server
+ * then stops and frees everything (valgrind, in check-valgrind, finds no
+ * leak).
  * (Hosted only.)
  */
 #define _GNU_SOURCE

@@ -700,7 +700,8 @@ static void resp_maxmemory(void)
     }
     T_EQ(n, 9);
     expect(a, "SET small v\r\n", "+OK\r\n"); /* that one still fits */
-    expect(a, "INCR small\r\n", "-ERR value is not an integer or out of range\r\n");
+    expect(a, "INCR small\r\n",
+           "-ERR value is not an integer or out of range\r\n");
     expect(a, "MSET a 1 b 2\r\n", "+OK\r\n");
     send_set_big(a, "k9", 1000000, 'v');
     expect(a, "", oom);
