@@ -610,9 +610,10 @@ static void resp_idle_reader(void)
 
 /*
  * Buffers that one big command grew go back to their idle size: a
- * client that stays after a SET of 40 MB and a DEL of it, and three
- * that send such a SET at once and leave, leave the server's memory
- * near where it was.
+ * client that stays after a SET of 40 MB and a DEL of it, three that
+ * send such a SET at once and leave, one that leaves in the middle of
+ * its value, and an ECHO of 40 MB leave the server's memory near where
+ * it was.
  */
 static void resp_buffers_shrink(void)
 {
@@ -668,6 +669,24 @@ static void resp_buffers_shrink(void)
     nap_ms(200);
     T_ASSERT(rss_kb(&s) < idle + 16384);
     expect(a, "DBSIZE\r\n", ":0\r\n");
+    /* an ECHO of 40 MB: the reply's copy goes once sent */
+    {
+        char *req = malloc(big + 64), head[32];
+        size_t k = (size_t)sprintf(req, "*2\r\n$4\r\nECHO\r\n$%lu\r\n",
+                                   (unsigned long)big);
+        int closed;
+        T_ASSERT(req != NULL);
+        memset(req + k, 'e', big);
+        memcpy(req + k + big, "\r\n", 2);
+        send_all(a, req, k + big + 2);
+        k = (size_t)sprintf(head, "$%lu\r\n", (unsigned long)big);
+        T_EQ(recv_n(a, req, k + big + 2, 0, &closed), k + big + 2);
+        T_ASSERT(memcmp(req, head, k) == 0 && req[k] == 'e' &&
+                 req[k + big - 1] == 'e');
+        free(req);
+    }
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
     close(a);
     stop(&s);
 }
