@@ -59,7 +59,7 @@ expect OK SET t v PX 100
 sleep 0.3
 expect "" GET t
 expect 2 DEL k n
-expect "ERR unknown command 'NOPE'" NOPE
+expect "ERR unknown command 'NOPE', with args beginning with: " NOPE
 
 echo "== redis-benchmark against samples/resp-server"
 bench() {

@@ -3,7 +3,7 @@
  * protocol, well enough for the stock redis-cli and redis-benchmark.
  *
  * Commands: PING, ECHO, SET (EX, PX, NX, XX), GET, DEL, EXISTS, INCR,
- * MGET, MSET, DBSIZE, FLUSHALL, COMMAND, CONFIG GET, QUIT; inline
+ * MGET, MSET, DBSIZE, FLUSHALL, FLUSHDB, COMMAND, CONFIG GET, QUIT; inline
  * commands ("PING" typed into telnet) and pipelining. Each connection is
  * a task whose request parser is nested resumable functions: a command
  * awaits a line (the array header), then for each argument a line (the
@@ -13,11 +13,24 @@
  * and one write. Expiring keys use hop timers.
  *
  * A malformed or oversized request gets "-ERR Protocol error: ..." and
- * the connection is closed; the server goes on. Limits are options:
+ * the connection is closed; the server goes on. A long reply goes out as
+ * the writer fills, not built whole first; a client whose replies queued
+ * and not yet written would pass --client-output-limit (64 MiB by
+ * default, 0 for none) is closed, with one line on standard error. Limits
+ * are options:
  *
  *   resp-server [--port N] [--bind ADDR] [--max-clients N]
  *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
- *               [--busy-poll USEC]
+ *               [--busy-poll USEC] [--client-output-limit BYTES]
+ *               [--maxmemory BYTES] [--tcp-keepalive SECONDS]
+ *
+ * Past --maxmemory (0, the default, for none), the commands that add to
+ * the data set get Redis's "-OOM command not allowed when used memory >
+ * 'maxmemory'."; reads, DEL and FLUSHALL still work. --tcp-keepalive
+ * (300 by default, as Redis; 0: off) has the kernel probe idle clients,
+ * so that a peer that is gone frees its slot. The errors for bad
+ * commands and numbers are Redis 7's, word for word; keys are hashed
+ * under a random key, so that a client cannot choose keys that collide.
  *
  * --port 0 takes a free port. The server prints "resp-server: listening
  * on ADDR:PORT" when it is ready and stops cleanly on SIGINT or SIGTERM.
@@ -26,20 +39,24 @@
 #define _POSIX_C_SOURCE 200809L
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <hop.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define E_PROTO 1     /* the sample's own error: a malformed request */
 #define READ_BUF 16384 /* per connection: the reader's buffer */
 #define OUT_FLUSH 65536 /* write the replies out past this many bytes */
+#define ARG_KEEP 65536 /* the argument buffer kept between commands */
 
 static struct {
     const char *bind;
@@ -49,34 +66,144 @@ static struct {
     long max_args;
     long timeout; /* seconds of idleness before a client is dropped */
     long busy_poll; /* microseconds: hop_ev_busy_poll's limit */
-} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0};
+    size_t output_limit; /* bytes of replies a client may have queued */
+    size_t maxmemory;    /* bytes of the data set (db.used), 0: no limit */
+    int keepalive;       /* seconds: TCP keepalive's idle time, 0: off */
+} opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0, (size_t)64 << 20,
+         0, 300};
 
 /* -- the store ------------------------------------------------------------ */
+
+/*
+ * A value. Its key holds a reference, and so does each reply that is
+ * still sending it: a reply streamed out over many writes sends the
+ * values of when its command ran, even when a key changes meanwhile.
+ */
+typedef struct blob {
+    size_t refs;
+    size_t len;
+    char data[];         /* len bytes and a NUL */
+} blob;
 
 typedef struct entry {
     struct entry *next;  /* hash chain */
     hop_timer timer;     /* expiry, when started */
-    char *val;
-    size_t vlen;
+    blob *val;
     size_t klen;
     char key[];          /* klen bytes */
 } entry;
 
+/*
+ * The data set. used is what --maxmemory counts: for each key, its bytes
+ * and its entry; for each value, its bytes and its header, for as long as
+ * it lives (also while a reply still sends it after its key changed or
+ * went); and the table of slots. The connections' buffers are not
+ * counted (their own limits bound them), nor the allocator's overhead.
+ */
 static struct {
     entry **slots;
     size_t nslots;       /* a power of two */
     size_t count;
+    size_t used;         /* bytes, as above */
     hop_loop *loop;
 } db;
 
-static size_t hash(const char *k, size_t n)
+/*
+ * Keys are hashed with SipHash (Aumasson and Bernstein) under a key drawn
+ * at random when the first key is hashed: a client that does not know
+ * it cannot choose keys that all fall into one slot, which would make
+ * every lookup walk all of them. c and d are the rounds per word and at
+ * the end: 1 and 3 for the table (SipHash-1-3), 2 and 4 in the test
+ * against the reference vector.
+ */
+static uint64_t sip_key[2];
+static int sip_keyed;
+
+static uint64_t rotl(uint64_t x, int b)
 {
-    size_t h = 1469598103934665603u & SIZE_MAX;
+    return (x << b) | (x >> (64 - b));
+}
+
+static void sip_rounds(uint64_t v[4], int n)
+{
+    while (n-- > 0) {
+        v[0] += v[1];
+        v[1] = rotl(v[1], 13) ^ v[0];
+        v[0] = rotl(v[0], 32);
+        v[2] += v[3];
+        v[3] = rotl(v[3], 16) ^ v[2];
+        v[0] += v[3];
+        v[3] = rotl(v[3], 21) ^ v[0];
+        v[2] += v[1];
+        v[1] = rotl(v[1], 17) ^ v[2];
+        v[2] = rotl(v[2], 32);
+    }
+}
+
+/* The n bytes at p as a little-endian number (n <= 8). */
+static uint64_t le64(const unsigned char *p, size_t n)
+{
+    uint64_t m = 0;
+
+    while (n-- > 0)
+        m = m << 8 | p[n];
+    return m;
+}
+
+static uint64_t siphash(const void *data, size_t n, const uint64_t k[2],
+                        int c, int d)
+{
+    const unsigned char *p = data;
+    uint64_t v[4], m;
     size_t i;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * (size_t)1099511628211u;
-    return h;
+    v[0] = k[0] ^ 0x736f6d6570736575ULL;
+    v[1] = k[1] ^ 0x646f72616e646f6dULL;
+    v[2] = k[0] ^ 0x6c7967656e657261ULL;
+    v[3] = k[1] ^ 0x7465646279746573ULL;
+    for (i = 0; i + 8 <= n; i += 8) {
+        m = le64(p + i, 8);
+        v[3] ^= m;
+        sip_rounds(v, c);
+        v[0] ^= m;
+    }
+    m = le64(p + i, n - i) | (uint64_t)n << 56;
+    v[3] ^= m;
+    sip_rounds(v, c);
+    v[0] ^= m;
+    v[2] ^= 0xff;
+    sip_rounds(v, d);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* Draw the hash key from /dev/urandom; without it, from the clock, the
+ * process id and an address, which are still not the client's to see. */
+static void sip_seed(void)
+{
+    unsigned char b[16];
+    int fd = open("/dev/urandom", O_RDONLY);
+    ssize_t got = fd >= 0 ? read(fd, b, sizeof b) : -1;
+    struct timespec ts;
+
+    if (fd >= 0)
+        close(fd);
+    if (got == (ssize_t)sizeof b) {
+        sip_key[0] = le64(b, 8);
+        sip_key[1] = le64(b + 8, 8);
+    } else {
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        sip_key[0] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+        sip_key[1] = (uint64_t)getpid() << 32 ^ (uint64_t)(uintptr_t)b;
+        sip_key[0] = siphash(sip_key, sizeof sip_key, sip_key, 2, 4);
+    }
+    sip_keyed = 1;
+}
+
+static size_t hash(const char *k, size_t n)
+{
+    if (!sip_keyed)
+        sip_seed();
+    return (size_t)siphash(k, n, sip_key, 1, 3);
 }
 
 static entry **lookup(const char *k, size_t n)
@@ -89,13 +216,38 @@ static entry **lookup(const char *k, size_t n)
     return p;
 }
 
+/* A value of n bytes from p, with one reference; NULL when out of
+ * memory. */
+static blob *blob_new(const char *p, size_t n)
+{
+    blob *b = malloc(sizeof *b + n + 1);
+
+    if (b == NULL)
+        return NULL;
+    db.used += sizeof *b + n + 1;
+    b->refs = 1;
+    b->len = n;
+    memcpy(b->data, p, n);
+    b->data[n] = '\0';
+    return b;
+}
+
+static void blob_unref(blob *b)
+{
+    if (b != NULL && --b->refs == 0) {
+        db.used -= sizeof *b + b->len + 1;
+        free(b);
+    }
+}
+
 static void unlink_free(entry **p)
 {
     entry *e = *p;
 
     *p = e->next;
     hop_timer_stop(db.loop, &e->timer);
-    free(e->val);
+    blob_unref(e->val);
+    db.used -= sizeof *e + e->klen;
     free(e);
     db.count--;
 }
@@ -125,6 +277,7 @@ static int grow(void)
         }
     }
     free(db.slots);
+    db.used += (n - db.nslots) * sizeof *s;
     db.slots = s;
     db.nslots = n;
     return 0;
@@ -135,18 +288,17 @@ static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
 {
     entry **p = lookup(k, kn);
     entry *e = *p;
-    char *nv = malloc(vn + 1);
+    blob *nv = blob_new(v, vn);
 
     if (nv == NULL)
         return NULL;
-    memcpy(nv, v, vn);
-    nv[vn] = '\0';
     if (e == NULL) {
         e = malloc(sizeof *e + kn);
         if (e == NULL) {
-            free(nv);
+            blob_unref(nv);
             return NULL;
         }
+        db.used += sizeof *e + kn;
         memcpy(e->key, k, kn);
         e->klen = kn;
         e->val = NULL;
@@ -160,9 +312,8 @@ static entry *store_set(const char *k, size_t kn, const char *v, size_t vn)
     } else {
         hop_timer_stop(db.loop, &e->timer); /* SET clears the expiry */
     }
-    free(e->val);
+    blob_unref(e->val);
     e->val = nv;
-    e->vlen = vn;
     return e;
 }
 
@@ -225,8 +376,17 @@ struct conn {
     size_t alen, acap;
     arg *argv;
     long argc, argcap;
+    blob **parts;        /* the values the reply has still to send (NULL:
+                            a nil), each with a reference */
+    long nparts, partcap;
+    long part;           /* the one being sent */
+    size_t part_off;     /* how much of it went into the writer */
+    int part_head;       /* whether its "$len" did */
+    size_t pending;      /* the bytes the parts will take */
     int quit;            /* QUIT: close after the reply */
+    int drop;            /* close now, without the replies held */
     int in_use;
+    char peer[64];       /* the client's address and port */
     char rbuf[READ_BUF];
 };
 
@@ -234,15 +394,19 @@ static conn *conns;      /* opt.max_clients slots */
 static conn *free_conns;
 static int nclients;
 
+/* Make *buf (*cap bytes) hold at least need: twice as large, or as
+ * large as needed when that is more. */
 static int reserve(char **buf, size_t *cap, size_t need)
 {
-    size_t n = *cap != 0 ? *cap : 256;
+    size_t n = *cap <= SIZE_MAX / 2 ? *cap * 2 : SIZE_MAX;
     char *p;
 
     if (need <= *cap)
         return 0;
-    while (n < need)
-        n *= 2;
+    if (n < 256)
+        n = 256;
+    if (n < need)
+        n = need;
     p = realloc(*buf, n);
     if (p == NULL)
         return -1;
@@ -253,10 +417,28 @@ static int reserve(char **buf, size_t *cap, size_t need)
 
 /* -- replies ---------------------------------------------------------------- */
 
+/* A client's replies went over --client-output-limit: drop it, and
+ * say so once. */
+static void over_limit(conn *c)
+{
+    c->drop = 1;
+    fprintf(stderr,
+            "resp-server: client %s closed: its replies went over "
+            "--client-output-limit %lu\n",
+            c->peer, (unsigned long)opt.output_limit);
+}
+
 static void out(conn *c, const char *p, size_t n)
 {
-    if (hop_writer_put(&c->w, p, n) != HOP_OK)
-        c->quit = 1; /* out of memory: give up on this client */
+    int r;
+
+    if (c->drop)
+        return;
+    r = hop_writer_put(&c->w, p, n);
+    if (r == -ENOBUFS)
+        over_limit(c);
+    else if (r != HOP_OK)
+        c->drop = 1; /* out of memory: give up on this client */
 }
 
 static void out_str(conn *c, const char *s)
@@ -290,6 +472,135 @@ static void out_err(conn *c, const char *a, const char *b)
     out_str(c, a);
     out_str(c, b);
     out(c, "\r\n", 2);
+}
+
+/* The bytes a value takes in a reply: "$len", CR LF, itself, CR LF. */
+static size_t bulk_size(const blob *b)
+{
+    return b != NULL ? b->len + 25 : 5;
+}
+
+/*
+ * Reply with the value b (NULL: a nil). A small one goes into the writer
+ * at once; a bigger one, and every one after it in the same reply, is
+ * kept with a reference for send_more, which puts it in the writer as
+ * the writer is written out. Going over --client-output-limit, counting
+ * the bytes in the writer and those the kept values will take, drops
+ * the client.
+ */
+static void reply_value(conn *c, blob *b)
+{
+    size_t n = bulk_size(b), held = hop_writer_len(&c->w);
+
+    if (c->drop)
+        return;
+    if (c->nparts == 0 && held + n <= OUT_FLUSH) {
+        if (b == NULL)
+            out_nil(c);
+        else
+            out_bulk(c, b->data, b->len);
+        return;
+    }
+    if (opt.output_limit > 0 && held + c->pending + n > opt.output_limit) {
+        over_limit(c);
+        return;
+    }
+    if (c->nparts == c->partcap) {
+        long cap = c->partcap != 0 ? c->partcap * 2 : 16;
+        blob **a = realloc(c->parts, (size_t)cap * sizeof *a);
+        if (a == NULL) {
+            c->drop = 1; /* out of memory: give up on this client */
+            return;
+        }
+        c->parts = a;
+        c->partcap = cap;
+    }
+    if (b != NULL)
+        b->refs++;
+    c->parts[c->nparts++] = b;
+    c->pending += n;
+}
+
+/* Give back the values the reply has not sent. */
+static void drop_parts(conn *c)
+{
+    while (c->part < c->nparts)
+        blob_unref(c->parts[c->part++]);
+    c->nparts = c->part = 0;
+    c->part_off = 0;
+    c->part_head = 0;
+    c->pending = 0;
+}
+
+/* Put more of the kept values into the writer, until it holds OUT_FLUSH
+ * bytes or none is left. */
+static void send_more(conn *c)
+{
+    while (c->part < c->nparts && !c->drop) {
+        blob *b = c->parts[c->part];
+        size_t held = hop_writer_len(&c->w), size = bulk_size(b), n;
+        if (held >= OUT_FLUSH)
+            return;
+        if (b == NULL) {
+            out_nil(c);
+        } else {
+            if (!c->part_head) {
+                out_int(c, '$', (long long)b->len);
+                c->part_head = 1;
+            }
+            n = b->len - c->part_off;
+            if (n > OUT_FLUSH - held)
+                n = OUT_FLUSH - held;
+            out(c, b->data + c->part_off, n);
+            c->part_off += n;
+            if (c->part_off < b->len)
+                continue; /* the writer is full */
+            out(c, "\r\n", 2);
+            blob_unref(b);
+        }
+        c->pending -= size;
+        c->parts[c->part++] = NULL;
+        c->part_off = 0;
+        c->part_head = 0;
+    }
+    if (c->part == c->nparts || c->drop)
+        drop_parts(c);
+}
+
+/*
+ * The decimal integer that is all of p[0, n), in *v, read as Redis reads
+ * one: an optional '-', then digits without a leading zero (or "0"); no
+ * '+', no blank, nothing after. 0, or -1 when it is not one or does not
+ * fit in a long long.
+ */
+static int parse_ll(const char *p, size_t n, long long *v)
+{
+    unsigned long long u = 0, lim = LLONG_MAX;
+    size_t i = 0;
+
+    if (n == 1 && p[0] == '0') {
+        *v = 0;
+        return 0;
+    }
+    if (n > 0 && p[0] == '-') {
+        lim = (unsigned long long)LLONG_MAX + 1;
+        i = 1;
+    }
+    if (i == n || p[i] < '1' || p[i] > '9')
+        return -1;
+    for (; i < n; i++) {
+        unsigned d = (unsigned)(p[i] - '0');
+        if (p[i] < '0' || p[i] > '9' || u > (lim - d) / 10)
+            return -1;
+        u = u * 10 + d;
+    }
+    if (p[0] != '-')
+        *v = (long long)u;
+    else if (u == (unsigned long long)LLONG_MAX + 1)
+        *v = LLONG_MIN;
+    else
+        *v = -(long long)u;
+    return 0;
 }
 
 /* -- the parser ------------------------------------------------------------ */
@@ -496,6 +807,7 @@ static hop_frame *read_command(command_frame *f, conn *c)
 #define A(i) (c->argbuf + c->argv[i].off)
 #define AL(i) (c->argv[i].len)
 
+/* Whether argument i is name, in any case. */
 static int is(const conn *c, long i, const char *name)
 {
     size_t n = strlen(name), k;
@@ -503,75 +815,150 @@ static int is(const conn *c, long i, const char *name)
     if (c->argv[i].len != n)
         return 0;
     for (k = 0; k < n; k++) {
-        char ch = c->argbuf[c->argv[i].off + k];
-        if (ch >= 'a' && ch <= 'z')
-            ch = (char)(ch - 'a' + 'A');
-        if (ch != name[k])
+        char a = c->argbuf[c->argv[i].off + k], b = name[k];
+        if (a >= 'a' && a <= 'z')
+            a = (char)(a - 'a' + 'A');
+        if (b >= 'a' && b <= 'z')
+            b = (char)(b - 'a' + 'A');
+        if (a != b)
             return 0;
     }
     return 1;
 }
 
-/* A whole decimal argument, in *v. */
-static int arg_ll(const conn *c, long i, long long *v)
+/*
+ * Append argument i as C's "%.*s" with max would (up to max bytes, and
+ * not past a NUL), with CR and LF turned into spaces, as Redis does in
+ * its errors so that one error stays one line; returns the count.
+ */
+static size_t out_quoted(conn *c, long i, size_t max)
 {
-    const char *p = c->argbuf + c->argv[i].off;
-    char *end;
+    const char *p = A(i);
+    size_t n = 0, k;
+    char b[64];
 
-    if (c->argv[i].len == 0 || c->argv[i].len > 20)
-        return -1;
-    errno = 0;
-    *v = strtoll(p, &end, 10);
-    return errno == 0 && end == p + c->argv[i].len ? 0 : -1;
+    while (n < max && n < AL(i) && p[n] != '\0')
+        n++;
+    for (k = 0; k < n; k++) {
+        b[k % sizeof b] = p[k] == '\r' || p[k] == '\n' ? ' ' : p[k];
+        if (k % sizeof b == sizeof b - 1 || k == n - 1)
+            out(c, b, k % sizeof b + 1);
+    }
+    return n;
 }
 
-static void wrong_args(conn *c)
+/* Redis's answer to a command it does not know. */
+static void unknown_command(conn *c)
 {
-    char name[32];
-    size_t n = AL(0) < sizeof name - 1 ? AL(0) : sizeof name - 1, i;
+    size_t len = 0;
+    long i;
 
-    for (i = 0; i < n; i++) {
-        char ch = A(0)[i];
-        name[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    out_str(c, "-ERR unknown command '");
+    out_quoted(c, 0, 128);
+    out_str(c, "', with args beginning with: ");
+    for (i = 1; i < c->argc && len < 128; i++) {
+        out(c, "'", 1);
+        len += out_quoted(c, i, 128 - len) + 3;
+        out(c, "' ", 2);
     }
-    name[n] = '\0';
+    out(c, "\r\n", 2);
+}
+
+/* Redis's answer to a command with too few or too many arguments:
+ * name is its full name, in lower case. */
+static void wrong_args(conn *c, const char *name)
+{
     out_str(c, "-ERR wrong number of arguments for '");
     out_str(c, name);
     out_str(c, "' command\r\n");
 }
 
-static void cmd_set(conn *c)
+/* Reply with argument i: a long one through a value of its own, sent as
+ * the writer is written out, so that the writer stays small. */
+static void reply_arg(conn *c, long i)
 {
-    long long ms = -1, v;
-    int nx = 0, xx = 0;
-    long i;
-    entry **p, *e;
+    blob *b;
 
-    if (c->argc < 3) {
-        wrong_args(c);
+    if (AL(i) + 25 <= OUT_FLUSH) {
+        out_bulk(c, A(i), AL(i));
         return;
     }
+    b = blob_new(A(i), AL(i));
+    if (b == NULL) {
+        c->drop = 1; /* out of memory: give up on this client */
+        return;
+    }
+    reply_value(c, b);
+    blob_unref(b);
+}
+
+static void cmd_ping(conn *c)
+{
+    if (c->argc == 1)
+        out(c, "+PONG\r\n", 7);
+    else if (c->argc == 2)
+        reply_arg(c, 1);
+    else
+        wrong_args(c, "ping");
+}
+
+static void cmd_echo(conn *c)
+{
+    reply_arg(c, 1);
+}
+
+static void cmd_get(conn *c)
+{
+    entry **p = lookup(A(1), AL(1));
+
+    reply_value(c, *p != NULL ? (*p)->val : NULL);
+}
+
+/*
+ * SET key value [NX | XX] [EX seconds | PX milliseconds], with Redis's
+ * answers: the options first ("syntax error" for an unknown one, NX with
+ * XX, EX with PX, or one without its number), then the time: "value is
+ * not an integer or out of range" when it is not a whole number, "invalid
+ * expire time" when it is zero, negative, or past what the loop's clock
+ * can hold (hop_time: nanoseconds, about 292 years).
+ */
+static void cmd_set(conn *c)
+{
+    long i, ex = 0; /* ex: the index of the time, or 0 */
+    hop_time unit = 0, when = 0, now, room;
+    long long v;
+    int nx = 0, xx = 0;
+    entry **p, *e;
+
     for (i = 3; i < c->argc; i++) {
-        if ((is(c, i, "EX") || is(c, i, "PX")) && i + 1 < c->argc) {
-            if (arg_ll(c, i + 1, &v) != 0 || v <= 0 ||
-                v > (is(c, i, "EX") ? LLONG_MAX / 1000000000 : LLONG_MAX / 1000000)) {
-                out_err(c, "invalid expire time in 'set' command", "");
-                return;
-            }
-            ms = is(c, i, "EX") ? v * 1000 : v;
-            i++;
-        } else if (is(c, i, "NX")) {
+        int more = i + 1 < c->argc;
+        if (is(c, i, "NX") && !xx) {
             nx = 1;
-        } else if (is(c, i, "XX")) {
+        } else if (is(c, i, "XX") && !nx) {
             xx = 1;
+        } else if (is(c, i, "EX") && unit != HOP_MSEC(1) && more) {
+            unit = HOP_SEC(1);
+            ex = ++i;
+        } else if (is(c, i, "PX") && unit != HOP_SEC(1) && more) {
+            unit = HOP_MSEC(1);
+            ex = ++i;
         } else {
             out_err(c, "syntax error", "");
             return;
         }
     }
-    if (nx && xx) {
-        out_err(c, "syntax error", "");
-        return;
+    if (ex != 0) {
+        if (parse_ll(A(ex), AL(ex), &v) != 0) {
+            out_err(c, "value is not an integer or out of range", "");
+            return;
+        }
+        now = hop_loop_now(db.loop);
+        room = HOP_FOREVER - 1 - (now > 0 ? now : 0);
+        if (v <= 0 || v > room / unit) {
+            out_err(c, "invalid expire time in 'set' command", "");
+            return;
+        }
+        when = now + (hop_time)v * unit;
     }
     p = lookup(A(1), AL(1));
     if ((nx && *p != NULL) || (xx && *p == NULL)) {
@@ -583,9 +970,8 @@ static void cmd_set(conn *c)
         out_err(c, "out of memory", "");
         return;
     }
-    if (ms > 0)
-        hop_timer_start(db.loop, &e->timer,
-                        hop_loop_now(db.loop) + HOP_MSEC(ms));
+    if (ex != 0)
+        hop_timer_start(db.loop, &e->timer, when);
     out(c, "+OK\r\n", 5);
 }
 
@@ -596,15 +982,9 @@ static void cmd_incr(conn *c)
     char b[32];
     int n;
 
-    if (*p != NULL) {
-        char *end;
-        errno = 0;
-        v = strtoll((*p)->val, &end, 10);
-        if (errno != 0 || (*p)->vlen == 0 || (*p)->vlen > 20 ||
-            end != (*p)->val + (*p)->vlen) {
-            out_err(c, "value is not an integer or out of range", "");
-            return;
-        }
+    if (*p != NULL && parse_ll((*p)->val->data, (*p)->val->len, &v) != 0) {
+        out_err(c, "value is not an integer or out of range", "");
+        return;
     }
     if (v == LLONG_MAX) {
         out_err(c, "increment or decrement would overflow", "");
@@ -613,15 +993,13 @@ static void cmd_incr(conn *c)
     v++;
     n = snprintf(b, sizeof b, "%lld", v);
     if (*p != NULL) {
-        char *nv = malloc((size_t)n + 1);
+        blob *nv = blob_new(b, (size_t)n);
         if (nv == NULL) {
             out_err(c, "out of memory", "");
             return;
         }
-        memcpy(nv, b, (size_t)n + 1);
-        free((*p)->val);
+        blob_unref((*p)->val);
         (*p)->val = nv;
-        (*p)->vlen = (size_t)n;
     } else if (store_set(A(1), AL(1), b, (size_t)n) == NULL) {
         out_err(c, "out of memory", "");
         return;
@@ -629,121 +1007,199 @@ static void cmd_incr(conn *c)
     out_int(c, ':', v);
 }
 
-/* Run the parsed command and append its reply. */
-static void execute(conn *c)
+
+/* DEL and EXISTS: how many of the keys there were (DEL removes them). */
+static void cmd_del_exists(conn *c)
+{
+    int del = is(c, 0, "DEL");
+    long i, n = 0;
+
+    for (i = 1; i < c->argc; i++) {
+        entry **p = lookup(A(i), AL(i));
+        if (*p != NULL) {
+            n++;
+            if (del)
+                unlink_free(p);
+        }
+    }
+    out_int(c, ':', n);
+}
+
+static void cmd_mget(conn *c)
+{
+    long i;
+
+    out_int(c, '*', c->argc - 1);
+    for (i = 1; i < c->argc && !c->drop; i++) {
+        entry **p = lookup(A(i), AL(i));
+        reply_value(c, *p != NULL ? (*p)->val : NULL);
+    }
+}
+
+static void cmd_mset(conn *c)
+{
+    long i;
+
+    if (c->argc % 2 == 0) {
+        wrong_args(c, "mset");
+        return;
+    }
+    for (i = 1; i < c->argc; i += 2)
+        if (store_set(A(i), AL(i), A(i + 1), AL(i + 1)) == NULL) {
+            out_err(c, "out of memory", "");
+            return;
+        }
+    out(c, "+OK\r\n", 5);
+}
+
+static void cmd_dbsize(conn *c)
+{
+    out_int(c, ':', (long long)db.count);
+}
+
+/* FLUSHALL and FLUSHDB [ASYNC | SYNC]: both drop every key at once. */
+static void cmd_flush(conn *c)
+{
+    if (c->argc > 2 || (c->argc == 2 && !is(c, 1, "ASYNC") &&
+                        !is(c, 1, "SYNC"))) {
+        out_err(c, "syntax error", "");
+        return;
+    }
+    store_flush();
+    out(c, "+OK\r\n", 5);
+}
+
+/* What redis-cli asks at start (COMMAND DOCS): nothing to add. */
+static void cmd_command(conn *c)
+{
+    out(c, "*0\r\n", 4);
+}
+
+/* CONFIG GET: redis-benchmark reads "save" and "appendonly"; no
+ * persistence here. Other parameters are unknown, and CONFIG has no
+ * other subcommand here. */
+static void cmd_config(conn *c)
 {
     long i, n = 0;
 
-    if (c->argc == 0)
+    if (!is(c, 1, "GET")) {
+        out_str(c, "-ERR unknown subcommand '");
+        out_quoted(c, 1, 128);
+        out_str(c, "'. Try CONFIG HELP.\r\n");
         return;
-    if (is(c, 0, "PING")) {
-        if (c->argc == 1)
-            out(c, "+PONG\r\n", 7);
-        else if (c->argc == 2)
-            out_bulk(c, A(1), AL(1));
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "ECHO")) {
-        if (c->argc == 2)
-            out_bulk(c, A(1), AL(1));
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "GET")) {
-        entry **p;
-        if (c->argc != 2) {
-            wrong_args(c);
-            return;
-        }
-        p = lookup(A(1), AL(1));
-        if (*p == NULL)
-            out_nil(c);
-        else
-            out_bulk(c, (*p)->val, (*p)->vlen);
-    } else if (is(c, 0, "SET")) {
-        cmd_set(c);
-    } else if (is(c, 0, "DEL") || is(c, 0, "EXISTS")) {
-        int del = is(c, 0, "DEL");
-        if (c->argc < 2) {
-            wrong_args(c);
-            return;
-        }
-        for (i = 1; i < c->argc; i++) {
-            entry **p = lookup(A(i), AL(i));
-            if (*p != NULL) {
-                n++;
-                if (del)
-                    unlink_free(p);
-            }
-        }
-        out_int(c, ':', n);
-    } else if (is(c, 0, "INCR")) {
-        if (c->argc == 2)
-            cmd_incr(c);
-        else
-            wrong_args(c);
-    } else if (is(c, 0, "MGET")) {
-        if (c->argc < 2) {
-            wrong_args(c);
-            return;
-        }
-        out_int(c, '*', c->argc - 1);
-        for (i = 1; i < c->argc; i++) {
-            entry **p = lookup(A(i), AL(i));
-            if (*p == NULL)
-                out_nil(c);
-            else
-                out_bulk(c, (*p)->val, (*p)->vlen);
-        }
-    } else if (is(c, 0, "MSET")) {
-        if (c->argc < 3 || c->argc % 2 == 0) {
-            wrong_args(c);
-            return;
-        }
-        for (i = 1; i < c->argc; i += 2)
-            if (store_set(A(i), AL(i), A(i + 1), AL(i + 1)) == NULL) {
-                out_err(c, "out of memory", "");
-                return;
-            }
-        out(c, "+OK\r\n", 5);
-    } else if (is(c, 0, "DBSIZE")) {
-        out_int(c, ':', (long long)db.count);
-    } else if (is(c, 0, "FLUSHALL") || is(c, 0, "FLUSHDB")) {
-        store_flush();
-        out(c, "+OK\r\n", 5);
-    } else if (is(c, 0, "COMMAND")) {
-        /* What redis-cli asks at start (COMMAND DOCS): nothing to add. */
-        out(c, "*0\r\n", 4);
-    } else if (is(c, 0, "CONFIG")) {
-        /* redis-benchmark reads "save" and "appendonly": no
-         * persistence here. Other parameters are unknown. */
-        if (c->argc < 3 || !is(c, 1, "GET")) {
-            out_err(c, "only CONFIG GET is supported", "");
-            return;
-        }
-        for (i = 2; i < c->argc; i++)
-            n += is(c, i, "SAVE") || is(c, i, "APPENDONLY");
-        out_int(c, '*', 2 * n);
-        for (i = 2; i < c->argc; i++) {
-            if (is(c, i, "SAVE")) {
-                out_bulk(c, "save", 4);
-                out_bulk(c, "", 0);
-            } else if (is(c, i, "APPENDONLY")) {
-                out_bulk(c, "appendonly", 10);
-                out_bulk(c, "no", 2);
-            }
-        }
-    } else if (is(c, 0, "QUIT")) {
-        out(c, "+OK\r\n", 5);
-        c->quit = 1;
-    } else {
-        char name[64];
-        size_t k = AL(0) < 40 ? AL(0) : 40;
-        memcpy(name, A(0), k);
-        name[k] = '\0';
-        out_str(c, "-ERR unknown command '");
-        out_str(c, name);
-        out_str(c, "'\r\n");
     }
+    if (c->argc < 3) {
+        wrong_args(c, "config|get");
+        return;
+    }
+    for (i = 2; i < c->argc; i++)
+        n += is(c, i, "SAVE") || is(c, i, "APPENDONLY");
+    out_int(c, '*', 2 * n);
+    for (i = 2; i < c->argc; i++) {
+        if (is(c, i, "SAVE")) {
+            out_bulk(c, "save", 4);
+            out_bulk(c, "", 0);
+        } else if (is(c, i, "APPENDONLY")) {
+            out_bulk(c, "appendonly", 10);
+            out_bulk(c, "no", 2);
+        }
+    }
+}
+
+static void cmd_quit(conn *c)
+{
+    out(c, "+OK\r\n", 5);
+    c->quit = 1;
+}
+
+/*
+ * The commands. arity is Redis's: n for exactly n arguments (the name
+ * included), -n for at least n; a command outside it gets Redis's
+ * "wrong number of arguments" with its name in lower case. grows: the
+ * command may add to the data set, and is refused past --maxmemory.
+ */
+static const struct command {
+    const char *name;
+    int arity;
+    int grows;
+    void (*run)(conn *c);
+} commands[] = {
+    {"get", 2, 0, cmd_get},           {"set", -3, 1, cmd_set},
+    {"ping", -1, 0, cmd_ping},        {"echo", 2, 0, cmd_echo},
+    {"del", -2, 0, cmd_del_exists},   {"exists", -2, 0, cmd_del_exists},
+    {"incr", 2, 1, cmd_incr},         {"mget", -2, 0, cmd_mget},
+    {"mset", -3, 1, cmd_mset},        {"dbsize", 1, 0, cmd_dbsize},
+    {"flushall", -1, 0, cmd_flush},   {"flushdb", -1, 0, cmd_flush},
+    {"command", -1, 0, cmd_command},  {"config", -2, 0, cmd_config},
+    {"quit", -1, 0, cmd_quit},
+};
+
+/*
+ * Whether the command may run under --maxmemory: whether the data set
+ * can take, at most, each argument as a new key or value (its bytes, an
+ * entry and a header), and the table of slots doubling.
+ */
+static int fits(const conn *c)
+{
+    size_t need = c->alen + (size_t)c->argc * (sizeof(entry) + sizeof(blob));
+
+    if ((size_t)c->argc + db.count > db.nslots)
+        need += db.nslots * sizeof *db.slots;
+    return db.used <= opt.maxmemory && need <= opt.maxmemory - db.used;
+}
+
+/* Give back each argument buffer larger than keep bytes (after a big
+ * command, ARG_KEEP; when the client leaves, 0: all). A reply has its
+ * own copy of what it sends. */
+static void shrink_args(conn *c, size_t keep)
+{
+    if (c->acap > keep) {
+        free(c->argbuf);
+        c->argbuf = NULL;
+        c->acap = 0;
+    }
+    if ((size_t)c->argcap * sizeof *c->argv > keep) {
+        free(c->argv);
+        c->argv = NULL;
+        c->argcap = 0;
+    }
+    c->argc = 0;
+    c->alen = 0;
+}
+
+/* Run the parsed command (one argument at least) and append its
+ * reply. */
+static void dispatch(conn *c)
+{
+    const struct command *cmd;
+    size_t k;
+
+    for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (is(c, 0, commands[k].name))
+            break;
+    if (k == sizeof commands / sizeof commands[0]) {
+        unknown_command(c);
+        return;
+    }
+    cmd = &commands[k];
+    if (cmd->arity > 0 ? c->argc != cmd->arity : c->argc < -cmd->arity) {
+        wrong_args(c, cmd->name);
+        return;
+    }
+    if (cmd->grows && opt.maxmemory > 0 && !fits(c)) {
+        out_str(c, "-OOM command not allowed when used memory > "
+                   "'maxmemory'.\r\n");
+        return;
+    }
+    cmd->run(c);
+}
+
+/* Run the parsed command, if any, and append its reply. */
+static void execute(conn *c)
+{
+    if (c->argc > 0)
+        dispatch(c);
+    shrink_args(c, ARG_KEEP);
 }
 
 /* -- the session -------------------------------------------------------------- */
@@ -754,19 +1210,30 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     conn *c = self->c;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
-        while (!c->quit) {
-            if (opt.timeout > 0) {
+        while (!c->quit && !c->drop) {
+            if (c->nparts > 0) {
+                send_more(c); /* the rest of a long reply */
+            } else if (opt.timeout > 0) {
                 HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.timeout));
                     HOP_AWAIT(self, read_command(&self->cmd, c));
                 HOP_END_TIMEOUT(self, &self->idle);
+                execute(c);
             } else {
                 HOP_AWAIT(self, read_command(&self->cmd, c));
+                execute(c);
             }
-            execute(c);
-            if (hop_writer_len(&c->w) >= OUT_FLUSH)
+            if (hop_writer_len(&c->w) < OUT_FLUSH || c->drop)
+                continue;
+            if (opt.timeout > 0) {
+                HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.timeout));
+                    HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+                HOP_END_TIMEOUT(self, &self->idle);
+            } else {
                 HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+            }
         }
-        HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+        if (!c->drop)
+            HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
         /* Tell the client what was wrong (after the replies to the
@@ -782,6 +1249,11 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
         /* The end of the stream, a reset, an idle client: close. */
     HOP_FINALLY(self);
+        drop_parts(c);
+        free(c->parts);
+        c->parts = NULL;
+        c->partcap = 0;
+        shrink_args(c, 0);
         hop_writer_cleanup(&c->w);
         hop_stream_close(&c->s);
         c->in_use = 0;
@@ -804,37 +1276,121 @@ typedef struct {
     int i;
 } accept_frame;
 
-static void start_session(hop_loop *l, int fd)
+/*
+ * TCP keepalive on fd, as Redis's tcp-keepalive sets it: after secs of
+ * silence the kernel probes the peer, then every third of secs (1 at
+ * least), and resets the connection after three probes go unanswered,
+ * so that the session of a peer that is gone ends and frees its slot.
+ * 0: off. A socket that refuses (not TCP) is left as it is.
+ */
+static void keepalive(int fd, int secs)
+{
+    int one = 1, every = secs / 3 > 0 ? secs / 3 : 1, probes = 3;
+
+    if (secs <= 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) != 0)
+        return;
+#ifdef TCP_KEEPIDLE
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &secs, sizeof secs);
+#endif
+#ifdef TCP_KEEPINTVL
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &every, sizeof every);
+#endif
+#ifdef TCP_KEEPCNT
+    (void)setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
+#endif
+    (void)every;
+    (void)probes;
+}
+
+/* Start the session of the connection fd in a free slot; returns the
+ * slot, or NULL (fd closed) when the stream cannot be set up. */
+static conn *start_session(hop_loop *l, int fd)
 {
     conn *c = free_conns;
     int one = 1;
 
     free_conns = c->next_free;
     (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    keepalive(fd, opt.keepalive);
     hop_task_cleanup(&c->task);
     if (hop_stream_init(&c->s, l, fd) != HOP_OK) {
         close(fd);
         c->next_free = free_conns;
         free_conns = c;
-        return;
+        return NULL;
     }
     hop_reader_init(&c->r, &c->s, c->rbuf, sizeof c->rbuf);
-    hop_writer_init(&c->w, &c->s, 0);
+    hop_writer_init(&c->w, &c->s, opt.output_limit);
     hop_reader_set_writer(&c->r, &c->w);
     c->argc = 0;
     c->quit = 0;
+    c->drop = 0;
     c->in_use = 1;
+    strcpy(c->peer, "?");
     c->session.c = c;
     hop_frame_init(&c->session.hdr, session_step, HOP_COROUTINE);
     hop_task_init(&c->task, l, &c->session.hdr, "session");
     hop_spawn(&c->task);
     nclients++;
+    return c;
+}
+
+/* Name the client c by its address, len bytes at addr, for the log. */
+static void name_peer(conn *c, const void *addr, unsigned len)
+{
+    char host[INET6_ADDRSTRLEN];
+    struct sockaddr_in in4;
+    struct sockaddr_in6 in6;
+    int family = 0;
+
+    if (len >= sizeof(struct sockaddr))
+        family = ((const struct sockaddr *)addr)->sa_family;
+    if (family == AF_INET && len >= sizeof in4) {
+        memcpy(&in4, addr, sizeof in4);
+        if (inet_ntop(AF_INET, &in4.sin_addr, host, sizeof host) != NULL)
+            snprintf(c->peer, sizeof c->peer, "%s:%u", host,
+                     (unsigned)ntohs(in4.sin_port));
+    } else if (family == AF_INET6 && len >= sizeof in6) {
+        memcpy(&in6, addr, sizeof in6);
+        if (inet_ntop(AF_INET6, &in6.sin6_addr, host, sizeof host) != NULL)
+            snprintf(c->peer, sizeof c->peer, "[%s]:%u", host,
+                     (unsigned)ntohs(in6.sin6_port));
+    }
+}
+
+/*
+ * Whether an error of accept concerns the connection it was taking, not
+ * the listener: Linux passes on the errors of the new connection's
+ * network there, and a firewall's refusal. The next one is taken as if
+ * nothing happened.
+ */
+static int one_connection(int err)
+{
+    switch (err) {
+    case ENETDOWN:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case ENOPROTOOPT:
+    case EOPNOTSUPP:
+    case EPERM:
+#ifdef EHOSTDOWN
+    case EHOSTDOWN:
+#endif
+#ifdef ENONET
+    case ENONET:
+#endif
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 static hop_step accept_step(hop_gen *g, hop_frame *f)
 {
     accept_frame *self = (accept_frame *)f;
     static const char full[] = "-ERR max number of clients reached\r\n";
+    conn *c;
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         for (;;) {
@@ -845,6 +1401,8 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
                 continue;
             }
+            if (self->fd < 0 && one_connection(-self->fd))
+                continue;
             if (self->fd < 0)
                 HOP_RAISE(self, self->fd);
             self->fd = (int)HOP_VALUE(self);
@@ -853,7 +1411,9 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
                 close(self->fd);
                 continue;
             }
-            start_session(hop_gen_loop(g), self->fd);
+            c = start_session(hop_gen_loop(g), self->fd);
+            if (c != NULL)
+                name_peer(c, self->af.addr.bytes, self->af.addrlen);
         }
     HOP_FINALLY(self);
         /* Stopping: end every session (each closes its connection), and
@@ -888,8 +1448,63 @@ static int usage(void)
 {
     fprintf(stderr, "usage: resp-server [--port N] [--bind ADDR] "
                     "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
-                    "[--timeout SECONDS] [--busy-poll USEC]\n");
+                    "[--timeout SECONDS] [--busy-poll USEC] "
+                    "[--client-output-limit BYTES] [--maxmemory BYTES] "
+                    "[--tcp-keepalive SECONDS]\n");
     return 2;
+}
+
+/* The option's value v, a whole number from min to max, in *n; 0, or -1
+ * when it is not one. */
+static int opt_num(const char *v, long long min, long long max,
+                   long long *n)
+{
+    return parse_ll(v, strlen(v), n) == 0 && *n >= min && *n <= max ? 0
+                                                                     : -1;
+}
+
+/*
+ * Set the option name to v; 0, or -1 for an unknown option or a value
+ * that is not a whole number within the option's range (never read as
+ * 0, nor wrapped).
+ */
+static int set_option(const char *name, const char *v)
+{
+    const long long bytes = SIZE_MAX < LLONG_MAX ? (long long)SIZE_MAX
+                                                 : LLONG_MAX;
+    long long n;
+
+    if (strcmp(name, "--bind") == 0)
+        opt.bind = v;
+    else if (strcmp(name, "--port") == 0 && opt_num(v, 0, 65535, &n) == 0)
+        opt.port = (int)n;
+    else if (strcmp(name, "--max-clients") == 0 &&
+             opt_num(v, 1, 1 << 20, &n) == 0)
+        opt.max_clients = (int)n;
+    else if (strcmp(name, "--max-bulk") == 0 &&
+             opt_num(v, 0, LONG_MAX / 2, &n) == 0)
+        opt.max_bulk = (long)n;
+    else if (strcmp(name, "--max-args") == 0 &&
+             opt_num(v, 1, 1 << 24, &n) == 0)
+        opt.max_args = (long)n;
+    else if (strcmp(name, "--timeout") == 0 &&
+             opt_num(v, 0, 1000000000, &n) == 0)
+        opt.timeout = (long)n;
+    else if (strcmp(name, "--busy-poll") == 0 &&
+             opt_num(v, 0, 1000000, &n) == 0)
+        opt.busy_poll = (long)n;
+    else if (strcmp(name, "--client-output-limit") == 0 &&
+             opt_num(v, 0, bytes, &n) == 0)
+        opt.output_limit = (size_t)n;
+    else if (strcmp(name, "--maxmemory") == 0 &&
+             opt_num(v, 0, bytes, &n) == 0)
+        opt.maxmemory = (size_t)n;
+    else if (strcmp(name, "--tcp-keepalive") == 0 &&
+             opt_num(v, 0, 32767, &n) == 0) /* (the kernel's most) */
+        opt.keepalive = (int)n;
+    else
+        return -1;
+    return 0;
 }
 
 static int listen_on(const char *addr, int port, struct sockaddr_in *sa)
@@ -923,35 +1538,14 @@ int main(int argc, char **argv)
     struct sigaction act;
     int i, fd, r;
 
-    for (i = 1; i < argc; i += 2) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (v == NULL)
+    for (i = 1; i < argc; i += 2)
+        if (i + 1 == argc || set_option(argv[i], argv[i + 1]) != 0)
             return usage();
-        if (strcmp(argv[i], "--port") == 0)
-            opt.port = atoi(v);
-        else if (strcmp(argv[i], "--bind") == 0)
-            opt.bind = v;
-        else if (strcmp(argv[i], "--max-clients") == 0)
-            opt.max_clients = atoi(v);
-        else if (strcmp(argv[i], "--max-bulk") == 0)
-            opt.max_bulk = atol(v);
-        else if (strcmp(argv[i], "--max-args") == 0)
-            opt.max_args = atol(v);
-        else if (strcmp(argv[i], "--timeout") == 0)
-            opt.timeout = atol(v);
-        else if (strcmp(argv[i], "--busy-poll") == 0)
-            opt.busy_poll = atol(v);
-        else
-            return usage();
-    }
-    if (opt.port < 0 || opt.port > 65535 || opt.max_clients < 1 ||
-        opt.max_bulk < 0 || opt.max_args < 1 || opt.timeout < 0 ||
-        opt.busy_poll < 0 || opt.busy_poll > 1000000)
-        return usage();
 
     conns = calloc((size_t)opt.max_clients, sizeof *conns);
     db.nslots = 1024;
     db.slots = calloc(db.nslots, sizeof *db.slots);
+    db.used = db.nslots * sizeof *db.slots;
     if (conns == NULL || db.slots == NULL) {
         fprintf(stderr, "resp-server: out of memory\n");
         return 1;

@@ -12,6 +12,7 @@
 typedef struct {
     pid_t pid;
     int out;   /* the server's standard output */
+    int err;   /* its standard error (start_logged), or -1 */
     int port;
     const char *name;
 } server;
@@ -26,6 +27,17 @@ void start(server *s, const char *name, const char *const *args);
  * server (NULL: none). */
 void start_with(server *s, const char *name, const char *const *args,
                 void (*child)(void));
+
+/* start, with the server's standard error in a pipe (s->err) that
+ * read_log reads. */
+void start_logged(server *s, const char *name, const char *const *args);
+
+/* What the server wrote to its standard error, for up to ms
+ * milliseconds or until cap - 1 bytes came: a string in buf. */
+size_t read_log(server *s, char *buf, size_t cap, int ms);
+
+/* The server's resident set size in KiB (VmRSS in /proc/PID/status). */
+long rss_kb(const server *s);
 
 /* SIGTERM; the server must say "<name>: stopped" and exit 0. */
 void stop(server *s);

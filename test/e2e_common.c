@@ -44,17 +44,12 @@ static int out_line(server *s, char *buf, size_t cap)
     return (int)n;
 }
 
-void start(server *s, const char *name, const char *const *args)
-{
-    start_with(s, name, args, NULL);
-}
-
-void start_with(server *s, const char *name, const char *const *args,
-                void (*child)(void))
+static void launch(server *s, const char *name, const char *const *args,
+                   int logged, void (*child)(void))
 {
     const char *argv[16];
     char path[256], want[64];
-    int fds[2], n = 0, i;
+    int fds[2], efds[2] = {-1, -1}, n = 0, i;
     char line[128];
     const char *p;
 
@@ -68,12 +63,19 @@ void start_with(server *s, const char *name, const char *const *args,
         argv[n++] = args[i];
     argv[n] = NULL;
     T_EQ(pipe(fds), 0);
+    if (logged)
+        T_EQ(pipe(efds), 0);
     s->pid = fork();
     T_ASSERT(s->pid >= 0);
     if (s->pid == 0) {
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
+        if (logged) {
+            dup2(efds[1], 2);
+            close(efds[0]);
+            close(efds[1]);
+        }
         if (child != NULL)
             child();
         execv(argv[0], (char *const *)argv);
@@ -81,6 +83,9 @@ void start_with(server *s, const char *name, const char *const *args,
     }
     close(fds[1]);
     s->out = fds[0];
+    s->err = efds[0];
+    if (logged)
+        close(efds[1]);
     do { /* (lines before it say other things) */
         T_ASSERT(out_line(s, line, sizeof line) > 0);
     } while (strncmp(line, want, strlen(want)) != 0);
@@ -88,6 +93,57 @@ void start_with(server *s, const char *name, const char *const *args,
     T_ASSERT(p != NULL);
     s->port = atoi(p + 1);
     T_ASSERT(s->port > 0);
+}
+
+void start(server *s, const char *name, const char *const *args)
+{
+    launch(s, name, args, 0, NULL);
+}
+
+void start_with(server *s, const char *name, const char *const *args,
+                void (*child)(void))
+{
+    launch(s, name, args, 0, child);
+}
+
+void start_logged(server *s, const char *name, const char *const *args)
+{
+    launch(s, name, args, 1, NULL);
+}
+
+size_t read_log(server *s, char *buf, size_t cap, int ms)
+{
+    size_t n = 0;
+
+    while (s->err >= 0 && n + 1 < cap) {
+        struct pollfd p = {s->err, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, ms) != 1)
+            break;
+        r = read(s->err, buf + n, cap - 1 - n);
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+long rss_kb(const server *s)
+{
+    char path[64], line[256];
+    long kb = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int)s->pid);
+    f = fopen(path, "r");
+    T_ASSERT(f != NULL);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = atol(line + 6);
+    fclose(f);
+    T_ASSERT(kb > 0);
+    return kb;
 }
 
 void stop(server *s)
@@ -103,6 +159,8 @@ void stop(server *s)
     T_ASSERT(WIFEXITED(status));
     T_EQ(WEXITSTATUS(status), 0);
     close(s->out);
+    if (s->err >= 0)
+        close(s->err);
 }
 
 int dial(const server *s)

@@ -2,11 +2,13 @@
  * test/e2e_faults.c: fault injection into samples/resp-server.c. The
  * server (included, so that its system calls go through hop_io_set_sys)
  * runs in a thread of its own; for each kind of fault and for N over a
- * range, the Nth read, write, accept4 or allocation by hop's I/O layer
- * (the connections' writers) from then on fails, and a client
- * checks that its connection is either served correctly or closed, and
- * that a fresh connection is served afterwards. The server then stops
- * and frees everything (valgrind, in check-valgrind, finds no leak).
+ * range, the Nth read, write, accept4 (also with the errors Linux
+ * reports there for the network of the new connection) or allocation
+ * by hop's I/O layer (the connections' writers) from then on fails, and
+ * a client checks that its connection is either served correctly or
+ * closed, and that a fresh connection is served afterwards. The server
+ * then stops and frees everything (valgrind, in check-valgrind, finds no
+ * leak).
  * (Hosted only.)
  */
 #define _GNU_SOURCE
@@ -241,6 +243,10 @@ static void faults_resp(void)
         {F_READ, EAGAIN},     {F_WRITE, ECONNRESET}, {F_WRITE, EPIPE},
         {F_WRITE, EINTR},     {F_WRITE, ENOBUFS},  {F_ACCEPT, EMFILE},
         {F_ACCEPT, ENOMEM},   {F_ACCEPT, ECONNABORTED}, {F_ALLOC, ENOMEM},
+        /* what Linux's accept reports of the new connection's network */
+        {F_ACCEPT, ENETDOWN}, {F_ACCEPT, ENOPROTOOPT}, {F_ACCEPT, EHOSTDOWN},
+        {F_ACCEPT, ENONET},   {F_ACCEPT, EHOSTUNREACH}, {F_ACCEPT, EOPNOTSUPP},
+        {F_ACCEPT, ENETUNREACH}, {F_ACCEPT, EPERM},
     };
     pthread_t th;
     size_t k;

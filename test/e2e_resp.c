@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -55,7 +56,8 @@ static void resp_commands(void)
     expect(fd, "*1\r\n$6\r\nDBSIZE\r\n", ":3\r\n");
     expect(fd, "*1\r\n$3\r\nGET\r\n",
            "-ERR wrong number of arguments for 'get' command\r\n");
-    expect(fd, "*1\r\n$5\r\nHELLO\r\n", "-ERR unknown command 'HELLO'\r\n");
+    expect(fd, "*1\r\n$5\r\nHELLO\r\n",
+           "-ERR unknown command 'HELLO', with args beginning with: \r\n");
     expect(fd, "*3\r\n$6\r\nCONFIG\r\n$3\r\nGET\r\n$4\r\nsave\r\n",
            "*2\r\n$4\r\nsave\r\n$0\r\n\r\n");
     expect(fd, "*2\r\n$7\r\nCOMMAND\r\n$4\r\nDOCS\r\n", "*0\r\n");
@@ -257,6 +259,637 @@ static void resp_expiry_and_limits(void)
     stop(&s);
 }
 
+/* The numbers a client sends, read as Redis reads them: SET's expiry
+ * (zero, negative, not a number, or past what the clock holds), INCR's
+ * value, and the lengths of the protocol. */
+static void resp_integers(void)
+{
+    static const char *const args[] = {"--max-bulk", "1024", NULL};
+    server s;
+    int fd;
+
+    start(&s, "resp-server", args);
+    fd = dial(&s);
+    /* 9223372036 s is within a long long of milliseconds but not of
+     * the loop's nanoseconds from now: refused, and nothing is set. */
+    expect(fd, "SET k v EX 9223372036\r\nGET k\r\n",
+           "-ERR invalid expire time in 'set' command\r\n$-1\r\n");
+    expect(fd, "SET k v PX 9223372036854775807\r\nGET k\r\n",
+           "-ERR invalid expire time in 'set' command\r\n$-1\r\n");
+    expect(fd, "SET k v EX 9223372036854775808\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX 0\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v EX -1\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v PX -9223372036854775808\r\n",
+           "-ERR invalid expire time in 'set' command\r\n");
+    expect(fd, "SET k v EX abc\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX +5\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET k v EX 05\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(fd, "*5\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n$2\r\nEX\r\n"
+               "$2\r\n 5\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    /* the options before the time, as Redis */
+    expect(fd, "SET k v EX 10 PX 10\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v EX 0 NOSUCH\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v EX\r\n", "-ERR syntax error\r\n");
+    expect(fd, "SET k v NX XX\r\n", "-ERR syntax error\r\n");
+    expect(fd, "GET k\r\n", "$-1\r\n");
+    expect(fd, "SET k v EX 10 EX 100000\r\nGET k\r\n", "+OK\r\n$1\r\nv\r\n");
+    expect(fd, "SET k w PX 100000000\r\nGET k\r\n", "+OK\r\n$1\r\nw\r\n");
+    /* INCR takes only what Redis takes for an integer */
+    expect(fd, "SET n 9223372036854775807\r\nINCR n\r\n",
+           "+OK\r\n-ERR increment or decrement would overflow\r\n");
+    expect(fd, "SET n -9223372036854775808\r\nINCR n\r\n",
+           "+OK\r\n:-9223372036854775807\r\n");
+    expect(fd, "SET n 99999999999999999999\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n +5\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n 05\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n -0\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "*3\r\n$3\r\nSET\r\n$1\r\nn\r\n$2\r\n 5\r\nINCR n\r\n",
+           "+OK\r\n-ERR value is not an integer or out of range\r\n");
+    expect(fd, "SET n -1\r\nINCR n\r\nINCR n\r\n", "+OK\r\n:0\r\n:1\r\n");
+    close(fd);
+    /* lengths past a long, or past the limits */
+    fd = dial(&s);
+    expect_close(fd, "*9223372036854775808\r\n", 22,
+                 "-ERR Protocol error: invalid multibulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*99999999999999999999\r\n", 23,
+                 "-ERR Protocol error: invalid multibulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$9223372036854775807\r\n", 26,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect_close(fd, "*1\r\n$18446744073709551617\r\n", 27,
+                 "-ERR Protocol error: invalid bulk length\r\n");
+    close(fd);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    close(fd);
+    stop(&s);
+}
+
+/* Redis's errors for an unknown command and a wrong number of
+ * arguments, word for word; CR and LF in what the client sent become
+ * spaces, so that one bad command gets one reply line. */
+static void resp_error_replies(void)
+{
+    static char req[1024], rep[1024];
+    server s;
+    int fd, n;
+
+    start(&s, "resp-server", NULL);
+    fd = dial(&s);
+    expect(fd, "*3\r\n$3\r\nf\no\r\n$3\r\na\rb\r\n$1\r\nc\r\nPING\r\n",
+           "-ERR unknown command 'f o', with args beginning with: 'a b' "
+           "'c' \r\n+PONG\r\n");
+    expect(fd, "*1\r\n$4\r\n\r\n\r\n\r\nPING\r\n",
+           "-ERR unknown command '    ', with args beginning with: \r\n"
+           "+PONG\r\n");
+    expect(fd, "FOO a b\r\n",
+           "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' "
+           "\r\n");
+    send_all(fd, "*2\r\n$3\r\nf\0o\r\n$3\r\na\0b\r\n", 22);
+    expect(fd, "",
+           "-ERR unknown command 'f', with args beginning with: 'a' \r\n");
+    expect(fd, "*2\r\n$3\r\nfoo\r\n$0\r\n\r\n",
+           "-ERR unknown command 'foo', with args beginning with: '' \r\n");
+    /* the name cut at 128 bytes, the arguments at 128 with the quotes */
+    n = sprintf(req, "*4\r\n$200\r\n");
+    memset(req + n, 'x', 200);
+    n += 200;
+    n += sprintf(req + n, "\r\n$100\r\n");
+    memset(req + n, 'a', 100);
+    n += 100;
+    n += sprintf(req + n, "\r\n$100\r\n");
+    memset(req + n, 'b', 100);
+    n += 100;
+    n += sprintf(req + n, "\r\n$1\r\nc\r\n");
+    req[n] = '\0';
+    n = sprintf(rep, "-ERR unknown command '");
+    memset(rep + n, 'x', 128);
+    n += 128;
+    n += sprintf(rep + n, "', with args beginning with: '");
+    memset(rep + n, 'a', 100);
+    n += 100;
+    n += sprintf(rep + n, "' '");
+    memset(rep + n, 'b', 25);
+    n += 25;
+    sprintf(rep + n, "' \r\n");
+    expect(fd, req, rep);
+    /* arity, with each command's name as Redis spells it */
+    expect(fd, "GET\r\n",
+           "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(fd, "get a b\r\n",
+           "-ERR wrong number of arguments for 'get' command\r\n");
+    expect(fd, "SeT a\r\n",
+           "-ERR wrong number of arguments for 'set' command\r\n");
+    expect(fd, "MSET a\r\n",
+           "-ERR wrong number of arguments for 'mset' command\r\n");
+    expect(fd, "MSET a b c\r\n",
+           "-ERR wrong number of arguments for 'mset' command\r\n");
+    expect(fd, "PING a b\r\n",
+           "-ERR wrong number of arguments for 'ping' command\r\n");
+    expect(fd, "INCR a b\r\n",
+           "-ERR wrong number of arguments for 'incr' command\r\n");
+    expect(fd, "DBSIZE x\r\n",
+           "-ERR wrong number of arguments for 'dbsize' command\r\n");
+    expect(fd, "MGET\r\nDEL\r\nEXISTS\r\nECHO\r\n",
+           "-ERR wrong number of arguments for 'mget' command\r\n"
+           "-ERR wrong number of arguments for 'del' command\r\n"
+           "-ERR wrong number of arguments for 'exists' command\r\n"
+           "-ERR wrong number of arguments for 'echo' command\r\n");
+    expect(fd, "CONFIG\r\n",
+           "-ERR wrong number of arguments for 'config' command\r\n");
+    expect(fd, "CONFIG GET\r\n",
+           "-ERR wrong number of arguments for 'config|get' command\r\n");
+    expect(fd, "*2\r\n$6\r\nCONFIG\r\n$3\r\nS\nT\r\n",
+           "-ERR unknown subcommand 'S T'. Try CONFIG HELP.\r\n");
+    expect(fd, "FLUSHALL x\r\n", "-ERR syntax error\r\n");
+    expect(fd, "FLUSHALL ASYNC\r\nFLUSHDB sync\r\n", "+OK\r\n+OK\r\n");
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    expect_close(fd, "QUIT now\r\n", 10, "+OK\r\n");
+    close(fd);
+    stop(&s);
+}
+
+/* Send SET key with n bytes of ch (without waiting for the reply). */
+static void send_set_big(int fd, const char *key, size_t n, char ch)
+{
+    char *req = malloc(n + 64);
+    size_t k;
+
+    T_ASSERT(req != NULL);
+    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
+                        (int)strlen(key), key, (unsigned long)n);
+    memset(req + k, ch, n);
+    memcpy(req + k + n, "\r\n", 2);
+    send_all(fd, req, k + n + 2);
+    free(req);
+}
+
+/* SET key to n bytes of ch. */
+static void set_big(int fd, const char *key, size_t n, char ch)
+{
+    send_set_big(fd, key, n, ch);
+    expect(fd, "", "+OK\r\n");
+}
+
+/* Read an array of count bulk strings of n bytes of ch. */
+static void expect_bulks(int fd, int count, size_t n, char ch)
+{
+    static char buf[8 << 20], want[8 << 20];
+    char head[32];
+    size_t k;
+    int j, closed;
+
+    T_ASSERT(n + 2 <= sizeof buf);
+    memset(want, ch, n);
+    memcpy(want + n, "\r\n", 2);
+    k = (size_t)sprintf(head, "*%d\r\n", count);
+    T_EQ(recv_n(fd, buf, k, 0, &closed), k);
+    T_ASSERT(memcmp(buf, head, k) == 0);
+    for (j = 0; j < count; j++) {
+        k = (size_t)sprintf(head, "$%lu\r\n", (unsigned long)n);
+        T_EQ(recv_n(fd, buf, k, 0, &closed), k);
+        T_ASSERT(memcmp(buf, head, k) == 0);
+        T_EQ(recv_n(fd, buf, n + 2, 0, &closed), n + 2);
+        T_ASSERT(memcmp(buf, want, n + 2) == 0);
+    }
+}
+
+/* Read and drop what comes until the peer closes or 10 s pass: 1 when
+ * it closed. */
+static int until_closed(int fd)
+{
+    static char buf[1 << 16];
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        if (poll(&p, 1, 100) != 1)
+            continue;
+        r = recv(fd, buf, sizeof buf, 0);
+        if (r == 0 || (r < 0 && errno == ECONNRESET))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * A 1 MB value named 500 times in one MGET of 5 KB: a reply of 500 MB,
+ * past the output limit (64 MiB by default). The client is closed at
+ * once, the server says so in one line naming it and the limit, its
+ * memory stays near what it was, and the other clients are served
+ * meanwhile and after.
+ */
+static void resp_output_limit(void)
+{
+    static char req[8192], log[1024], want[256];
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    server s;
+    int a, b, n, i;
+    long idle;
+
+    start_logged(&s, "resp-server", NULL);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    idle = rss_kb(&s);
+    b = dial(&s);
+    T_EQ(getsockname(b, (struct sockaddr *)&me, &len), 0);
+    n = sprintf(req, "*501\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 500; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    nap_ms(300);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    T_ASSERT(until_closed(b));
+    close(b);
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    snprintf(want, sizeof want,
+             "resp-server: client 127.0.0.1:%d closed: its replies went "
+             "over --client-output-limit 67108864\n",
+             ntohs(me.sin_port));
+    read_log(&s, log, sizeof log, 500);
+    T_STREQ(log, want);
+    send_all(a, "MGET big\r\n", 10);
+    expect_bulks(a, 1, 1000000, 'x');
+    close(a);
+    a = dial(&s);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    close(a);
+    stop(&s);
+}
+
+/*
+ * A reply of 40 MB, within the limit, to a client that reads it: it
+ * goes out as the connection's writer fills, so that the server never
+ * holds it whole; the values are those of when the command ran, even
+ * when the key changes while they are sent.
+ */
+static void resp_output_streamed(void)
+{
+    static char req[8192];
+    server s;
+    int a, b, n, i;
+    long idle;
+
+    start(&s, "resp-server", NULL);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    idle = rss_kb(&s);
+    b = dial(&s);
+    n = sprintf(req, "*41\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 40; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    nap_ms(300);
+    expect(a, "SET big small\r\n", "+OK\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect_bulks(b, 40, 1000000, 'x');
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect(b, "GET big\r\n", "$5\r\nsmall\r\n");
+    close(a);
+    close(b);
+    stop(&s);
+}
+
+/* With --timeout, a client that stops reading a long reply is dropped
+ * as an idle one is. */
+static void resp_idle_reader(void)
+{
+    static const char *const args[] = {"--timeout", "1", NULL};
+    static char req[8192], buf[1 << 16];
+    server s;
+    int a, b, n, i, closed = 0;
+    size_t got = 0;
+
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    set_big(a, "big", 1000000, 'x');
+    b = dial(&s);
+    n = sprintf(req, "*41\r\n$4\r\nMGET\r\n");
+    for (i = 0; i < 40; i++)
+        n += sprintf(req + n, "$3\r\nbig\r\n");
+    send_all(b, req, (size_t)n);
+    for (i = 0; i < 6; i++) { /* 3 s, a as busy as ever */
+        expect(a, "PING\r\n", "+PONG\r\n");
+        nap_ms(500);
+    }
+    for (;;) {
+        ssize_t r = recv(b, buf, sizeof buf, MSG_DONTWAIT);
+        if (r == 0 || (r < 0 && errno == ECONNRESET)) {
+            closed = 1;
+            break;
+        }
+        if (r < 0)
+            break;
+        got += (size_t)r;
+    }
+    T_EQ(closed, 1);
+    T_ASSERT(got < 40000000);
+    close(a);
+    close(b);
+    stop(&s);
+}
+
+/*
+ * Buffers that one big command grew go back to their idle size: a
+ * client that stays after a SET of 40 MB and a DEL of it, three that
+ * send such a SET at once and leave, one that leaves in the middle of
+ * its value, and an ECHO of 40 MB leave the server's memory near where
+ * it was.
+ */
+static void resp_buffers_shrink(void)
+{
+    static const char *const args[] = {"--max-bulk", "50000000", NULL};
+    static const size_t big = 40000000;
+    server s;
+    int a, b[3], i;
+    long idle, during;
+    char key[16], asan[512];
+    const char *was = getenv("ASAN_OPTIONS");
+
+    /* (a server built with AddressSanitizer would keep what it frees
+     * for a while: not this one) */
+    snprintf(asan, sizeof asan, "%s%squarantine_size_mb=0",
+             was != NULL ? was : "", was != NULL && *was ? ":" : "");
+    T_EQ(setenv("ASAN_OPTIONS", asan, 1), 0);
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    expect(a, "PING\r\n", "+PONG\r\n");
+    idle = rss_kb(&s);
+    set_big(a, "k", big, 'a');
+    T_ASSERT(rss_kb(&s) > idle + 30000);
+    expect(a, "DEL k\r\n", ":1\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    for (i = 0; i < 3; i++) {
+        b[i] = dial(&s);
+        sprintf(key, "k%d", i);
+        send_set_big(b[i], key, big, (char)('a' + i));
+    }
+    for (i = 0; i < 3; i++)
+        expect(b[i], "", "+OK\r\n");
+    during = rss_kb(&s);
+    T_ASSERT(during > idle + 100000);
+    for (i = 0; i < 3; i++)
+        close(b[i]);
+    nap_ms(200);
+    T_ASSERT(rss_kb(&s) < idle + 130000); /* the values are still there */
+    expect(a, "FLUSHALL\r\n", "+OK\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    /* one that leaves in the middle of its value */
+    b[0] = dial(&s);
+    {
+        static char part[1 << 20];
+        const char *head = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$40000000\r\n";
+        send_all(b[0], head, strlen(head));
+        memset(part, 'p', sizeof part);
+        for (i = 0; i < 30; i++)
+            send_all(b[0], part, sizeof part);
+    }
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) > idle + 16384);
+    close(b[0]);
+    nap_ms(200);
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    expect(a, "DBSIZE\r\n", ":0\r\n");
+    /* an ECHO of 40 MB: the reply's copy goes once sent */
+    {
+        char *req = malloc(big + 64), head[32];
+        size_t k = (size_t)sprintf(req, "*2\r\n$4\r\nECHO\r\n$%lu\r\n",
+                                   (unsigned long)big);
+        int closed;
+        T_ASSERT(req != NULL);
+        memset(req + k, 'e', big);
+        memcpy(req + k + big, "\r\n", 2);
+        send_all(a, req, k + big + 2);
+        k = (size_t)sprintf(head, "$%lu\r\n", (unsigned long)big);
+        T_EQ(recv_n(a, req, k + big + 2, 0, &closed), k + big + 2);
+        T_ASSERT(memcmp(req, head, k) == 0 && req[k] == 'e' &&
+                 req[k + big - 1] == 'e');
+        free(req);
+    }
+    expect(a, "PING\r\n", "+PONG\r\n");
+    T_ASSERT(rss_kb(&s) < idle + 16384);
+    close(a);
+    stop(&s);
+}
+
+/*
+ * --maxmemory: past it, the commands that grow the data set get Redis's
+ * answer, and reads, DEL and FLUSHALL still work; after a DEL there is
+ * room again.
+ */
+static void resp_maxmemory(void)
+{
+    static const char *const args[] = {"--maxmemory", "10000000", NULL};
+    static const char oom[] =
+        "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+    server s;
+    int a, i, n = 0;
+    char key[16], want[64];
+
+    start(&s, "resp-server", args);
+    a = dial(&s);
+    for (i = 0; i < 20 && n == 0; i++) {
+        sprintf(key, "k%d", i);
+        send_set_big(a, key, 1000000, 'v');
+        if (i < 9) { /* 9 MB and a little more fit in 10 */
+            expect(a, "", "+OK\r\n");
+        } else {
+            expect(a, "", oom);
+            n = i;
+        }
+    }
+    T_EQ(n, 9);
+    expect(a, "SET small v\r\n", "+OK\r\n"); /* that one still fits */
+    expect(a, "INCR small\r\n",
+           "-ERR value is not an integer or out of range\r\n");
+    expect(a, "MSET a 1 b 2\r\n", "+OK\r\n");
+    send_set_big(a, "k9", 1000000, 'v');
+    expect(a, "", oom);
+    expect(a, "GET k9\r\nEXISTS k0 k8 k9\r\n", "$-1\r\n:2\r\n");
+    sprintf(want, "*2\r\n$1\r\n1\r\n$1\r\nv\r\n");
+    expect(a, "MGET a small\r\n", want);
+    expect(a, "DBSIZE\r\n", ":12\r\n");
+    /* room again */
+    expect(a, "DEL k0\r\n", ":1\r\n");
+    set_big(a, "k9", 1000000, 'w');
+    send_set_big(a, "k10", 1000000, 'v');
+    expect(a, "", oom);
+    expect(a, "FLUSHALL\r\n", "+OK\r\n");
+    set_big(a, "k10", 1000000, 'v');
+    expect(a, "INCR n\r\nDBSIZE\r\n", ":1\r\n:2\r\n");
+    close(a);
+    stop(&s);
+}
+
+/* The server's side of the connection fd in /proc/net/tcp: its timer
+ * ("tr": 2 for keepalive) and the time left on it, in hundredths of a
+ * second. */
+static void server_timer(const server *s, int fd, int *tr, long *when)
+{
+    struct sockaddr_in me;
+    socklen_t len = sizeof me;
+    char line[512];
+    FILE *f;
+    int found = 0;
+
+    T_EQ(getsockname(fd, (struct sockaddr *)&me, &len), 0);
+    f = fopen("/proc/net/tcp", "r");
+    T_ASSERT(f != NULL);
+    while (fgets(line, sizeof line, f) != NULL) {
+        unsigned lport, rport, st, t;
+        unsigned long w;
+        if (sscanf(line, "%*d: %*x:%x %*x:%x %x %*x:%*x %x:%lx", &lport,
+                   &rport, &st, &t, &w) == 5 &&
+            lport == (unsigned)s->port && rport == ntohs(me.sin_port) &&
+            st == 1) {
+            *tr = (int)t;
+            *when = (long)w;
+            found = 1;
+        }
+    }
+    fclose(f);
+    T_ASSERT(found);
+}
+
+/*
+ * --tcp-keepalive SECONDS sets keepalive on each client's socket as
+ * Redis does (idle time, then probes every third of it): the kernel's
+ * keepalive timer on the server's side, seen in /proc/net/tcp, never
+ * shows more than the idle time, also after the first probe. 300 by
+ * default; 0 turns it off.
+ */
+static void resp_tcp_keepalive(void)
+{
+    static const char *const off[] = {"--tcp-keepalive", "0", NULL};
+    static const char *const three[] = {"--tcp-keepalive", "3", NULL};
+    server s;
+    int fd, tr, i;
+    long when;
+
+    start(&s, "resp-server", NULL);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 2);
+    T_ASSERT(when > 29000 && when <= 30000);
+    close(fd);
+    stop(&s);
+
+    start(&s, "resp-server", off);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 0);
+    close(fd);
+    stop(&s);
+
+    start(&s, "resp-server", three);
+    fd = dial(&s);
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    server_timer(&s, fd, &tr, &when);
+    T_EQ(tr, 2);
+    T_ASSERT(when > 200 && when <= 300);
+    for (i = 0; i < 50; i++) { /* 5 s: the first probe at 3 s, answered */
+        nap_ms(100);
+        server_timer(&s, fd, &tr, &when);
+        T_EQ(tr, 2);
+        T_ASSERT(when <= 300);
+    }
+    expect(fd, "PING\r\n", "+PONG\r\n");
+    close(fd);
+    stop(&s);
+}
+
+/* Run the server with the options in args (NULL-ended), its output
+ * dropped: its exit status, or -1 when it still ran after 2 s. */
+static int exit_status(const char *const *args)
+{
+    const char *argv[8];
+    char path[256];
+    int n = 0, i, status = 0;
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/resp-server", HOP_TEST_SAMPLES);
+    argv[n++] = path;
+    while (*args != NULL && n < 7)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    pid = fork();
+    T_ASSERT(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (i = 0; i < 200; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        nap_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* An option's value that is not a whole number in its range is refused
+ * with the usage (status 2), never taken as 0 or as a wrapped number. */
+static void resp_bad_options(void)
+{
+    static const char *const bad[][3] = {
+        {"--port", "abc", NULL},
+        {"--port", "70000", NULL},
+        {"--port", "-1", NULL},
+        {"--port", "1e3", NULL},
+        {"--max-clients", "0", NULL},
+        {"--max-clients", "4294967297", NULL},
+        {"--max-clients", "99999999999999999999", NULL},
+        {"--max-bulk", "-1", NULL},
+        {"--max-bulk", "1k", NULL},
+        {"--max-args", "0", NULL},
+        {"--max-args", "18446744073709551616", NULL},
+        {"--timeout", "x", NULL},
+        {"--timeout", "9223372036854775807", NULL},
+        {"--busy-poll", "1000001", NULL},
+        {"--client-output-limit", "-1", NULL},
+        {"--maxmemory", "10mb", NULL},
+        {"--tcp-keepalive", "32768", NULL},
+        {"--tcp-keepalive", " 5", NULL},
+        {"--port", NULL, NULL},
+        {"--nosuch", "1", NULL},
+    };
+    static char msg[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (exit_status(bad[i]) != 2) {
+            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
+                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
 const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_commands),
     T_CASE(resp_partial_and_pipelined),
@@ -265,5 +898,14 @@ const t_case t_cases_e2e_resp[] = {
     T_CASE(resp_big_value),
     T_CASE(resp_idle_client),
     T_CASE(resp_expiry_and_limits),
+    T_CASE(resp_integers),
+    T_CASE(resp_error_replies),
+    T_CASE(resp_output_limit),
+    T_CASE(resp_output_streamed),
+    T_CASE(resp_idle_reader),
+    T_CASE(resp_buffers_shrink),
+    T_CASE(resp_maxmemory),
+    T_CASE(resp_tcp_keepalive),
+    T_CASE(resp_bad_options),
     T_END,
 };
