@@ -369,23 +369,6 @@ static void remove_tree(const char *dir)
     nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The server's resident set (VmRSS), in kB. */
-static long rss_kb(const server *s)
-{
-    char p[64], line[256];
-    long kb = -1;
-    FILE *f;
-
-    snprintf(p, sizeof p, "/proc/%d/status", (int)s->pid);
-    T_ASSERT((f = fopen(p, "r")) != NULL);
-    while (fgets(line, sizeof line, f) != NULL)
-        if (sscanf(line, "VmRSS: %ld", &kb) == 1)
-            break;
-    fclose(f);
-    T_ASSERT(kb > 0);
-    return kb;
-}
-
 /* Wait up to 5 s for the server's RSS to fall under kb; the last
  * reading. */
 static long rss_under(const server *s, long kb)
