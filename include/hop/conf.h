@@ -101,6 +101,18 @@
 #endif
 
 /*
+ * HOP_CONF_BUDGET is a loop's default cooperative budget: how many units
+ * of work (one for each operation of hop's io and sync that could go on
+ * at once: a read, a write, a flush, an accept, a channel operation...)
+ * a task may do in one turn before such an operation gives way to the
+ * other ready tasks first (see hop_loop_set_budget). 0: no budget. Does
+ * not change any layout.
+ */
+#ifndef HOP_CONF_BUDGET
+#define HOP_CONF_BUDGET 128
+#endif
+
+/*
  * HOP_CONF_GROUP_ERRORS is the number of failed children's errors (code
  * and message) a task group keeps for hop_group_error, besides the
  * body's own error; failures past it are counted (hop_group_dropped).

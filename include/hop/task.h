@@ -174,6 +174,10 @@ struct hop_loop {
     uint32_t magic;        /* private: set while initialised */
     int stop;              /* private: hop_loop_stop was called */
     int running;           /* private: inside hop_loop_run */
+    uint32_t budget;       /* private: units a task may spend a turn */
+    uint32_t left;         /* private: what the running task has left */
+    uint32_t turns;        /* private: passes since the backend polled */
+    uint32_t gave_way;     /* private: tasks that gave way this pass */
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
     hop_write_fn report;   /* private: where unobserved failures go */
     void *report_ctx;      /* private: its context */
@@ -203,6 +207,40 @@ HOP_API void hop_loop_stop(hop_loop *l);
 
 /* The loop's clock. */
 HOP_API hop_time hop_loop_now(const hop_loop *l);
+
+/*
+ * Cooperative budget. Each time the loop resumes a task, the task gets
+ * units of work (HOP_CONF_BUDGET, 128, by default). Every operation of
+ * hop's io and sync that could go on at once (a read, read_until,
+ * read_line, fill, write, flush, accept, a channel, semaphore, event or
+ * mutex operation) spends one first, as HOP_SPEND does; once a task has
+ * spent its budget without waiting for anything, the next such operation
+ * gives way to every other ready task for one pass before it goes on,
+ * and the loop polls its backend for events meanwhile, so that one
+ * client streaming without pause cannot starve the others. units 0
+ * turns the budget off. HOP_EINVAL for an uninitialised loop.
+ */
+HOP_API int hop_loop_set_budget(hop_loop *l, uint32_t units);
+
+/* Private helpers of HOP_SPEND: spend n units of the running task's
+ * budget (1: it is spent, give way); the waitable that gives way. */
+HOP_API int hop__spend(hop_gen *g, uint32_t n);
+HOP_API hop_waitable *hop__give_way(void);
+
+/*
+ * HOP_SPEND(self, n): spend n units of the running task's budget; when
+ * it runs out, give way to the other ready tasks for one pass first
+ * (the task is then resumed with a fresh budget, or cancelled there).
+ * Outside a task, or with the budget off, it does nothing. For a loop
+ * of a program's own that does work without waiting on anything.
+ */
+#define HOP_SPEND(self, n)                                                   \
+    do {                                                                     \
+        if (hop__spend(HOP_GEN(self), (n))) {                                \
+            HOP_SUSPEND(self, hop__give_way());                              \
+            (void)hop__spend(HOP_GEN(self), (n)); /* from the new budget */  \
+        }                                                                    \
+    } while (0)
 
 /*
  * For backends: when the loop next has something to do: the time now

@@ -97,6 +97,10 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->next_id = 1;
     l->stop = 0;
     l->running = 0;
+    l->budget = HOP_CONF_BUDGET;
+    l->left = 0;
+    l->turns = 0;
+    l->gave_way = 0;
     l->on_error = NULL;
     l->report = NULL;
     l->report_ctx = NULL;
@@ -143,6 +147,51 @@ void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t))
 {
     if (loop_ok(l))
         l->on_error = fn;
+}
+
+int hop_loop_set_budget(hop_loop *l, uint32_t units)
+{
+    if (!loop_ok(l))
+        return HOP_EINVAL;
+    l->budget = units;
+    return HOP_OK;
+}
+
+int hop__spend(hop_gen *g, uint32_t n)
+{
+    hop_loop *l = hop_gen_loop(g);
+
+    if (l == NULL || l->budget == 0 || l->current == NULL)
+        return 0;
+    if (l->left >= n) {
+        l->left -= n;
+        return 0;
+    }
+    l->left = 0;
+    l->gave_way++;
+    return 1;
+}
+
+static int give_way_arm(hop_waitable *w, hop_task *t)
+{
+    (void)w;
+    (void)t;
+    return HOP_WAIT_PASS;
+}
+
+static void give_way_disarm(hop_waitable *w, hop_task *t)
+{
+    (void)w;
+    (void)t;
+}
+
+static const hop_waitable_ops give_way_ops = {give_way_arm, give_way_disarm,
+                                              "budget spent", NULL};
+static hop_waitable give_way = {&give_way_ops};
+
+hop_waitable *hop__give_way(void)
+{
+    return &give_way;
 }
 
 void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
@@ -726,6 +775,7 @@ static void run_task(hop_loop *l, hop_task *t)
     int r;
 
     l->current = t;
+    l->left = l->budget;
     g->exc = &t->exc;
     set_state(t, HOP__T_RUNNING);
     if (!(t->flags & HOP__TF_STARTED)) {
@@ -890,6 +940,9 @@ int hop_loop_run(hop_loop *l, int mode)
     return r;
 }
 
+/* Passes run with tasks ready before the loop looks outside anyway. */
+#define POLL_TURNS 61
+
 static int loop_run(hop_loop *l, int mode)
 {
     for (;;) {
@@ -899,6 +952,18 @@ static int loop_run(hop_loop *l, int mode)
             int r = l->be->wait(l->be_ctx, next_deadline(l));
             if (r != HOP_OK)
                 return r;
+            l->turns = 0;
+            l->gave_way = 0;
+            due(l);
+        } else if (l->ready != NULL &&
+                   (l->gave_way != 0 || ++l->turns >= POLL_TURNS)) {
+            /* Tasks are ready, but some gave way for their budget, or
+             * many passes ran without a look outside: poll the backend
+             * without waiting (a deadline already here), so that the
+             * events of the other tasks are seen. */
+            (void)l->be->wait(l->be_ctx, l->be->now(l->be_ctx));
+            l->turns = 0;
+            l->gave_way = 0;
             due(l);
         }
         pass(l);

@@ -346,6 +346,9 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
     self->task = hop__current(g);
     if (self->task == NULL)
         HOP_RAISE_MSG(self, HOP_ESTATE, "synchronisation outside a task");
+    HOP_SPEND(self, 1);
+    if (!target_ok(self)) /* (released while the task gave way) */
+        HOP_RAISE(self, HOP_EINVAL);
     HOP_TRY(self);
         HOP_SUSPEND(self, &self->w);
     HOP_CATCH_ALL(self);

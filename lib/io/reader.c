@@ -177,6 +177,8 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (r == NULL || !hop__stream_ok(r->s))
         HOP_RAISE(self, HOP_EINVAL);
+    HOP_SPEND(self, 1);
+    r = self->r; /* (the locals do not survive a suspension) */
     for (;;) {
         if (r->w != NULL && r->w->end - r->w->start >= HOP_WRITER_KEEP)
             n = R_WRITE_OUT;

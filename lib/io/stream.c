@@ -398,6 +398,7 @@ static hop_step io_step(hop_gen *g, hop_frame *fr)
     if (!hop__stream_ok(self->s) || (self->buf == NULL && self->len > 0) ||
         self->len > HOP__IO_MAX)
         HOP_RAISE(self, HOP_EINVAL);
+    HOP_SPEND(self, 1);
     while (io_more(self)) {
         n = io_call(self);
         if (n > 0)
@@ -517,6 +518,9 @@ static hop_step accept_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (!hop__stream_ok(self->s))
         HOP_RAISE(self, HOP_EINVAL);
+    HOP_SPEND(self, 1);
+    if (!hop__stream_ok(self->s)) /* (released while it gave way) */
+        HOP_RAISE(self, HOP_ECLOSED);
     for (;;) {
         if (!hop__stream_ok(self->s))
             HOP_RAISE(self, HOP_ECLOSED); /* released while woken */

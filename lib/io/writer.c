@@ -139,6 +139,8 @@ static hop_step flush_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (w == NULL || !hop__stream_ok(w->s))
         HOP_RAISE(self, HOP_EINVAL);
+    HOP_SPEND(self, 1);
+    w = (hop_writer *)(void *)self->buf;
     while (w->end > w->start) {
         n = hop__writer_once(w);
         if (n > 0)
