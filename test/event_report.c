@@ -76,9 +76,9 @@ static void ev_report_stderr(void)
     const char *p;
 
 #if HOP_CONF_ERRMSG > 0
-    const char *want = "failed:\nerror 1001: limit 7 passed\n";
+    const char *want = " failed:\nerror 1001: limit 7 passed\n";
 #else
-    const char *want = "failed:\nerror 1001: limit %d passed\n";
+    const char *want = " failed:\nerror 1001: limit %d passed\n";
 #endif
 
     capture(run_two_failures, buf, sizeof buf);
@@ -86,7 +86,7 @@ static void ev_report_stderr(void)
     T_ASSERT(p != NULL);
     T_ASSERT(strstr(p + 1, want) != NULL);
 #if HOP_CONF_TASK_NAMES
-    T_ASSERT(strstr(buf, "task 1 \"first\", spawned at test/t.c:") == buf);
+    T_ASSERT(strstr(buf, "task 1 \"first\" (spawned at test/t.c:") == buf);
     T_ASSERT(strstr(buf, "task 2 \"second\"") != NULL);
 #endif
 #if HOP_CONF_TRACE > 0

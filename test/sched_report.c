@@ -348,10 +348,11 @@ static void join_carries_child_frames(void)
         put(&x, "task ");
         put_int(&x, hop_task_id(&j2));
 #if HOP_CONF_TASK_NAMES
-        put(&x, " \"joiner\", spawned at " __FILE__ ":");
+        put(&x, " \"joiner\" (spawned at " __FILE__ ":");
         put_int(&x, spawn_line);
+        put(&x, ")");
 #endif
-        put(&x, ", failed:\nerror 1002: leaf 1002\n  in task ");
+        put(&x, " failed:\nerror 1002: leaf 1002\n  in task ");
         put_int(&x, hop_task_id(&j2f.kid));
 #if HOP_CONF_TASK_NAMES
         put(&x, " \"kid\" (spawned at " __FILE__ ":");
@@ -428,13 +429,14 @@ static void unobserved_reported(void)
     put(&x, "task ");
     put_int(&x, hop_task_id(&a));
 #if HOP_CONF_TASK_NAMES
-    put(&x, " \"lonely\", spawned at " __FILE__ ":");
+    put(&x, " \"lonely\" (spawned at " __FILE__ ":");
     put_int(&x, spawn_line);
+    put(&x, ")");
 #endif
 #if HOP_CONF_ERRMSG > 0
-    put(&x, ", failed:\nerror 1001: leaf 1001\n");
+    put(&x, " failed:\nerror 1001: leaf 1001\n");
 #else
-    put(&x, ", failed:\nerror 1001: leaf %d\n");
+    put(&x, " failed:\nerror 1001: leaf %d\n");
 #endif
 #if HOP_CONF_TRACE >= 3
     put_at(&x, "", l_raise);

@@ -438,27 +438,37 @@ static int put_site(hop_write_fn w, void *ctx, const hop_site *site,
     return r == 0 ? hop__put(w, ctx, "\n") : r;
 }
 
-/* "  in task 3 "name" (spawned at f.c:9), then joined:\n" */
-static int put_from(hop_write_fn w, void *ctx, const hop_exc *e)
+int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
+                  const char *site)
 {
-    int r = hop__put(w, ctx, "  in task ");
+    int r = hop__put(w, ctx, "task ");
 
     if (r == 0)
-        r = hop__put_int(w, ctx, (long long)e->from_id);
-    if (r == 0 && e->from_name != NULL) {
+        r = hop__put_int(w, ctx, (long long)id);
+    if (r == 0 && name != NULL) {
         r = hop__put(w, ctx, " \"");
         if (r == 0)
-            r = hop__put(w, ctx, e->from_name);
+            r = hop__put(w, ctx, name);
         if (r == 0)
             r = hop__put(w, ctx, "\"");
     }
-    if (r == 0 && e->from_site != NULL) {
+    if (r == 0 && site != NULL) {
         r = hop__put(w, ctx, " (spawned at ");
         if (r == 0)
-            r = hop__put(w, ctx, e->from_site);
+            r = hop__put(w, ctx, site);
         if (r == 0)
             r = hop__put(w, ctx, ")");
     }
+    return r;
+}
+
+/* "  in task 3 "name" (spawned at f.c:9):\n" */
+static int put_from(hop_write_fn w, void *ctx, const hop_exc *e)
+{
+    int r = hop__put(w, ctx, "  in ");
+
+    if (r == 0)
+        r = hop__put_task(w, ctx, e->from_id, e->from_name, e->from_site);
     return r == 0 ? hop__put(w, ctx, ":\n") : r;
 }
 

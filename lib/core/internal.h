@@ -179,6 +179,10 @@ void hop__group_child_ended(hop_task *t);
 int hop__put(hop_write_fn w, void *ctx, const char *s);
 int hop__put_int(hop_write_fn w, void *ctx, long long v);
 
+/* 'task 3 "name" (spawned at f.c:9)', the name and site when known. */
+int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
+                  const char *site);
+
 /* Work appeared: tell a backend that runs passes from its callbacks. */
 void hop__loop_notify(hop_loop *l);
 

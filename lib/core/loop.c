@@ -496,26 +496,14 @@ int hop_task_write_error(const hop_task *t, hop_write_fn w, void *ctx)
 
     if (e == NULL || w == NULL)
         return HOP_EINVAL;
-    r = hop__put(w, ctx, "task ");
-    if (r == 0)
-        r = hop__put_int(w, ctx, t->id);
 #if HOP_CONF_TASK_NAMES
-    if (r == 0 && t->name != NULL) {
-        r = hop__put(w, ctx, " \"");
-        if (r == 0)
-            r = hop__put(w, ctx, t->name);
-        if (r == 0)
-            r = hop__put(w, ctx, "\"");
-    }
-    if (r == 0 && t->site != NULL) {
-        r = hop__put(w, ctx, ", spawned at ");
-        if (r == 0)
-            r = hop__put(w, ctx, t->site);
-    }
+    r = hop__put_task(w, ctx, t->id, t->name, t->site);
+#else
+    r = hop__put_task(w, ctx, t->id, NULL, NULL);
 #endif
     if (r == 0)
-        r = hop__put(w, ctx, ST(t) == HOP__T_FAILED ? ", failed:\n"
-                                                    : ", was cancelled:\n");
+        r = hop__put(w, ctx, ST(t) == HOP__T_FAILED ? " failed:\n"
+                                                    : " was cancelled:\n");
     return r == 0 ? hop_exc_write(e, w, ctx) : r;
 }
 
