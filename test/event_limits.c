@@ -796,7 +796,9 @@ static void reader_uncoupled_while_writing(void)
  * replies do not pile up in memory: the writer never holds more than
  * that plus one reply.
  */
-static void reader_bounds_writer(void)
+/* Serve LINES pipelined lines through a writer of the limit lim (0:
+ * none); it never holds more than keep plus one reply. */
+static void bounds_writer(size_t lim, size_t keep)
 {
     enum { LINES = 4096, REPLY = 64 };
     int in[2], out[2], i;
@@ -821,7 +823,7 @@ static void reader_bounds_writer(void)
     T_EQ(hop_stream_init(&a, &loop, in[0]), HOP_OK);
     T_EQ(hop_stream_init(&b, &loop, out[1]), HOP_OK);
     T_EQ(hop_reader_init(&r, &a, rbuf, sizeof rbuf), HOP_OK);
-    T_EQ(hop_writer_init(&w, &b, 0), HOP_OK);
+    T_EQ(hop_writer_init(&w, &b, lim), HOP_OK);
     T_EQ(hop_reader_set_writer(&r, &w), HOP_OK);
     d.fd = out[0];
     d.buf = got;
@@ -838,7 +840,7 @@ static void reader_bounds_writer(void)
     T_EQ(f.err, HOP_EOF);
     T_EQ(f.lines, LINES);
     T_EQ(d.got, (size_t)LINES * REPLY);
-    T_ASSERT(f.most <= HOP_WRITER_KEEP + REPLY);
+    T_ASSERT(f.most <= keep + REPLY);
     T_EQ(hop_writer_len(&w), 0);
     hop_writer_cleanup(&w);
     T_EQ(hop_stream_close(&a), HOP_OK);
@@ -846,6 +848,19 @@ static void reader_bounds_writer(void)
     close(out[0]);
     loop_down();
     free(got);
+}
+
+static void reader_bounds_writer(void)
+{
+    bounds_writer(0, HOP_WRITER_KEEP);
+}
+
+/* With a small limit, the reader writes the writer out at half of it:
+ * a long pipeline never fills it past its limit (it once met -ENOBUFS
+ * at the 64th line). */
+static void reader_bounds_small_writer(void)
+{
+    bounds_writer(4096, 2048);
 }
 
 const t_case t_cases_event_limits[] = {
@@ -857,6 +872,7 @@ const t_case t_cases_event_limits[] = {
     T_CASE(send_timeout_default),
     T_CASE(writer_gives_back),
     T_CASE(reader_bounds_writer),
+    T_CASE(reader_bounds_small_writer),
     T_CASE(reader_uncoupled_while_writing),
     T_END,
 };

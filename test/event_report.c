@@ -4,7 +4,9 @@
  * hop_loop_set_report take that place. (Hosted only.)
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -98,6 +100,42 @@ static void ev_report_stderr(void)
 #endif
 }
 
+typedef struct {
+    hop_frame hdr;
+} plain_frame;
+
+/* raise -ECONNRESET, as an io operation does, without a message */
+static hop_step reset(hop_gen *g, hop_frame *f)
+{
+    plain_frame *self = (plain_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_RAISE(self, -ECONNRESET);
+    HOP_END(self);
+}
+
+static void run_reset(void)
+{
+    hop_task t;
+    plain_frame f;
+
+    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    t_spawn(&t, &loop, &f.hdr, reset, "reader");
+    T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
+    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
+    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+}
+
+/* An OS error raised without a message is reported with strerror's. */
+static void ev_report_errno(void)
+{
+    char buf[1024], want[128];
+
+    capture(run_reset, buf, sizeof buf);
+    snprintf(want, sizeof want, " failed:\nerror %d: %s\n", -ECONNRESET,
+             strerror(ECONNRESET));
+    T_ASSERT(strstr(buf, want) != NULL);
+}
+
 static void run_silenced(void)
 {
     hop_task t1;
@@ -124,5 +162,6 @@ static void ev_report_silenced(void)
 const t_case t_cases_event_report[] = {
     T_CASE(ev_report_stderr),
     T_CASE(ev_report_silenced),
+    T_CASE(ev_report_errno),
     T_END,
 };

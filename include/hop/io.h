@@ -278,9 +278,10 @@ HOP_API int hop_reader_init(hop_reader *r, hop_stream *s, void *buf,
  * its end, write out what the writer w holds (waiting for w's stream to
  * take it when it must). Replies collected in w while a pipeline of
  * requests is read go out in one write, when the requests run out; and
- * when w holds HOP_WRITER_KEEP bytes or more as an operation of r
- * starts, before it reads on, so that a peer that sends without reading
- * cannot pile up replies. An error writing raises at the read's await.
+ * when w holds HOP_WRITER_KEEP bytes or more (or half its limit, when
+ * that is less) as an operation of r starts, before it reads on, so
+ * that a peer that sends without reading cannot pile up replies, and a
+ * writer with a small limit is not filled past it by a long pipeline. An error writing raises at the read's await.
  * NULL: none (the default).
  */
 HOP_API int hop_reader_set_writer(hop_reader *r, struct hop_writer *w);

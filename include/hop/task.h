@@ -181,6 +181,7 @@ struct hop_loop {
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
     hop_write_fn report;   /* private: where unobserved failures go */
     void *report_ctx;      /* private: its context */
+    const char *(*errstr)(int); /* private: messages of other codes */
     uint32_t unobserved;   /* private: tasks that failed unobserved */
     void *data;            /* public: for the caller */
 };
@@ -260,7 +261,7 @@ HOP_API int hop_loop_tasks(const hop_loop *l);
  * for it and no group owns it has failed unobserved. The loop counts it
  * and reports it once, when it ends: to fn, when set with
  * hop_loop_on_error (NULL: none); otherwise, through the writer set with
- * hop_loop_set_report, as the task's id, name, spawn site and whole
+ * hop_loop_set_report, as the task's id, name, spawn site and
  * traceback (hop_task_write_error). A loop of the libevent backend
  * reports to stderr from the start; other loops report nowhere until
  * told. The error stays in the task for a later join either way.

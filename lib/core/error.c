@@ -474,18 +474,30 @@ static int put_from(hop_write_fn w, void *ctx, const hop_exc *e)
 
 int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
 {
+    return hop__exc_write(e, w, ctx, NULL);
+}
+
+int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
+                   const char *(*str)(int))
+{
     int r;
     unsigned i;
+    const char *m;
 
     if (e == NULL || w == NULL)
         return HOP_EINVAL;
+    m = e->msg;
+    if (m == NULL)
+        m = str != NULL && (e->code < HOP_ERR_FIRST || e->code > HOP_ERR_LAST)
+                ? str(e->code)
+                : hop_strerror(e->code);
     r = hop__put(w, ctx, "error ");
     if (r == 0)
         r = put_code(w, ctx, e->code);
     if (r == 0)
         r = hop__put(w, ctx, ": ");
     if (r == 0)
-        r = hop__put(w, ctx, e->msg != NULL ? e->msg : hop_strerror(e->code));
+        r = hop__put(w, ctx, m != NULL ? m : hop_strerror(e->code));
     if (r == 0)
         r = hop__put(w, ctx, "\n");
     if (r == 0 && e->from_id != 0)

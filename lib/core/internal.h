@@ -179,6 +179,15 @@ void hop__group_child_ended(hop_task *t);
 int hop__put(hop_write_fn w, void *ctx, const char *s);
 int hop__put_int(hop_write_fn w, void *ctx, long long v);
 
+/* hop_exc_write, with str (when not NULL) giving the message of a code
+ * outside hop's own band that was raised without one. */
+int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
+                   const char *(*str)(int));
+
+/* A loop's reports describe such codes with str (the libevent backend:
+ * strerror for -errno). */
+void hop__loop_set_errstr(hop_loop *l, const char *(*str)(int));
+
 /* 'task 3 "name" (spawned at f.c:9)', the name and site when known. */
 int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
                   const char *site);

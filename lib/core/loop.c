@@ -104,6 +104,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->on_error = NULL;
     l->report = NULL;
     l->report_ctx = NULL;
+    l->errstr = NULL;
     l->unobserved = 0;
     l->data = NULL;
     l->magic = HOP__LOOP_MAGIC;
@@ -200,6 +201,11 @@ void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
         l->report = w;
         l->report_ctx = ctx;
     }
+}
+
+void hop__loop_set_errstr(hop_loop *l, const char *(*str)(int))
+{
+    l->errstr = str;
 }
 
 int hop_loop_unobserved(const hop_loop *l)
@@ -504,7 +510,11 @@ int hop_task_write_error(const hop_task *t, hop_write_fn w, void *ctx)
     if (r == 0)
         r = hop__put(w, ctx, ST(t) == HOP__T_FAILED ? " failed:\n"
                                                     : " was cancelled:\n");
-    return r == 0 ? hop_exc_write(e, w, ctx) : r;
+    if (r != 0)
+        return r;
+    /* (the loop may have been released since the task ended) */
+    return hop__exc_write(e, w, ctx,
+                          task_ok(t) ? hop__task_loop(t)->errstr : NULL);
 }
 
 int hop_task_cleanup(hop_task *t)

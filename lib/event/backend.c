@@ -13,6 +13,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <event2/event.h>
 #include <event2/event_struct.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,6 +178,12 @@ static const hop_backend ev_backend = {ev_now, ev_wait, ev_wake, ev_notify};
 static int write_fd(void *ctx, const char *buf, size_t len);
 static int stderr_fd = 2;
 
+/* The message of a code raised without one: strerror for -errno. */
+static const char *errno_str(int err)
+{
+    return err < 0 && err > -4000 ? strerror(-err) : hop_strerror(err);
+}
+
 static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
 {
     int r;
@@ -198,8 +205,10 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
     r = hop_loop_init(l, &ev_backend, ev);
     if (r != HOP_OK && ev->owns_base)
         event_base_free(base);
-    if (r == HOP_OK) /* tasks that fail unobserved are reported there */
+    if (r == HOP_OK) { /* tasks that fail unobserved are reported there */
         hop_loop_set_report(l, write_fd, &stderr_fd);
+        hop__loop_set_errstr(l, errno_str);
+    }
     return r;
 }
 

@@ -162,13 +162,21 @@ static long attempt(hop_reader_frame *f)
  * level-triggered read event reports at once bytes that came
  * meanwhile).
  *
- * A writer that holds HOP_WRITER_KEEP bytes or more is written out
- * first, before the operation looks at its stream: a peer that sends
- * requests faster than the reader reads them never lets it wait, and
- * its replies would otherwise pile up without bound. Only puts between
- * two operations fill the writer, so it never holds more than that
- * plus what the program put in between.
+ * A writer that holds HOP_WRITER_KEEP bytes or more (or half its limit,
+ * when that is less) is written out first, before the operation looks
+ * at its stream: a peer that sends requests faster than the reader
+ * reads them never lets it wait, and its replies would otherwise pile
+ * up without bound, or past the writer's limit. Only puts between two
+ * operations fill the writer, so it never holds more than that plus
+ * what the program put in between.
  */
+/* What a coupled writer may hold before a read writes it out. */
+static size_t keep(const hop_writer *w)
+{
+    return w->max != 0 && w->max / 2 < HOP_WRITER_KEEP ? w->max / 2
+                                                      : HOP_WRITER_KEEP;
+}
+
 static hop_step reader_step(hop_gen *g, hop_frame *fr)
 {
     hop_reader_frame *self = (hop_reader_frame *)fr;
@@ -180,7 +188,7 @@ static hop_step reader_step(hop_gen *g, hop_frame *fr)
     HOP_SPEND(self, 1);
     r = self->r; /* (the locals do not survive a suspension) */
     for (;;) {
-        if (r->w != NULL && r->w->end - r->w->start >= HOP_WRITER_KEEP)
+        if (r->w != NULL && r->w->end - r->w->start >= keep(r->w))
             n = R_WRITE_OUT;
         else if ((n = attempt(self)) == 1)
             break;
