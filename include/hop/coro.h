@@ -435,10 +435,13 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
         struct hop__od { char c[sizeof(struct hop__xd)]; };                  \
         struct hop__ou { char c[sizeof(struct hop__xu)]; };                  \
         struct hop__oh { char c[sizeof(struct hop__xh)]; };                  \
-        (void)sizeof(char[sizeof((self)->hop_tries) / sizeof(hop_try) >=    \
-                                  sizeof(struct hop__od)                     \
-                              ? 1                                            \
-                              : -1]);                                        \
+        (void)sizeof(struct {                                                \
+            char HOP_TRIES_of_the_frame_too_small[                           \
+                sizeof((self)->hop_tries) / sizeof(hop_try) >=               \
+                        sizeof(struct hop__od)                               \
+                    ? 1                                                      \
+                    : -1];                                                   \
+        });                                                                  \
         if ((void *)(self)->hop_tries != (void *)HOP__SLOT(self, 0))         \
             return hop__bad_frame(hop__g, "HOP_TRIES must directly "         \
                                           "follow the frame header");        \
