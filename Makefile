@@ -645,41 +645,26 @@ check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 	@echo "== check-mcu: all passed"
 
 # Sizes: the core's sections per CPU (with the default knobs and with
-# HOP_CONF_TRACE=0), and sizeof on 32-bit ARM and on the host (hop_loop
-# also with HOP_CONF_TIMER_BITS=1). arm-none-eabi-size counts .rodata in
-# text.
-$(BUILDDIR)/mcu/sizes32.o: test/mcu/sizes.c $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common -c $< -o $@
-
-$(BUILDDIR)/mcu/sizes32-tb1.o: test/mcu/sizes.c $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
-	    -DHOP_CONF_TIMER_BITS=1 -c $< -o $@
-
-$(BUILDDIR)/mcu/sizes32-notrace.o: test/mcu/sizes.c $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
-	    -DHOP_CONF_TRACE=0 -c $< -o $@
-
-$(BUILDDIR)/mcu/sizes32-names0.o: test/mcu/sizes.c $(HEADERS)
-	@mkdir -p $(dir $@)
-	$(Q)$(MCU_CC) $(MCU_CFLAGS) -mcpu=cortex-m0 -fno-common \
-	    -DHOP_CONF_TASK_NAMES=0 -c $< -o $@
-
-# The core built with each knob that changes its size, and with all of
+# each knob that changes its code), the bare backend's, the blink
+# program's, and sizeof on 32-bit ARM and on the host as doc/porting.md's
+# table publishes it (test/mcu/sizeof.sh). arm-none-eabi-size counts
+# .rodata in text.
+#
+# The core built with each knob that changes its code, and with all of
 # them: make sizes prints the .text of each (in bytes, .rodata included).
-KNOB_VARIANTS := notrace names0 errnames0 switch timer1 all
+KNOB_VARIANTS := notrace errmsg0 names0 errnames0 switch timer1 all
 KNOB_FLAGS_notrace := -DHOP_CONF_TRACE=0
+KNOB_FLAGS_errmsg0 := -DHOP_CONF_ERRMSG=0
 KNOB_FLAGS_names0 := -DHOP_CONF_TASK_NAMES=0
 KNOB_FLAGS_errnames0 := -DHOP_CONF_ERROR_NAMES=0
 KNOB_FLAGS_switch := -DHOP_CONF_RESUME=1
 KNOB_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
-KNOB_FLAGS_all := $(KNOB_FLAGS_notrace) $(KNOB_FLAGS_names0) \
-    $(KNOB_FLAGS_errnames0) $(KNOB_FLAGS_switch) $(KNOB_FLAGS_timer1)
+KNOB_FLAGS_all := $(KNOB_FLAGS_notrace) $(KNOB_FLAGS_errmsg0) \
+    $(KNOB_FLAGS_names0) $(KNOB_FLAGS_errnames0) $(KNOB_FLAGS_switch) \
+    $(KNOB_FLAGS_timer1)
 
 define knob_rules
-$(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h
+$(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h Makefile
 	@mkdir -p $$(dir $$@)
 	$$(Q)for f in $(CORE_SRC); do \
 	    $$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$$* $(KNOB_FLAGS_$(1)) -c $$$$f \
@@ -689,10 +674,7 @@ endef
 $(foreach k,$(KNOB_VARIANTS),$(eval $(call knob_rules,$(k))))
 
 mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
-    $(foreach k,$(KNOB_VARIANTS),$(MCU_CPUS:%=$(BUILDDIR)/mcu/$(k)-%/done)) \
-    $(BUILDDIR)/mcu/sizes32.o $(BUILDDIR)/mcu/sizes32-tb1.o \
-    $(BUILDDIR)/mcu/sizes32-notrace.o $(BUILDDIR)/mcu/sizes32-names0.o \
-    $(BUILDDIR)/sizes $(BUILDDIR)/sizes-names0
+    $(foreach k,$(KNOB_VARIANTS),$(MCU_CPUS:%=$(BUILDDIR)/mcu/$(k)-%/done))
 
 sizes: deps-mcu
 	@$(MAKE) --no-print-directory mcu-sizes-inputs
@@ -703,11 +685,12 @@ sizes: deps-mcu
 	    for k in $(KNOB_VARIANTS); do \
 	        case $$k in \
 	        notrace) what="HOP_CONF_TRACE=0";; \
+	        errmsg0) what="HOP_CONF_ERRMSG=0";; \
 	        names0) what="HOP_CONF_TASK_NAMES=0";; \
 	        errnames0) what="HOP_CONF_ERROR_NAMES=0";; \
 	        switch) what="HOP_CONF_RESUME=HOP_RESUME_SWITCH";; \
 	        timer1) what="HOP_CONF_TIMER_BITS=1";; \
-	        all) what="all five";; \
+	        all) what="all six";; \
 	        esac; \
 	        $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$k-$$c/%.o) | \
 	            tail -n 1 | sed "s/(TOTALS)/(TOTALS, $$what)/"; \
@@ -718,40 +701,28 @@ sizes: deps-mcu
 	done
 	@echo "== a minimal program on cortex-m0 (test/mcu/blink-size.sh)"
 	@MCU_CC=$(MCU_CC) sh test/mcu/blink-size.sh $(BUILDDIR)/mcu/blink
-	@echo "== sizeof, bytes: 32-bit (arm-none-eabi, cortex-m0) and host"
-	@$(BUILDDIR)/sizes > $(BUILDDIR)/mcu/sizes.host
-	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32.o > $(BUILDDIR)/mcu/sizes.32
-	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-tb1.o > $(BUILDDIR)/mcu/sizes.32tb1
-	@$(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-notrace.o > $(BUILDDIR)/mcu/sizes.32nt
-	@printf '  %-32s %6s %6s   %s\n' type 32-bit host '32-bit, HOP_CONF_TRACE=0'
-	@awk '$$4 ~ /^sz_/ {print $$4, $$2}' $(BUILDDIR)/mcu/sizes.32 | \
-	while read sym hex; do \
-	    name=$${sym#sz_}; \
-	    host=$$(awk -v n=$$name '$$1 == n {print $$2}' $(BUILDDIR)/mcu/sizes.host); \
-	    nt=$$(awk -v n=$$sym '$$4 == n {print $$2}' $(BUILDDIR)/mcu/sizes.32nt); \
-	    printf '  %-32s %6d %6s   %d\n' $$name $$((0x$$hex)) "$$host" $$((0x$$nt)); \
-	done
-	@hex=$$(awk '$$4 == "sz_hop_loop" {print $$2}' $(BUILDDIR)/mcu/sizes.32tb1); \
-	printf '  %-32s %6d\n' 'hop_loop (HOP_CONF_TIMER_BITS=1)' $$((0x$$hex))
-	@hex=$$($(MCU_NM) -S $(BUILDDIR)/mcu/sizes32-names0.o | \
-	    awk '$$4 == "sz_hop_task" {print $$2}'); \
-	host=$$($(BUILDDIR)/sizes-names0 | awk '$$1 == "hop_task" {print $$2}'); \
-	printf '  %-32s %6d %6s\n' 'hop_task (HOP_CONF_TASK_NAMES=0)' $$((0x$$hex)) "$$host"
+	@echo "== sizeof, bytes: 32-bit (arm-none-eabi, cortex-m0) and host" \
+	    "(test/mcu/sizeof.sh)"
+	@MCU_CC=$(MCU_CC) MCU_NM=$(MCU_NM) CC="$(CC)" NM="$(NM)" \
+	    sh test/mcu/sizeof.sh $(BUILDDIR)/mcu/sizeof
 
-# Size assertions: test/mcu/size_asserts.c compiled per CPU with the
-# default knobs, with HOP_CONF_TRACE=0, HOP_CONF_TIMER_BITS=1 and
-# HOP_CONF_TASK_NAMES=0
-# fails when a public struct's sizeof on 32-bit differs from the number
-# it asserts, and every asserted number must appear in doc/porting.md's
-# table (SIZE32: the 32-bit column; SIZE32_TRACE0: the 32-bit,
-# HOP_CONF_TRACE=0 column; SIZE32_TIMER1: the TIMER_BITS=1 row;
-# SIZE32_NAMES0: the TASK_NAMES=0 row). Part
-# of mcu-core and check-mcu.
-MCU_SA_KNOBS := default trace0 timer1 names0
-MCU_SA_FLAGS_default :=
-MCU_SA_FLAGS_trace0 := -DHOP_CONF_TRACE=0
-MCU_SA_FLAGS_timer1 := -DHOP_CONF_TIMER_BITS=1
-MCU_SA_FLAGS_names0 := -DHOP_CONF_TASK_NAMES=0
+# Size assertions: test/mcu/size_asserts.c compiled per CPU once per
+# 32-bit cell of doc/porting.md's table, that is with the knobs of each
+# of its rows (MCU_SA_ROWS), with and without HOP_CONF_TRACE=0. A
+# compilation fails when a public struct's sizeof on 32-bit differs from
+# the number asserted for its cell, and test/mcu/published.sh fails
+# unless porting.md publishes every asserted number in its cell. Part of
+# mcu-core and check-mcu.
+MCU_SA_ROWS := default timer1 names0 errmsg0 grouperr1 names0-errmsg0 \
+    timer1-errmsg0
+MCU_SA_KNOBS := $(MCU_SA_ROWS) $(MCU_SA_ROWS:%=%-trace0)
+MCU_SA_FLAG_default :=
+MCU_SA_FLAG_trace0 := -DHOP_CONF_TRACE=0
+MCU_SA_FLAG_timer1 := -DHOP_CONF_TIMER_BITS=1
+MCU_SA_FLAG_names0 := -DHOP_CONF_TASK_NAMES=0
+MCU_SA_FLAG_errmsg0 := -DHOP_CONF_ERRMSG=0
+MCU_SA_FLAG_grouperr1 := -DHOP_CONF_GROUP_ERRORS=1
+MCU_SA_FLAGS = $(foreach k,$(subst -, ,$(1)),$(MCU_SA_FLAG_$(k)))
 MCU_SA_OBJ := $(foreach c,$(MCU_CPUS),$(MCU_SA_KNOBS:%=$(BUILDDIR)/mcu/size-asserts/$(c)-%.o))
 
 .PHONY: mcu-size-asserts
@@ -760,28 +731,15 @@ define mcu_sa_rules
 $(BUILDDIR)/mcu/size-asserts/$(1)-$(2).o: test/mcu/size_asserts.c $(HEADERS)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1) $(2)])
-	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) $$(MCU_SA_FLAGS_$(2)) -c $$< -o $$@
+	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) $$(call MCU_SA_FLAGS,$(2)) -c $$< -o $$@
 endef
 $(foreach c,$(MCU_CPUS),$(foreach k,$(MCU_SA_KNOBS),$(eval $(call mcu_sa_rules,$(c),$(k)))))
 
 mcu-size-asserts: deps-mcu
 	@$(MAKE) --no-print-directory $(MCU_SA_OBJ)
-	@sed -n 's/^SIZE32\([_A-Z0-9]*\)(\([a-z_]*\), \([0-9]*\));$$/x\1 \2 \3/p' \
-	    test/mcu/size_asserts.c > $(BUILDDIR)/mcu/size-asserts/list; \
-	while read kind type bytes; do \
-	    case $$kind in \
-	    x) pat='^\| `'$$type'` \| '$$bytes' \|';; \
-	    x_TRACE0) pat='^\| `'$$type'` \| [0-9]+ \| [0-9]+ \| '$$bytes' \|';; \
-	    x_TIMER1) pat='^\| `'$$type'`, `HOP_CONF_TIMER_BITS=1` \| '$$bytes' \|';; \
-	    x_NAMES0) pat='^\| `'$$type'`, `HOP_CONF_TASK_NAMES=0` \| '$$bytes' \|';; \
-	    *) echo "size_asserts.c: unknown $$kind"; exit 1;; \
-	    esac; \
-	    grep -qE "$$pat" doc/porting.md || { \
-	        echo "doc/porting.md does not publish $$type = $$bytes ($$kind)"; exit 1; }; \
-	done < $(BUILDDIR)/mcu/size-asserts/list
-	@test $$(wc -l < $(BUILDDIR)/mcu/size-asserts/list) -ge 16
-	@echo "== size assertions [$(MCU_CPUS)]: OK, doc/porting.md publishes" \
-	    $$(wc -l < $(BUILDDIR)/mcu/size-asserts/list) "sizes"
+	@n=$$(sh test/mcu/published.sh 56) && \
+	echo "== size assertions [$(MCU_CPUS)]: OK, doc/porting.md publishes" \
+	    "$$n sizes"
 
 mcu-core: mcu-size-asserts
 check-mcu: mcu-size-asserts

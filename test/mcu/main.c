@@ -5,9 +5,13 @@
  * Makefile from the sources linked into the image, one X(name) per
  * t_cases_<name>), each inside __builtin_setjmp so that t_fail can leave
  * a failed case with __builtin_longjmp (GCC's builtins need no libc).
- * Prints `PASS name` or `FAIL name: file:line: message` per case, then
- * the plain line `N passed, N failed`, and returns 1 on any failure (the
- * startup code exits with main's status through semihosting).
+ * Each case starts on a freshly painted stack, so that its locals hold
+ * nothing an earlier case left there, as under Check, where each case
+ * starts in a fresh process (hop_gen_init reads a handle to refuse one
+ * whose generator is suspended). Prints `PASS name` or `FAIL name:
+ * file:line: message` per case, then the deepest stack use of any case
+ * and the plain line `N passed, N failed`, and returns 1 on any failure
+ * (the startup code exits with main's status through semihosting).
  */
 #include "mcu.h"
 #include "t.h"
@@ -114,7 +118,7 @@ static int __attribute__((noinline)) run_case(const t_case *c)
 int main(void)
 {
     int passed = 0, failed = 0;
-    size_t t;
+    size_t t, used, deepest = 0;
     const t_case *c;
 
     for (t = 0; t < sizeof tables / sizeof tables[0]; t++) {
@@ -123,7 +127,14 @@ int main(void)
         put(" [" HOP_TEST_VARIANT "] on " HOP_MCU_BOARD);
         flush();
         for (c = tables[t].cases; c->name != 0; c++) {
-            if (run_case(c)) {
+            int ok;
+
+            mcu_stack_paint();
+            ok = run_case(c);
+            used = mcu_stack_used();
+            if (used > deepest)
+                deepest = used;
+            if (ok) {
                 passed++;
                 put("PASS ");
                 put(c->name);
@@ -138,7 +149,7 @@ int main(void)
         }
     }
     put("stack: ");
-    putn((long long)mcu_stack_used());
+    putn((long long)deepest);
     put(" of ");
     putn((long long)mcu_stack_size());
     put(" bytes used");

@@ -1,7 +1,8 @@
 /*
  * test/mcu/mcu.h: the bare-metal side of the libc-free QEMU runner:
- * semihosting output and exit, and the stack region the startup code
- * paints so the runner can report the deepest stack use.
+ * semihosting output and exit, and the painted stack region by which the
+ * runner starts each case on a clean stack and reports the deepest stack
+ * use.
  */
 #ifndef HOP_TEST_MCU_H
 #define HOP_TEST_MCU_H
@@ -19,11 +20,17 @@ void mcu_exit(int code)
 #endif
     ;
 
-/* Bytes of the stack region that were ever written (painted at reset). */
+/*
+ * Fill the stack below the caller's frame with MCU_STACK_PAINT. The
+ * startup code does it before main; the runner does it again before each
+ * case. Then mcu_stack_used gives the bytes of the stack region written
+ * since.
+ */
+void mcu_stack_paint(void);
 size_t mcu_stack_used(void);
 size_t mcu_stack_size(void);
 
-/* The byte the startup code fills the unused stack with. */
+/* The byte mcu_stack_paint fills the unused stack with. */
 #define MCU_STACK_PAINT 0xa5u
 
 int main(void);

@@ -24,15 +24,17 @@ void fault_handler(void);
 void fault_report(void);
 void default_handler(void);
 
-/* Fill the unused part of the stack (below the current frame, with a
- * margin) with the paint byte, so mcu_stack_used can see the high-water
- * mark. Not inlined: its own frame lies above what it paints. */
-static void __attribute__((noinline)) paint_stack(void)
+/* Fill the stack below the caller's frame with the paint byte. The loop
+ * keeps its pointers in registers and writes only below the stack
+ * pointer, which nothing else uses while it runs (the runner enables no
+ * interrupt). Not inlined, so that the caller's frame is left whole. */
+void __attribute__((noinline)) mcu_stack_paint(void)
 {
     volatile unsigned char *p = __stack_bottom;
-    unsigned char *top = (unsigned char *)__builtin_frame_address(0) - 64;
+    unsigned char *sp;
 
-    while ((unsigned char *)p < top)
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    while ((unsigned char *)p < sp)
         *p++ = MCU_STACK_PAINT;
 }
 
@@ -44,7 +46,7 @@ void reset_handler(void)
         *dst++ = *src++;
     for (dst = __bss_start; dst < __bss_end;)
         *dst++ = 0;
-    paint_stack();
+    mcu_stack_paint();
     mcu_exit(main());
 }
 
