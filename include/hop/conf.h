@@ -4,9 +4,11 @@
  * Every knob is a HOP_CONF_* macro with a default here. Override one with
  * -D on the command line, or name a header of your own in HOP_CONF_INCLUDE
  * and define the knobs there. Knobs that change the layout of a public
- * struct (HOP_CONF_TRACE, HOP_CONF_TIMER_BITS, HOP_CONF_TASK_NAMES) must
- * have the same value in the library and in every program that uses it. HOP_CONF_RESUME only changes how the
- * coroutine macros expand, so each translation unit may choose its own.
+ * struct (HOP_CONF_TRACE, HOP_CONF_ERRMSG, HOP_CONF_TIMER_BITS,
+ * HOP_CONF_TASK_NAMES, HOP_CONF_GROUP_ERRORS) must have the same value
+ * in the library and in every program that uses it. HOP_CONF_RESUME
+ * only changes how the coroutine macros expand, so each translation
+ * unit may choose its own.
  *
  * This header is freestanding: it includes nothing.
  */
@@ -92,9 +94,9 @@
 /*
  * HOP_CONF_TASK_NAMES keeps in every task its static name and the
  * "file:line" where it was spawned, for hop_dump: two pointers a task.
- * 0 leaves them out (hop_task is then 48 bytes on 64-bit, 28 on 32-bit)
- * and hop_dump identifies tasks by id and await chain. Changes the
- * layout of hop_task.
+ * 0 leaves them out (two pointers less in every hop_task) and hop_dump
+ * identifies tasks by id and await chain. Changes the layout of
+ * hop_task.
  */
 #ifndef HOP_CONF_TASK_NAMES
 #define HOP_CONF_TASK_NAMES 1

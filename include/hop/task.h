@@ -181,6 +181,8 @@ struct hop_loop {
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
     hop_write_fn report;   /* private: where unobserved failures go */
     void *report_ctx;      /* private: its context */
+    int (*report_task)(const hop_task *, hop_write_fn, void *); /* private:
+                              writes a report (hop_task_write_error) */
     const char *(*errstr)(int); /* private: messages of other codes */
     uint32_t unobserved;   /* private: tasks that failed unobserved */
     void *data;            /* public: for the caller */
@@ -303,8 +305,9 @@ enum hop_task_status {
  * private: read a task through the hop_task_* functions. To reach your
  * own data from a task, embed the task in your struct and step back from
  * its address (HOP_CONTAINER_OF). The fields that depend on the state
- * share their storage, so a task costs 48 bytes on 64-bit (28 on 32-bit)
- * plus 2 pointers with HOP_CONF_TASK_NAMES.
+ * share their storage: a task's own fields are 56 bytes on 64-bit (32 on
+ * 32-bit), plus 2 pointers with HOP_CONF_TASK_NAMES, plus its error
+ * record (hop_exc: HOP_CONF_TRACE and HOP_CONF_ERRMSG set its size).
  */
 struct hop_task {
     hop_frame *top;     /* private: innermost frame while suspended; the

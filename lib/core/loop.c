@@ -104,6 +104,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->on_error = NULL;
     l->report = NULL;
     l->report_ctx = NULL;
+    l->report_task = NULL;
     l->errstr = NULL;
     l->unobserved = 0;
     l->data = NULL;
@@ -188,11 +189,12 @@ static void give_way_disarm(hop_waitable *w, hop_task *t)
 
 static const hop_waitable_ops give_way_ops = {give_way_arm, give_way_disarm,
                                               "budget spent", NULL};
-static hop_waitable give_way = {&give_way_ops};
+static const hop_waitable give_way = {&give_way_ops};
 
 hop_waitable *hop__give_way(void)
 {
-    return &give_way;
+    /* (The loop only reads a waitable's operations: it stays in flash.) */
+    return (hop_waitable *)(uintptr_t)&give_way;
 }
 
 void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
@@ -200,6 +202,9 @@ void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
     if (loop_ok(l)) {
         l->report = w;
         l->report_ctx = ctx;
+        /* (Through a pointer, so that a program that never reports does
+         * not link the report's writing.) */
+        l->report_task = w != NULL ? hop_task_write_error : NULL;
     }
 }
 
@@ -747,8 +752,8 @@ static void end_task(hop_loop *l, hop_task *t, unsigned s)
             l->unobserved++;
         if (l->on_error != NULL)
             l->on_error(t);
-        else if (l->report != NULL)
-            (void)hop_task_write_error(t, l->report, l->report_ctx);
+        else if (l->report_task != NULL)
+            (void)l->report_task(t, l->report, l->report_ctx);
     }
 }
 
