@@ -61,4 +61,30 @@ void expect(int fd, const char *req, const char *rep);
  * stream. */
 void expect_close(int fd, const char *req, size_t len, const char *rep);
 
+/* The number of descriptors the server has open (in /proc/PID/fd). */
+int open_fds(const server *s);
+
+/* Wait up to 5 s for the server to have n descriptors open; the last
+ * count. */
+int fds_back_to(const server *s, int n);
+
+/* HTTP: read the head of a response, to the empty line, into head (hcap
+ * bytes); its status, or -1. */
+int read_head(int fd, char *head, size_t hcap);
+
+/* The Content-Length of a head, or 0. */
+long head_length(const char *head);
+
+/*
+ * Send req (NULL: nothing) and read one response: its head into head
+ * (hcap bytes), its body (by Content-Length) into body. A reply to HEAD
+ * has no body: say so with a req that starts with "HEAD " (len 0 sends
+ * nothing). Returns the status, or -1.
+ */
+int exchange_head(int fd, const char *req, size_t len, char *head,
+                  size_t hcap, char *body, size_t cap);
+
+/* exchange_head without the head. */
+int exchange(int fd, const char *req, size_t len, char *body, size_t cap);
+
 #endif /* HOP_TEST_E2E_H */
