@@ -9,7 +9,10 @@
  * already there); and drops a client that is idle too long between
  * requests (it sends nothing, or does not take a big echo or the
  * pipelined replies it is owed) or too slow to send one (408), while
- * the others go on.
+ * the others go on. A client that takes no byte of a reply for
+ * --send-timeout seconds (60 by default, as nginx's send_timeout; 0 for
+ * none) is dropped too, also in the middle of a file, so that one that
+ * never reads holds neither its slot nor an open file.
  *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
@@ -52,7 +55,7 @@
  *
  *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
  *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
- *               [--idle-timeout S] [--request-timeout S]
+ *               [--idle-timeout S] [--request-timeout S] [--send-timeout S]
  *
  * --threads N runs one hop loop per thread, each with its own listener
  * on the same port (SO_REUSEPORT): the kernel spreads the connections.
@@ -101,7 +104,8 @@ static struct {
     long max_body;
     long idle;         /* seconds */
     long request;      /* seconds */
-} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10};
+    long send;         /* seconds a client may take no byte, 0: none */
+} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10, 60};
 
 static const char hello[] = "Hello, world!\n";
 
@@ -1052,6 +1056,13 @@ static void release(conn *c)
     w->free_conns = c;
 }
 
+/* Whether an error's message is that of the send timeout (hop/io.h),
+ * rather than that of a deadline of the session's. */
+static int is_send_timeout(const char *msg)
+{
+    return msg != NULL && strcmp(msg, "send timed out") == 0;
+}
+
 static hop_step session_step(hop_gen *g, hop_frame *f)
 {
     session_frame *self = (session_frame *)f;
@@ -1100,7 +1111,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
-                            self->reading));
+                            self->reading &&
+                            !is_send_timeout(HOP_ERROR_MSG(self))));
         /* Answer with the status, then a lingering close. The replies
          * to the requests before this one, still in the writer, go out
          * first: they are whole (a reply is put at once, and these
@@ -1116,7 +1128,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
-        /* The peer went away, or stayed idle: close. */
+        /* The peer went away, stayed idle, or took no byte of a reply
+         * for --send-timeout: close. */
     HOP_FINALLY(self);
         release(c);
     HOP_END_TRY(self);
@@ -1152,6 +1165,7 @@ static void start_session(worker *w, int fd)
     hop_reader_init(&c->r, &c->s, c->rbuf, (size_t)opt.max_header);
     hop_writer_init(&c->wr, &c->s, 0);
     hop_reader_set_writer(&c->r, &c->wr);
+    hop_stream_set_send_timeout(&c->s, HOP_SEC(opt.send));
     c->close = 0;
     c->in_use = 1;
     c->req.head = 0;
@@ -1300,7 +1314,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: http-server [--port N] [--bind ADDR] [--root DIR] "
             "[--threads N] [--max-clients N] [--max-header BYTES] "
-            "[--max-body BYTES] [--idle-timeout S] [--request-timeout S]\n");
+            "[--max-body BYTES] [--idle-timeout S] [--request-timeout S] "
+            "[--send-timeout S]\n");
     return 2;
 }
 
@@ -1339,12 +1354,15 @@ int main(int argc, char **argv)
             opt.idle = atol(v);
         else if (strcmp(argv[i], "--request-timeout") == 0)
             opt.request = atol(v);
+        else if (strcmp(argv[i], "--send-timeout") == 0)
+            opt.send = atol(v);
         else
             return usage();
     }
     if (opt.port < 0 || opt.port > 65535 || opt.threads < 1 ||
         opt.threads > 256 || opt.max_clients < 1 || opt.max_header < 64 ||
-        opt.max_body < 0 || opt.idle < 1 || opt.request < 1)
+        opt.max_body < 0 || opt.idle < 1 || opt.request < 1 || opt.send < 0 ||
+        opt.send > 1000000000)
         return usage();
 
     workers = calloc((size_t)opt.threads, sizeof *workers);

@@ -61,6 +61,13 @@ void expect(int fd, const char *req, const char *rep);
  * stream. */
 void expect_close(int fd, const char *req, size_t len, const char *rep);
 
+/* RESP: send SET key with n bytes of ch (without waiting for the
+ * reply). */
+void send_set_big(int fd, const char *key, size_t n, char ch);
+
+/* SET key to n bytes of ch. */
+void set_big(int fd, const char *key, size_t n, char ch);
+
 /* The number of descriptors the server has open (in /proc/PID/fd). */
 int open_fds(const server *s);
 

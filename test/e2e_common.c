@@ -238,6 +238,30 @@ void expect_close(int fd, const char *req, size_t len,
     T_EQ(closed, 1);
 }
 
+/* -- RESP ------------------------------------------------------------------ */
+
+/* Send SET key with n bytes of ch (without waiting for the reply). */
+void send_set_big(int fd, const char *key, size_t n, char ch)
+{
+    char *req = malloc(n + 64);
+    size_t k;
+
+    T_ASSERT(req != NULL);
+    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
+                        (int)strlen(key), key, (unsigned long)n);
+    memset(req + k, ch, n);
+    memcpy(req + k + n, "\r\n", 2);
+    send_all(fd, req, k + n + 2);
+    free(req);
+}
+
+/* SET key to n bytes of ch. */
+void set_big(int fd, const char *key, size_t n, char ch)
+{
+    send_set_big(fd, key, n, ch);
+    expect(fd, "", "+OK\r\n");
+}
+
 /* -- the server's descriptors ---------------------------------------------- */
 
 /* The number of descriptors the server has open. */
@@ -270,7 +294,7 @@ int fds_back_to(const server *s, int n)
     return now;
 }
 
-/* -- HTTP ------------------------------------------------------------------- */
+/* -- HTTP ------------------------------------------------------------------ */
 
 /* Read the head of a response, to the empty line, into head (hcap
  * bytes); its status, or -1. */

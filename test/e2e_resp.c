@@ -425,28 +425,6 @@ static void resp_error_replies(void)
     stop(&s);
 }
 
-/* Send SET key with n bytes of ch (without waiting for the reply). */
-static void send_set_big(int fd, const char *key, size_t n, char ch)
-{
-    char *req = malloc(n + 64);
-    size_t k;
-
-    T_ASSERT(req != NULL);
-    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
-                        (int)strlen(key), key, (unsigned long)n);
-    memset(req + k, ch, n);
-    memcpy(req + k + n, "\r\n", 2);
-    send_all(fd, req, k + n + 2);
-    free(req);
-}
-
-/* SET key to n bytes of ch. */
-static void set_big(int fd, const char *key, size_t n, char ch)
-{
-    send_set_big(fd, key, n, ch);
-    expect(fd, "", "+OK\r\n");
-}
-
 /* Read an array of count bulk strings of n bytes of ch. */
 static void expect_bulks(int fd, int count, size_t n, char ch)
 {
@@ -875,6 +853,8 @@ static void resp_bad_options(void)
         {"--maxmemory", "10mb", NULL},
         {"--tcp-keepalive", "32768", NULL},
         {"--tcp-keepalive", " 5", NULL},
+        {"--send-timeout", "-1", NULL},
+        {"--send-timeout", "1000000001", NULL},
         {"--port", NULL, NULL},
         {"--nosuch", "1", NULL},
     };
