@@ -23,7 +23,10 @@
  * Allow), bodies over --max-body 413, heads over --max-header 431
  * (and trailers over it: they have the same limit of their own). A
  * Content-Length is digits and nothing else, and "chunked" comes once,
- * or the request is a 400: a request is read one way only. The
+ * or the request is a 400: a request is read one way only. So is one
+ * whose method or a field name is not a token, or whose target or a
+ * field value holds a control character (a NUL, a bare CR; a tab is
+ * fine in a value); trailers are checked as headers are. The
  * replies to the requests before a bad one go out first, in order;
  * the connection closes after the error reply.
  *
@@ -395,6 +398,34 @@ static int unescape(char *p)
     return 0;
 }
 
+/* Whether the n bytes at p are a token (RFC 9110, 5.6.2): a method, a
+ * field name. */
+static int is_token(const char *p, size_t n)
+{
+    static const char other[] = "!#$%&'*+-.^_`|~";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char ch = p[i], lower = (char)(ch | 32);
+        if (!(ch >= '0' && ch <= '9') && !(lower >= 'a' && lower <= 'z') &&
+            (ch == '\0' || strchr(other, ch) == NULL))
+            return 0;
+    }
+    return n > 0;
+}
+
+/* Whether the n bytes at p hold a control character (a NUL, a CR...)
+ * other than a tab, which neither a target nor a field value may. */
+static int has_ctl(const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* "GET /path HTTP/1.1": 0, or the status to answer. */
 static int parse_request_line(conn *c, const char *p, size_t n)
 {
@@ -412,8 +443,11 @@ static int parse_request_line(conn *c, const char *p, size_t n)
         (sp2[8] != '0' && sp2[8] != '1'))
         return 400;
     m = (size_t)(sp1 - p);
-    if (m == 0 || m >= sizeof rq->method)
-        return m == 0 ? 400 : 405;
+    if (!is_token(p, m) || has_ctl(sp1 + 1, (size_t)(sp2 - sp1 - 1)) ||
+        memchr(sp1 + 1, '\t', (size_t)(sp2 - sp1 - 1)) != NULL)
+        return 400;
+    if (m >= sizeof rq->method)
+        return 405;
     memcpy(rq->method, p, m);
     rq->method[m] = '\0';
     m = (size_t)(sp2 - sp1 - 1);
@@ -462,6 +496,20 @@ static int list_has(const char *p, size_t n, const char *word)
     }
 }
 
+/*
+ * Whether a field line (without CR LF) is well formed: a name that is a
+ * token (so no space before the colon, and no line folded onto the one
+ * before), a colon, a value without control characters (a bare CR, a
+ * NUL) but tabs.
+ */
+static int field_ok(const char *p, size_t n)
+{
+    const char *colon = memchr(p, ':', n);
+
+    return colon != NULL && is_token(p, (size_t)(colon - p)) &&
+           !has_ctl(colon + 1, (size_t)(p + n - colon - 1));
+}
+
 /* One header line (without CR LF): 0, or the status to answer. */
 static int parse_header(conn *c, const char *p, size_t n)
 {
@@ -470,11 +518,9 @@ static int parse_header(conn *c, const char *p, size_t n)
     const char *v;
     size_t name, vn;
 
-    if (colon == NULL || colon == p)
+    if (!field_ok(p, n))
         return 400;
     name = (size_t)(colon - p);
-    if (memchr(p, ' ', name) != NULL || memchr(p, '\t', name) != NULL)
-        return 400; /* no space before the colon */
     v = colon + 1;
     vn = (size_t)(p + n - v);
     if (name == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
@@ -614,6 +660,10 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
         if (c->req.head > (size_t)opt.max_header)
             FAIL(self, 431);
         end = n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r');
+        if (!end && !field_ok(hop_reader_data(&c->r),
+                              n - (hop_reader_data(&c->r)[n - 2] == '\r'
+                                       ? 2 : 1)))
+            FAIL(self, 400); /* (the trailers are dropped, but checked) */
         hop_reader_consume(&c->r, n);
         if (end)
             break;
