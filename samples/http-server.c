@@ -62,7 +62,8 @@
  *
  * --threads N runs one hop loop per thread, each with its own listener
  * on the same port (SO_REUSEPORT): the kernel spreads the connections.
- * The server prints "http-server: listening on ADDR:PORT" when ready and
+ * A value that is not a whole number within its option's range is
+ * refused with the usage line (exit status 2). The server prints "http-server: listening on ADDR:PORT" when ready and
  * stops cleanly on SIGINT or SIGTERM. Only hop's public API is used.
  */
 #define _GNU_SOURCE
@@ -1369,6 +1370,70 @@ static int usage(void)
     return 2;
 }
 
+/*
+ * The option's value v, a whole number from min to max, in *n: 0, or -1
+ * when it is not one (a sign, blanks, letters, or a number out of the
+ * range or past a long long), so that nothing is read as 0 or wrapped.
+ */
+static int opt_num(const char *v, long long min, long long max,
+                   long long *n)
+{
+    const char *p = *v == '-' ? v + 1 : v;
+    char *end;
+
+    if (*p < '0' || *p > '9')
+        return -1;
+    errno = 0;
+    *n = strtoll(v, &end, 10);
+    return errno == 0 && *end == '\0' && *n >= min && *n <= max ? 0 : -1;
+}
+
+/* Set the option name to v: 0, or -1 for an unknown option or a value
+ * out of its range. --root is opened here. */
+static int set_option(const char *name, const char *v)
+{
+    const long long secs = 1000000000; /* (HOP_SEC of it fits) */
+    long long n;
+
+    if (strcmp(name, "--bind") == 0) {
+        opt.bind = v;
+    } else if (strcmp(name, "--root") == 0) {
+        if (opt.root >= 0)
+            close(opt.root);
+        if (root_open(v) != 0) {
+            fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
+            exit(1);
+        }
+    } else if (strcmp(name, "--port") == 0 &&
+               opt_num(v, 0, 65535, &n) == 0) {
+        opt.port = (int)n;
+    } else if (strcmp(name, "--threads") == 0 &&
+               opt_num(v, 1, 256, &n) == 0) {
+        opt.threads = (int)n;
+    } else if (strcmp(name, "--max-clients") == 0 &&
+               opt_num(v, 1, 1 << 20, &n) == 0) {
+        opt.max_clients = (int)n;
+    } else if (strcmp(name, "--max-header") == 0 &&
+               opt_num(v, 64, 1 << 24, &n) == 0) {
+        opt.max_header = (long)n;
+    } else if (strcmp(name, "--max-body") == 0 &&
+               opt_num(v, 0, LONG_MAX, &n) == 0) {
+        opt.max_body = (long)n;
+    } else if (strcmp(name, "--idle-timeout") == 0 &&
+               opt_num(v, 1, secs, &n) == 0) {
+        opt.idle = (long)n;
+    } else if (strcmp(name, "--request-timeout") == 0 &&
+               opt_num(v, 1, secs, &n) == 0) {
+        opt.request = (long)n;
+    } else if (strcmp(name, "--send-timeout") == 0 &&
+               opt_num(v, 0, secs, &n) == 0) {
+        opt.send = (long)n;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
 #ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
 int main(int argc, char **argv)
 {
@@ -1377,43 +1442,9 @@ int main(int argc, char **argv)
     sigset_t all, old;
     int i, failed = 0;
 
-    for (i = 1; i < argc; i += 2) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (v == NULL)
+    for (i = 1; i < argc; i += 2)
+        if (i + 1 == argc || set_option(argv[i], argv[i + 1]) != 0)
             return usage();
-        if (strcmp(argv[i], "--port") == 0)
-            opt.port = atoi(v);
-        else if (strcmp(argv[i], "--bind") == 0)
-            opt.bind = v;
-        else if (strcmp(argv[i], "--root") == 0) {
-            if (opt.root >= 0)
-                close(opt.root);
-            if (root_open(v) != 0) {
-                fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
-                return 1;
-            }
-        } else if (strcmp(argv[i], "--threads") == 0)
-            opt.threads = atoi(v);
-        else if (strcmp(argv[i], "--max-clients") == 0)
-            opt.max_clients = atoi(v);
-        else if (strcmp(argv[i], "--max-header") == 0)
-            opt.max_header = atol(v);
-        else if (strcmp(argv[i], "--max-body") == 0)
-            opt.max_body = atol(v);
-        else if (strcmp(argv[i], "--idle-timeout") == 0)
-            opt.idle = atol(v);
-        else if (strcmp(argv[i], "--request-timeout") == 0)
-            opt.request = atol(v);
-        else if (strcmp(argv[i], "--send-timeout") == 0)
-            opt.send = atol(v);
-        else
-            return usage();
-    }
-    if (opt.port < 0 || opt.port > 65535 || opt.threads < 1 ||
-        opt.threads > 256 || opt.max_clients < 1 || opt.max_header < 64 ||
-        opt.max_body < 0 || opt.idle < 1 || opt.request < 1 || opt.send < 0 ||
-        opt.send > 1000000000)
-        return usage();
 
     workers = calloc((size_t)opt.threads, sizeof *workers);
     accept_frames = calloc((size_t)opt.threads, sizeof *accept_frames);

@@ -42,6 +42,11 @@ long rss_kb(const server *s);
 /* SIGTERM; the server must say "<name>: stopped" and exit 0. */
 void stop(server *s);
 
+/* Run samples/<name> with the options in args (NULL-ended, 6 at most),
+ * its output dropped: its exit status, or -1 when it still ran after
+ * 2 s (it was killed then). */
+int exit_status(const char *name, const char *const *args);
+
 /* A blocking TCP connection to the server. */
 int dial(const server *s);
 

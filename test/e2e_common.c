@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -236,6 +237,37 @@ void expect_close(int fd, const char *req, size_t len,
     buf[n] = '\0';
     T_STREQ(buf, rep);
     T_EQ(closed, 1);
+}
+
+int exit_status(const char *name, const char *const *args)
+{
+    const char *argv[8];
+    char path[256];
+    int n = 0, i, status = 0;
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/%s", HOP_TEST_SAMPLES, name);
+    argv[n++] = path;
+    while (*args != NULL && n < 7)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    pid = fork();
+    T_ASSERT(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (i = 0; i < 200; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        nap_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
 }
 
 /* -- RESP ------------------------------------------------------------------ */

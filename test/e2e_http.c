@@ -831,6 +831,47 @@ static void http_unread_reply(void)
     free(data);
 }
 
+/* An option's value that is not a whole number in its range is refused
+ * with the usage (status 2), never taken as 0 or as a wrapped number:
+ * "--send-timeout abc" does not turn the send timeout off. */
+static void http_bad_options(void)
+{
+    static const char *const bad[][3] = {
+        {"--port", "abc", NULL},
+        {"--port", "70000", NULL},
+        {"--port", "-1", NULL},
+        {"--port", "1e3", NULL},
+        {"--port", "", NULL},
+        {"--threads", "0", NULL},
+        {"--threads", "1x", NULL},
+        {"--max-clients", "0", NULL},
+        {"--max-clients", "4294967297", NULL},
+        {"--max-clients", "99999999999999999999", NULL},
+        {"--max-header", "63", NULL},
+        {"--max-header", "8k", NULL},
+        {"--max-body", "-1", NULL},
+        {"--max-body", "99999999999999999999", NULL},
+        {"--idle-timeout", "0", NULL},
+        {"--idle-timeout", "9223372036854775807", NULL},
+        {"--request-timeout", " 5", NULL},
+        {"--send-timeout", "abc", NULL},
+        {"--send-timeout", "-1", NULL},
+        {"--send-timeout", "1000000001", NULL},
+        {"--port", NULL, NULL},
+        {"--nosuch", "1", NULL},
+    };
+    static char msg[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (exit_status("http-server", bad[i]) != 2) {
+            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
+                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -843,5 +884,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_buffers_shrink),
     T_CASE(http_framing),
     T_CASE(http_unread_reply),
+    T_CASE(http_bad_options),
     T_END,
 };

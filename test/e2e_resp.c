@@ -8,15 +8,12 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -797,39 +794,6 @@ static void resp_tcp_keepalive(void)
     stop(&s);
 }
 
-/* Run the server with the options in args (NULL-ended), its output
- * dropped: its exit status, or -1 when it still ran after 2 s. */
-static int exit_status(const char *const *args)
-{
-    const char *argv[8];
-    char path[256];
-    int n = 0, i, status = 0;
-    pid_t pid;
-
-    snprintf(path, sizeof path, "%s/resp-server", HOP_TEST_SAMPLES);
-    argv[n++] = path;
-    while (*args != NULL && n < 7)
-        argv[n++] = *args++;
-    argv[n] = NULL;
-    pid = fork();
-    T_ASSERT(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    for (i = 0; i < 200; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        nap_ms(10);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
-}
-
 /* An option's value that is not a whole number in its range is refused
  * with the usage (status 2), never taken as 0 or as a wrapped number. */
 static void resp_bad_options(void)
@@ -862,7 +826,7 @@ static void resp_bad_options(void)
     size_t i;
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (exit_status(bad[i]) != 2) {
+        if (exit_status("resp-server", bad[i]) != 2) {
             snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
                      bad[i][1] != NULL ? bad[i][1] : "(nothing)");
             t_fail(__FILE__, __LINE__, msg);
