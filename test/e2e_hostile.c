@@ -197,6 +197,33 @@ static int closed_within(int fd, long ms)
 /* A request of its bytes and length, for tables (NUL bytes allowed). */
 #define R(s) s, sizeof s - 1
 
+/* An HTTP root with a file of 64 MB ("big", sparse: nothing is written)
+ * and an index. */
+static char www[64];
+
+static void make_www(void)
+{
+    char p[128];
+    int fd;
+
+    strcpy(www, "/tmp/hop-hostile-XXXXXX");
+    T_ASSERT(mkdtemp(www) != NULL);
+    snprintf(p, sizeof p, "%s/big", www);
+    fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    T_ASSERT(fd >= 0);
+    T_EQ(ftruncate(fd, 64L << 20), 0);
+    close(fd);
+}
+
+static void drop_www(void)
+{
+    char p[128];
+
+    snprintf(p, sizeof p, "%s/big", www);
+    unlink(p);
+    rmdir(www);
+}
+
 /* -- RESP: malformed, truncated, oversized, garbage -------------------------- */
 
 /* On a new connection, send n bytes of req: the reply is rep, then the
@@ -588,6 +615,41 @@ static void hostile_http_garbage(void)
     down(&t);
 }
 
+/*
+ * Escaped ways out of the root ("%2e%2e", "%2f", "//", backslashes, "."
+ * and ".." mixed): each a 404 that shows nothing of the host, on a
+ * connection that stays open. (Links out and FIFOs: e2e_http.c.)
+ */
+static void hostile_http_traversal(void)
+{
+    static const char *const paths[] = {
+        "/%2e%2e/%2e%2e/etc/passwd", "/big/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2fetc%2fpasswd",   "//etc/passwd",
+        "/./../etc/passwd",          "/.%2e/etc/passwd",
+        "/..\\..\\etc\\passwd",      "/%2fetc%2fpasswd",
+        "/big/..",                   "/big/%2e%2e",
+        "/big/",                     "/proc/self/environ",
+    };
+    const char *args[] = {"--root", www, NULL};
+    char req[256], body[512];
+    target t;
+    size_t i;
+    int fd, n;
+
+    make_www();
+    up(&t, "http-server", args, 0);
+    fd = dial(&t.s);
+    for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: t\r\n\r\n",
+                     paths[i]);
+        T_EQ(exchange(fd, req, (size_t)n, body, sizeof body), 404);
+        T_ASSERT(strstr(body, "root:") == NULL);
+    }
+    close(fd);
+    down(&t);
+    drop_www();
+}
+
 /* -- both: churn, slots, slowloris ----------------------------------------- */
 
 /*
@@ -722,8 +784,8 @@ enum { SLOW = 24 }; /* slowloris connections */
 
 /*
  * Slowloris: SLOW connections each send a request one byte a second
- * (after the fast part of it, sent at once); the requests alternate
- * among the n pairs of fast[] and slow[]. Meanwhile a normal client is
+ * (after the fast part of it, sent at once), or nothing at all; the
+ * requests alternate among the n pairs of fast[] and slow[]. Meanwhile a normal client is
  * served five times a second, and within 8 s the server has closed
  * every slow connection (its request or idle timeout: a few seconds).
  */
@@ -763,68 +825,44 @@ static void slowloris(target *t, const char *const *fast,
 static void hostile_resp_slowloris(void)
 {
     static const char *const args[] = {"--timeout", "2", NULL};
-    static const char *const fast[] = {"", "", "*2\r\n$4\r\nECHO\r\n"};
+    static const char *const fast[] = {"", "", "*2\r\n$4\r\nECHO\r\n",
+                                       ""};
     static const char *const slow[] = {"*1\r\n$4\r\nPING\r\n",
                                        "PING and more\r\n",
-                                       "$100\r\n0123456789"};
+                                       "$100\r\n0123456789", ""};
     target t;
 
     up(&t, "resp-server", args, 0);
-    slowloris(&t, fast, slow, 3);
+    slowloris(&t, fast, slow, 4);
     down(&t);
 }
 
 static void hostile_http_slowloris(void)
 {
     static const char *const args[] = {"--request-timeout", "2",
-                                       "--idle-timeout", "5", NULL};
+                                       "--idle-timeout", "3", NULL};
     static const char *const fast[] = {
         "",
         "GET /hello HTTP/1.1\r\n",
         "POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\n",
+        "",
     };
     static const char *const slow[] = {
         "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n",
         "Host: t\r\nX-Slow: 0123456789\r\n\r\n",
         "0123456789012345678901234567890123456789",
+        "",
     };
     target t;
 
     up(&t, "http-server", args, 0);
-    slowloris(&t, fast, slow, 3);
+    slowloris(&t, fast, slow, 4);
     down(&t);
 }
 
 /* -- clients that never read ---------------------------------------------- */
 
 enum { NEVER = 5 }; /* clients that never read, and --max-clients */
-
-/* An HTTP root with a file of 64 MB ("big", sparse: nothing is written)
- * and an index. */
-static char www[64];
-
-static void make_www(void)
-{
-    char p[128];
-    int fd;
-
-    strcpy(www, "/tmp/hop-hostile-XXXXXX");
-    T_ASSERT(mkdtemp(www) != NULL);
-    snprintf(p, sizeof p, "%s/big", www);
-    fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    T_ASSERT(fd >= 0);
-    T_EQ(ftruncate(fd, 64L << 20), 0);
-    close(fd);
-}
-
-static void drop_www(void)
-{
-    char p[128];
-
-    snprintf(p, sizeof p, "%s/big", www);
-    unlink(p);
-    rmdir(www);
-}
 
 /*
  * NEVER clients ask resp-server for 40 MB each (MGET of a 1 MB key 40
@@ -937,6 +975,7 @@ const t_case t_cases_e2e_hostile[] = {
     T_CASE(hostile_http_malformed),
     T_CASE(hostile_http_truncated),
     T_CASE(hostile_http_garbage),
+    T_CASE(hostile_http_traversal),
     T_CASE(hostile_resp_churn),
     T_CASE(hostile_http_churn),
     T_CASE(hostile_resp_max_clients),
