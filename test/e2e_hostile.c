@@ -60,6 +60,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -128,17 +129,25 @@ static void still_serving(target *t)
 }
 
 /* Start the sample name with args (its standard error in a pipe when
- * logged), count its descriptors, and see it serve. */
-static void up(target *t, const char *name, const char *const *args,
-               int logged)
+ * logged; or else child called in its process first, when not NULL),
+ * count its descriptors, and see it serve. */
+static void up_with(target *t, const char *name, const char *const *args,
+                    int logged, void (*child)(void))
 {
+    T_ASSERT(!logged || child == NULL); /* (not both) */
     if (logged)
         start_logged(&t->s, name, args);
     else
-        start(&t->s, name, args);
+        start_with(&t->s, name, args, child);
     t->http = strcmp(name, "http-server") == 0;
     t->fds = open_fds(&t->s);
     still_serving(t);
+}
+
+static void up(target *t, const char *name, const char *const *args,
+               int logged)
+{
+    up_with(t, name, args, logged, NULL);
 }
 
 /* A last check, and stop. */
@@ -780,6 +789,49 @@ static void hostile_http_max_clients(void)
     down(&t);
 }
 
+/* In the server's process: 32 descriptors at most. */
+static void few_descriptors(void)
+{
+    struct rlimit r;
+
+    r.rlim_cur = r.rlim_max = 32;
+    if (setrlimit(RLIMIT_NOFILE, &r) != 0)
+        _exit(126);
+}
+
+/*
+ * More clients than the server has descriptors for (32, with
+ * --max-clients 1024): accept fails with EMFILE, and the server waits
+ * for some to leave (the others wait in the listen queue) instead of
+ * stopping or spinning; once they leave, it serves again, with its
+ * descriptors back where they were.
+ */
+static void out_of_descriptors(const char *name)
+{
+    target t;
+    int fd[64], i;
+
+    up_with(&t, name, NULL, 0, few_descriptors);
+    for (i = 0; i < 64; i++)
+        fd[i] = dial(&t.s);
+    nap_ms(300);
+    T_ASSERT(open_fds(&t.s) < t.fds + 64); /* (not all taken) */
+    for (i = 0; i < 64; i++)
+        close(fd[i]);
+    still_serving(&t);
+    down(&t);
+}
+
+static void hostile_resp_out_of_descriptors(void)
+{
+    out_of_descriptors("resp-server");
+}
+
+static void hostile_http_out_of_descriptors(void)
+{
+    out_of_descriptors("http-server");
+}
+
 enum { SLOW = 24 }; /* slowloris connections */
 
 /*
@@ -980,6 +1032,8 @@ const t_case t_cases_e2e_hostile[] = {
     T_CASE(hostile_http_churn),
     T_CASE(hostile_resp_max_clients),
     T_CASE(hostile_http_max_clients),
+    T_CASE(hostile_resp_out_of_descriptors),
+    T_CASE(hostile_http_out_of_descriptors),
     T_CASE(hostile_resp_slowloris),
     T_CASE(hostile_http_slowloris),
     T_CASE(hostile_resp_never_reads),
