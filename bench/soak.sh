@@ -61,8 +61,9 @@ hport=$(wait_port "$tmp/http.out")
 fds() { ls /proc/"$1"/fd | wc -l; }
 rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' /proc/"$1"/status; }
 figures() { # figures WHEN: both servers' descriptors and RSS
-    echo "soak: $1: resp-server $(fds $rpid) descriptors, RSS $(rss $rpid) kB;" \
-        "http-server $(fds $hpid) descriptors, RSS $(rss $hpid) kB"
+    echo "soak: $1: resp-server $(fds $rpid) descriptors," \
+        "RSS $(rss $rpid) kB; http-server $(fds $hpid) descriptors," \
+        "RSS $(rss $hpid) kB"
 }
 
 echo "soak: resp-server on port $rport, http-server on port $hport," \
@@ -125,8 +126,10 @@ for p in $rpid $hpid; do
     kill "$p"
     wait "$p" || fail "a server exited with $?"
 done
-grep -q 'resp-server: stopped' "$tmp/resp.out" || fail "resp-server did not stop cleanly"
-grep -q 'http-server: stopped' "$tmp/http.out" || fail "http-server did not stop cleanly"
+for s in resp http; do
+    grep -q "$s-server: stopped" "$tmp/$s.out" ||
+        fail "$s-server did not stop cleanly"
+done
 rpid=
 hpid=
 echo "soak: OK"

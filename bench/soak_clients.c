@@ -301,7 +301,7 @@ static int normal(int server)
     return r;
 }
 
-/* -- the threads ------------------------------------------------------------ */
+/* -- the threads ----------------------------------------------------------- */
 
 static const char *const one_req[2] = {
     "*2\r\n$4\r\nECHO\r\n$5\r\nhello\r\n",

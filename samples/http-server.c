@@ -63,8 +63,9 @@
  * --threads N runs one hop loop per thread, each with its own listener
  * on the same port (SO_REUSEPORT): the kernel spreads the connections.
  * A value that is not a whole number within its option's range is
- * refused with the usage line (exit status 2). The server prints "http-server: listening on ADDR:PORT" when ready and
- * stops cleanly on SIGINT or SIGTERM. Only hop's public API is used.
+ * refused with the usage line (exit status 2). The server prints
+ * "http-server: listening on ADDR:PORT" when ready and stops cleanly on
+ * SIGINT or SIGTERM. Only hop's public API is used.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>

@@ -206,8 +206,8 @@ static int closed_within(int fd, long ms)
 /* A request of its bytes and length, for tables (NUL bytes allowed). */
 #define R(s) s, sizeof s - 1
 
-/* An HTTP root with a file of 64 MB ("big", sparse: nothing is written)
- * and an index. */
+/* An HTTP root with a file of 64 MB ("big", sparse: nothing is
+ * written). */
 static char www[64];
 
 static void make_www(void)
@@ -233,7 +233,7 @@ static void drop_www(void)
     rmdir(www);
 }
 
-/* -- RESP: malformed, truncated, oversized, garbage -------------------------- */
+/* -- RESP: malformed, truncated, oversized, garbage ------------------------ */
 
 /* On a new connection, send n bytes of req: the reply is rep, then the
  * server closes; then it serves a normal client and has its
@@ -425,7 +425,7 @@ static void hostile_resp_garbage(void)
     down(&t);
 }
 
-/* -- HTTP: malformed, truncated, oversized, garbage -------------------------- */
+/* -- HTTP: malformed, truncated, oversized, garbage ------------------------ */
 
 /* On a new connection, send n bytes of req: the reply's status is
  * status, then the server closes; then it serves a normal client and
@@ -837,9 +837,10 @@ enum { SLOW = 24 }; /* slowloris connections */
 /*
  * Slowloris: SLOW connections each send a request one byte a second
  * (after the fast part of it, sent at once), or nothing at all; the
- * requests alternate among the n pairs of fast[] and slow[]. Meanwhile a normal client is
- * served five times a second, and within 8 s the server has closed
- * every slow connection (its request or idle timeout: a few seconds).
+ * requests alternate among the n pairs of fast[] and slow[]. Meanwhile
+ * a normal client is served five times a second, and within 8 s the
+ * server has closed every slow connection (its request or idle
+ * timeout: a few seconds).
  */
 static void slowloris(target *t, const char *const *fast,
                       const char *const *slow, int n)
