@@ -35,7 +35,11 @@
  * only when it says "Connection: keep-alive" (as ab -k does) and has
  * no Transfer-Encoding, and then the reply says "Connection:
  * keep-alive" too. A reply after which the server closes says
- * "Connection: close". Every reply has a Content-Length.
+ * "Connection: close", and the close lingers (9.6): the server shuts
+ * its side, then reads and drops what the client still sends, for a
+ * second at most, so that a request pipelined after the last one does
+ * not make the kernel reset the connection under the reply. Every
+ * reply has a Content-Length.
  *
  * Nothing outside --root can be reached. A path is resolved beneath a
  * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
@@ -1160,6 +1164,12 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             body_shrink(c);
         }
         HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+        /* The last reply is out: a lingering close (RFC 9112, 9.6), so
+         * that what the client sent after its request, such as the next
+         * one of a pipeline, does not make the kernel reset the
+         * connection and drop the end of the reply. */
+        HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                   (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&

@@ -13,7 +13,10 @@
  * and one write. Expiring keys use hop timers.
  *
  * A malformed or oversized request gets "-ERR Protocol error: ..." and
- * the connection is closed; the server goes on. A long reply goes out as
+ * the connection is closed; the server goes on. After that error and
+ * after QUIT, the close lingers: what the client still sends is read
+ * and dropped (for a second at most), so that the kernel does not reset
+ * the connection under the replies. A long reply goes out as
  * the writer fills, not built whole first; a client whose replies queued
  * and not yet written would pass --client-output-limit (64 MiB by
  * default, 0 for none) is closed, with one line on standard error; so
@@ -1258,8 +1261,14 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
             }
         }
-        if (!c->drop)
+        if (!c->drop) {
+            /* QUIT: the replies, then a lingering close, so that what
+             * the client sent after the QUIT does not make the kernel
+             * reset the connection and drop the end of the replies. */
             HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+            HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                       sizeof c->rbuf, HOP_SEC(1)));
+        }
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
         /* Tell the client what was wrong (after the replies to the

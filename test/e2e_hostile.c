@@ -913,6 +913,107 @@ static void hostile_http_slowloris(void)
     down(&t);
 }
 
+/* -- a close the client did not wait for ----------------------------------- */
+
+/*
+ * On a connection whose receive buffer is small, send req, then (while
+ * the server is busy with its long reply) more; then read everything up
+ * to the end of the stream, and return how many bytes came, the first
+ * cap - 1 of them in first (a string). A reset on the way fails. A
+ * server that closes a socket with bytes it has not read makes the
+ * kernel reset the connection and drop the reply still queued: it must
+ * read and drop them first (a lingering close).
+ */
+static size_t more_after_close(target *t, const char *req, const char *more,
+                               char *first, size_t cap)
+{
+    static char buf[1 << 16];
+    size_t got = 0, k;
+    int fd = dial_small(t);
+
+    send_all(fd, req, strlen(req));
+    nap_ms(200);
+    send_all(fd, more, strlen(more));
+    nap_ms(200);
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+        T_ASSERT(poll(&p, 1, 5000) == 1);
+        r = recv(fd, buf, sizeof buf, 0);
+        if (r == 0)
+            break;
+        if (r < 0)
+            fprintf(stderr, "%s after %lu bytes\n", strerror(errno),
+                    (unsigned long)got);
+        T_ASSERT(r > 0);
+        if (got < cap - 1) {
+            k = cap - 1 - got < (size_t)r ? cap - 1 - got : (size_t)r;
+            memcpy(first + got, buf, k);
+            first[got + k] = '\0';
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    return got;
+}
+
+/*
+ * http-server: a file of 64 MB asked for with "Connection: close" (and
+ * by HTTP/1.0, without keep-alive), then, while it is sent, another
+ * request: the whole file comes, then the end of the stream.
+ */
+static void hostile_http_more_after_close(void)
+{
+    static const char *const reqs[] = {
+        "GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        "GET /big HTTP/1.0\r\n\r\n",
+    };
+    static const char more[] = "GET /big HTTP/1.1\r\nHost: t\r\n\r\n";
+    const char *args[] = {"--root", www, NULL};
+    char head[1024];
+    const char *end;
+    target t;
+    size_t i, got;
+
+    make_www();
+    up(&t, "http-server", args, 0);
+    for (i = 0; i < sizeof reqs / sizeof reqs[0]; i++) {
+        got = more_after_close(&t, reqs[i], more, head, sizeof head);
+        end = strstr(head, "\r\n\r\n");
+        T_ASSERT(end != NULL);
+        T_EQ(head_length(head), 64L << 20);
+        T_EQ(got, (size_t)(end + 4 - head) + (64UL << 20));
+    }
+    down(&t);
+    drop_www();
+}
+
+/*
+ * resp-server: an MGET of 40 MB and a QUIT, then, while the reply is
+ * sent, another command: the whole reply comes, and the QUIT's +OK,
+ * then the end of the stream.
+ */
+static void hostile_resp_more_after_quit(void)
+{
+    static char req[512];
+    char first[64];
+    target t;
+    int fd, n, i;
+
+    up(&t, "resp-server", NULL, 0);
+    fd = dial(&t.s);
+    set_big(fd, "big", 1000000, 'x');
+    close(fd);
+    n = sprintf(req, "MGET");
+    for (i = 0; i < 40; i++)
+        n += sprintf(req + n, " big");
+    sprintf(req + n, "\r\nQUIT\r\n");
+    T_EQ(more_after_close(&t, req, "PING\r\n", first, sizeof first),
+         5 + 40 * (10 + 1000000 + 2) + 5);
+    T_ASSERT(strncmp(first, "*40\r\n$1000000\r\nxxx", 18) == 0);
+    down(&t);
+}
+
 /* -- clients that never read ---------------------------------------------- */
 
 enum { NEVER = 5 }; /* clients that never read, and --max-clients */
@@ -1037,6 +1138,8 @@ const t_case t_cases_e2e_hostile[] = {
     T_CASE(hostile_http_out_of_descriptors),
     T_CASE(hostile_resp_slowloris),
     T_CASE(hostile_http_slowloris),
+    T_CASE(hostile_http_more_after_close),
+    T_CASE(hostile_resp_more_after_quit),
     T_CASE(hostile_resp_never_reads),
     T_CASE(hostile_resp_never_reads_off),
     T_CASE(hostile_http_never_reads),
