@@ -6,7 +6,32 @@
  * normal client and that its descriptors (/proc/PID/fd) are back where
  * they were before the attack: no slot, socket or file is left behind.
  * Bounds are generous and only say that something happens at all, never
- * how fast.
+ * how fast. The attacks, against both servers where both apply:
+ *
+ *   malformed    every kind of bad request (RESP: type bytes, negative,
+ *                huge and overflowing lengths, CR LF missing, arrays in
+ *                arrays, NUL; HTTP: request lines, versions, field
+ *                lines, obs-fold, NUL and bare CR, Content-Length and
+ *                Transfer-Encoding together or twice, chunk sizes,
+ *                trailers), each answered with its error and closed
+ *   truncated    a request cut at each of its bytes, closed or reset
+ *   oversized    past --max-args, --max-body, --max-header
+ *   garbage      random bytes, and random bytes of the protocol's own
+ *   traversal    escaped ways out of the HTTP root
+ *   churn        thousands of connections opened and closed, reset
+ *                (SO_LINGER 0), half closed, left unread
+ *   max_clients  200 clients past --max-clients
+ *   out_of_descriptors
+ *                more clients than the process has descriptors for
+ *   slowloris    requests a byte a second on many connections, and
+ *                connections that send nothing: cut by the request or
+ *                idle timeout while the others are served
+ *   more_after_close, more_after_quit
+ *                more sent after a request that ends the connection:
+ *                the reply is not lost to a reset
+ *   never_reads  clients that ask for long replies and never read, as
+ *                many as --max-clients: freed by --send-timeout (and,
+ *                _off, held for good without it)
  *
  * Attacks covered by the other end-to-end tables, and not repeated here:
  *
