@@ -154,25 +154,17 @@ static void still_serving(target *t)
 }
 
 /* Start the sample name with args (its standard error in a pipe when
- * logged; or else child called in its process first, when not NULL),
- * count its descriptors, and see it serve. */
-static void up_with(target *t, const char *name, const char *const *args,
-                    int logged, void (*child)(void))
-{
-    T_ASSERT(!logged || child == NULL); /* (not both) */
-    if (logged)
-        start_logged(&t->s, name, args);
-    else
-        start_with(&t->s, name, args, child);
-    t->http = strcmp(name, "http-server") == 0;
-    t->fds = open_fds(&t->s);
-    still_serving(t);
-}
-
+ * logged), count its descriptors, and see it serve. */
 static void up(target *t, const char *name, const char *const *args,
                int logged)
 {
-    up_with(t, name, args, logged, NULL);
+    if (logged)
+        start_logged(&t->s, name, args);
+    else
+        start(&t->s, name, args);
+    t->http = strcmp(name, "http-server") == 0;
+    t->fds = open_fds(&t->s);
+    still_serving(t);
 }
 
 /* A last check, and stop. */
@@ -814,29 +806,23 @@ static void hostile_http_max_clients(void)
     down(&t);
 }
 
-/* In the server's process: 32 descriptors at most. */
-static void few_descriptors(void)
-{
-    struct rlimit r;
-
-    r.rlim_cur = r.rlim_max = 32;
-    if (setrlimit(RLIMIT_NOFILE, &r) != 0)
-        _exit(126);
-}
-
 /*
- * More clients than the server has descriptors for (32, with
- * --max-clients 1024): accept fails with EMFILE, and the server waits
- * for some to leave (the others wait in the listen queue) instead of
- * stopping or spinning; once they leave, it serves again, with its
- * descriptors back where they were.
+ * More clients than the server has descriptors for (its soft limit made
+ * 32 once it runs, with --max-clients 1024): accept fails with EMFILE,
+ * and the server waits for some to leave (the others wait in the listen
+ * queue) instead of stopping or spinning; once they leave, it serves
+ * again, with its descriptors back where they were.
  */
 static void out_of_descriptors(const char *name)
 {
+    struct rlimit r;
     target t;
     int fd[64], i;
 
-    up_with(&t, name, NULL, 0, few_descriptors);
+    up(&t, name, NULL, 0);
+    T_EQ(prlimit(t.s.pid, RLIMIT_NOFILE, NULL, &r), 0);
+    r.rlim_cur = 32;
+    T_EQ(prlimit(t.s.pid, RLIMIT_NOFILE, &r, NULL), 0);
     for (i = 0; i < 64; i++)
         fd[i] = dial(&t.s);
     nap_ms(300);
