@@ -16,13 +16,13 @@
  * the connection is closed; the server goes on. After that error and
  * after QUIT, the close lingers: what the client still sends is read
  * and dropped (for a second at most), so that the kernel does not reset
- * the connection under the replies. A long reply goes out as
- * the writer fills, not built whole first; a client whose replies queued
- * and not yet written would pass --client-output-limit (64 MiB by
- * default, 0 for none) is closed, with one line on standard error; so
- * is a client that takes no byte of its replies for --send-timeout
- * seconds (60 by default, as nginx's send_timeout; 0 for none), so that
- * a client that never reads cannot hold its slot:
+ * the connection under the replies. A long reply goes out as the writer
+ * fills, not built whole first; a client whose replies queued and not
+ * yet written would pass --client-output-limit (64 MiB by default, 0
+ * for none) is closed, with one line on standard error; so is a client
+ * that takes no byte of its replies for --send-timeout seconds (60 by
+ * default, as nginx's send_timeout; 0 for none), so that a client that
+ * never reads cannot hold its slot:
  *
  *   resp-server: client 127.0.0.1:40312 closed: it took no byte of its
  *   replies for 60 s (--send-timeout)
