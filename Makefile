@@ -349,10 +349,21 @@ bench: $(BUILDDIR)/bench/bench_core $(BUILDDIR)/bench/bench_sched \
 
 # -- soak ----------------------------------------------------------------
 #
-#   make soak         samples/resp-server under redis-benchmark with
-#                     connection churn for SOAK_TIME seconds (not in CI)
+#   make soak         samples/resp-server and samples/http-server side by
+#                     side for SOAK_TIME seconds under bench/soak_clients
+#                     (churn, pipelines, clients that never read, garbage,
+#                     slowloris) and redis-benchmark; fails when a client
+#                     failed, or a server kept descriptors or grew its RSS
+#                     past SOAK_RSS_SLACK kB once the clients are gone
+#                     (not in CI)
 SOAK_TIME ?= 60
-soak: $(BUILDDIR)/samples/resp-server
+$(BUILDDIR)/bench/soak_clients: bench/soak_clients.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) -pthread $< $(LDFLAGS) -o $@
+
+soak: $(BUILDDIR)/samples/resp-server $(BUILDDIR)/samples/http-server \
+    $(BUILDDIR)/bench/soak_clients
 	@sh bench/soak.sh $(BUILDDIR) $(SOAK_TIME)
 
 # -- fuzzing ---------------------------------------------------------------

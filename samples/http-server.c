@@ -9,7 +9,10 @@
  * already there); and drops a client that is idle too long between
  * requests (it sends nothing, or does not take a big echo or the
  * pipelined replies it is owed) or too slow to send one (408), while
- * the others go on.
+ * the others go on. A client that takes no byte of a reply for
+ * --send-timeout seconds (60 by default, as nginx's send_timeout; 0 for
+ * none) is dropped too, also in the middle of a file, so that one that
+ * never reads holds neither its slot nor an open file.
  *
  *   GET|HEAD /hello       a fixed reply ("Hello, world!")
  *   GET|HEAD /...         a regular file under --root (for a directory,
@@ -20,7 +23,10 @@
  * Allow), bodies over --max-body 413, heads over --max-header 431
  * (and trailers over it: they have the same limit of their own). A
  * Content-Length is digits and nothing else, and "chunked" comes once,
- * or the request is a 400: a request is read one way only. The
+ * or the request is a 400: a request is read one way only. So is one
+ * whose method or a field name is not a token, or whose target or a
+ * field value holds a control character (a NUL, a bare CR; a tab is
+ * fine in a value); trailers are checked as headers are. The
  * replies to the requests before a bad one go out first, in order;
  * the connection closes after the error reply.
  *
@@ -29,7 +35,11 @@
  * only when it says "Connection: keep-alive" (as ab -k does) and has
  * no Transfer-Encoding, and then the reply says "Connection:
  * keep-alive" too. A reply after which the server closes says
- * "Connection: close". Every reply has a Content-Length.
+ * "Connection: close", and the close lingers (9.6): the server shuts
+ * its side, then reads and drops what the client still sends, for a
+ * second at most, so that a request pipelined after the last one does
+ * not make the kernel reset the connection under the reply. Every
+ * reply has a Content-Length.
  *
  * Nothing outside --root can be reached. A path is resolved beneath a
  * descriptor of the root: by openat2 with RESOLVE_BENEATH where the
@@ -52,12 +62,14 @@
  *
  *   http-server [--port N] [--bind ADDR] [--root DIR] [--threads N]
  *               [--max-clients N] [--max-header BYTES] [--max-body BYTES]
- *               [--idle-timeout S] [--request-timeout S]
+ *               [--idle-timeout S] [--request-timeout S] [--send-timeout S]
  *
  * --threads N runs one hop loop per thread, each with its own listener
  * on the same port (SO_REUSEPORT): the kernel spreads the connections.
- * The server prints "http-server: listening on ADDR:PORT" when ready and
- * stops cleanly on SIGINT or SIGTERM. Only hop's public API is used.
+ * A value that is not a whole number within its option's range is
+ * refused with the usage line (exit status 2). The server prints
+ * "http-server: listening on ADDR:PORT" when ready and stops cleanly on
+ * SIGINT or SIGTERM. Only hop's public API is used.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -101,7 +113,8 @@ static struct {
     long max_body;
     long idle;         /* seconds */
     long request;      /* seconds */
-} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10};
+    long send;         /* seconds a client may take no byte, 0: none */
+} opt = {"127.0.0.1", 8080, -1, 0, 1, 1024, 8192, 1L << 20, 60, 10, 60};
 
 static const char hello[] = "Hello, world!\n";
 
@@ -391,6 +404,34 @@ static int unescape(char *p)
     return 0;
 }
 
+/* Whether the n bytes at p are a token (RFC 9110, 5.6.2): a method, a
+ * field name. */
+static int is_token(const char *p, size_t n)
+{
+    static const char other[] = "!#$%&'*+-.^_`|~";
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char ch = p[i], lower = (char)(ch | 32);
+        if (!(ch >= '0' && ch <= '9') && !(lower >= 'a' && lower <= 'z') &&
+            (ch == '\0' || strchr(other, ch) == NULL))
+            return 0;
+    }
+    return n > 0;
+}
+
+/* Whether the n bytes at p hold a control character (a NUL, a CR...)
+ * other than a tab, which neither a target nor a field value may. */
+static int has_ctl(const char *p, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (((unsigned char)p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7f)
+            return 1;
+    return 0;
+}
+
 /* "GET /path HTTP/1.1": 0, or the status to answer. */
 static int parse_request_line(conn *c, const char *p, size_t n)
 {
@@ -408,8 +449,11 @@ static int parse_request_line(conn *c, const char *p, size_t n)
         (sp2[8] != '0' && sp2[8] != '1'))
         return 400;
     m = (size_t)(sp1 - p);
-    if (m == 0 || m >= sizeof rq->method)
-        return m == 0 ? 400 : 405;
+    if (!is_token(p, m) || has_ctl(sp1 + 1, (size_t)(sp2 - sp1 - 1)) ||
+        memchr(sp1 + 1, '\t', (size_t)(sp2 - sp1 - 1)) != NULL)
+        return 400;
+    if (m >= sizeof rq->method)
+        return 405;
     memcpy(rq->method, p, m);
     rq->method[m] = '\0';
     m = (size_t)(sp2 - sp1 - 1);
@@ -458,6 +502,20 @@ static int list_has(const char *p, size_t n, const char *word)
     }
 }
 
+/*
+ * Whether a field line (without CR LF) is well formed: a name that is a
+ * token (so no space before the colon, and no line folded onto the one
+ * before), a colon, a value without control characters (a bare CR, a
+ * NUL) but tabs.
+ */
+static int field_ok(const char *p, size_t n)
+{
+    const char *colon = memchr(p, ':', n);
+
+    return colon != NULL && is_token(p, (size_t)(colon - p)) &&
+           !has_ctl(colon + 1, (size_t)(p + n - colon - 1));
+}
+
 /* One header line (without CR LF): 0, or the status to answer. */
 static int parse_header(conn *c, const char *p, size_t n)
 {
@@ -466,11 +524,9 @@ static int parse_header(conn *c, const char *p, size_t n)
     const char *v;
     size_t name, vn;
 
-    if (colon == NULL || colon == p)
+    if (!field_ok(p, n))
         return 400;
     name = (size_t)(colon - p);
-    if (memchr(p, ' ', name) != NULL || memchr(p, '\t', name) != NULL)
-        return 400; /* no space before the colon */
     v = colon + 1;
     vn = (size_t)(p + n - v);
     if (name == 14 && strncasecmp(p, "Content-Length", 14) == 0) {
@@ -610,6 +666,10 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
         if (c->req.head > (size_t)opt.max_header)
             FAIL(self, 431);
         end = n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r');
+        if (!end && !field_ok(hop_reader_data(&c->r),
+                              n - (hop_reader_data(&c->r)[n - 2] == '\r'
+                                       ? 2 : 1)))
+            FAIL(self, 400); /* (the trailers are dropped, but checked) */
         hop_reader_consume(&c->r, n);
         if (end)
             break;
@@ -1052,6 +1112,13 @@ static void release(conn *c)
     w->free_conns = c;
 }
 
+/* Whether an error's message is that of the send timeout (hop/io.h),
+ * rather than that of a deadline of the session's. */
+static int is_send_timeout(const char *msg)
+{
+    return msg != NULL && strcmp(msg, "send timed out") == 0;
+}
+
 static hop_step session_step(hop_gen *g, hop_frame *f)
 {
     session_frame *self = (session_frame *)f;
@@ -1097,10 +1164,17 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             body_shrink(c);
         }
         HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
+        /* The last reply is out: a lingering close (RFC 9112, 9.6), so
+         * that what the client sent after its request, such as the next
+         * one of a pipeline, does not make the kernel reset the
+         * connection and drop the end of the reply. */
+        HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                   (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
-                            self->reading));
+                            self->reading &&
+                            !is_send_timeout(HOP_ERROR_MSG(self))));
         /* Answer with the status, then a lingering close. The replies
          * to the requests before this one, still in the writer, go out
          * first: they are whole (a reply is put at once, and these
@@ -1116,7 +1190,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    (size_t)opt.max_header, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
-        /* The peer went away, or stayed idle: close. */
+        /* The peer went away, stayed idle, or took no byte of a reply
+         * for --send-timeout: close. */
     HOP_FINALLY(self);
         release(c);
     HOP_END_TRY(self);
@@ -1152,6 +1227,7 @@ static void start_session(worker *w, int fd)
     hop_reader_init(&c->r, &c->s, c->rbuf, (size_t)opt.max_header);
     hop_writer_init(&c->wr, &c->s, 0);
     hop_reader_set_writer(&c->r, &c->wr);
+    hop_stream_set_send_timeout(&c->s, HOP_SEC(opt.send));
     c->close = 0;
     c->in_use = 1;
     c->req.head = 0;
@@ -1300,8 +1376,73 @@ static int usage(void)
     fprintf(stderr,
             "usage: http-server [--port N] [--bind ADDR] [--root DIR] "
             "[--threads N] [--max-clients N] [--max-header BYTES] "
-            "[--max-body BYTES] [--idle-timeout S] [--request-timeout S]\n");
+            "[--max-body BYTES] [--idle-timeout S] [--request-timeout S] "
+            "[--send-timeout S]\n");
     return 2;
+}
+
+/*
+ * The option's value v, a whole number from min to max, in *n: 0, or -1
+ * when it is not one (a sign, blanks, letters, or a number out of the
+ * range or past a long long), so that nothing is read as 0 or wrapped.
+ */
+static int opt_num(const char *v, long long min, long long max,
+                   long long *n)
+{
+    const char *p = *v == '-' ? v + 1 : v;
+    char *end;
+
+    if (*p < '0' || *p > '9')
+        return -1;
+    errno = 0;
+    *n = strtoll(v, &end, 10);
+    return errno == 0 && *end == '\0' && *n >= min && *n <= max ? 0 : -1;
+}
+
+/* Set the option name to v: 0, or -1 for an unknown option or a value
+ * out of its range. --root is opened here. */
+static int set_option(const char *name, const char *v)
+{
+    const long long secs = 1000000000; /* (HOP_SEC of it fits) */
+    long long n;
+
+    if (strcmp(name, "--bind") == 0) {
+        opt.bind = v;
+    } else if (strcmp(name, "--root") == 0) {
+        if (opt.root >= 0)
+            close(opt.root);
+        if (root_open(v) != 0) {
+            fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
+            exit(1);
+        }
+    } else if (strcmp(name, "--port") == 0 &&
+               opt_num(v, 0, 65535, &n) == 0) {
+        opt.port = (int)n;
+    } else if (strcmp(name, "--threads") == 0 &&
+               opt_num(v, 1, 256, &n) == 0) {
+        opt.threads = (int)n;
+    } else if (strcmp(name, "--max-clients") == 0 &&
+               opt_num(v, 1, 1 << 20, &n) == 0) {
+        opt.max_clients = (int)n;
+    } else if (strcmp(name, "--max-header") == 0 &&
+               opt_num(v, 64, 1 << 24, &n) == 0) {
+        opt.max_header = (long)n;
+    } else if (strcmp(name, "--max-body") == 0 &&
+               opt_num(v, 0, LONG_MAX, &n) == 0) {
+        opt.max_body = (long)n;
+    } else if (strcmp(name, "--idle-timeout") == 0 &&
+               opt_num(v, 1, secs, &n) == 0) {
+        opt.idle = (long)n;
+    } else if (strcmp(name, "--request-timeout") == 0 &&
+               opt_num(v, 1, secs, &n) == 0) {
+        opt.request = (long)n;
+    } else if (strcmp(name, "--send-timeout") == 0 &&
+               opt_num(v, 0, secs, &n) == 0) {
+        opt.send = (long)n;
+    } else {
+        return -1;
+    }
+    return 0;
 }
 
 #ifndef SAMPLE_NO_MAIN /* (the fuzz targets include this file) */
@@ -1312,40 +1453,9 @@ int main(int argc, char **argv)
     sigset_t all, old;
     int i, failed = 0;
 
-    for (i = 1; i < argc; i += 2) {
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (v == NULL)
+    for (i = 1; i < argc; i += 2)
+        if (i + 1 == argc || set_option(argv[i], argv[i + 1]) != 0)
             return usage();
-        if (strcmp(argv[i], "--port") == 0)
-            opt.port = atoi(v);
-        else if (strcmp(argv[i], "--bind") == 0)
-            opt.bind = v;
-        else if (strcmp(argv[i], "--root") == 0) {
-            if (opt.root >= 0)
-                close(opt.root);
-            if (root_open(v) != 0) {
-                fprintf(stderr, "http-server: %s: %s\n", v, strerror(errno));
-                return 1;
-            }
-        } else if (strcmp(argv[i], "--threads") == 0)
-            opt.threads = atoi(v);
-        else if (strcmp(argv[i], "--max-clients") == 0)
-            opt.max_clients = atoi(v);
-        else if (strcmp(argv[i], "--max-header") == 0)
-            opt.max_header = atol(v);
-        else if (strcmp(argv[i], "--max-body") == 0)
-            opt.max_body = atol(v);
-        else if (strcmp(argv[i], "--idle-timeout") == 0)
-            opt.idle = atol(v);
-        else if (strcmp(argv[i], "--request-timeout") == 0)
-            opt.request = atol(v);
-        else
-            return usage();
-    }
-    if (opt.port < 0 || opt.port > 65535 || opt.threads < 1 ||
-        opt.threads > 256 || opt.max_clients < 1 || opt.max_header < 64 ||
-        opt.max_body < 0 || opt.idle < 1 || opt.request < 1)
-        return usage();
 
     workers = calloc((size_t)opt.threads, sizeof *workers);
     accept_frames = calloc((size_t)opt.threads, sizeof *accept_frames);

@@ -13,16 +13,27 @@
  * and one write. Expiring keys use hop timers.
  *
  * A malformed or oversized request gets "-ERR Protocol error: ..." and
- * the connection is closed; the server goes on. A long reply goes out as
- * the writer fills, not built whole first; a client whose replies queued
- * and not yet written would pass --client-output-limit (64 MiB by
- * default, 0 for none) is closed, with one line on standard error. Limits
- * are options:
+ * the connection is closed; the server goes on. After that error and
+ * after QUIT, the close lingers: what the client still sends is read
+ * and dropped (for a second at most), so that the kernel does not reset
+ * the connection under the replies. A long reply goes out as the writer
+ * fills, not built whole first; a client whose replies queued and not
+ * yet written would pass --client-output-limit (64 MiB by default, 0
+ * for none) is closed, with one line on standard error; so is a client
+ * that takes no byte of its replies for --send-timeout seconds (60 by
+ * default, as nginx's send_timeout; 0 for none), so that a client that
+ * never reads cannot hold its slot:
+ *
+ *   resp-server: client 127.0.0.1:40312 closed: it took no byte of its
+ *   replies for 60 s (--send-timeout)
+ *
+ * (one line). Limits are options:
  *
  *   resp-server [--port N] [--bind ADDR] [--max-clients N]
  *               [--max-bulk BYTES] [--max-args N] [--timeout SECONDS]
  *               [--busy-poll USEC] [--client-output-limit BYTES]
  *               [--maxmemory BYTES] [--tcp-keepalive SECONDS]
+ *               [--send-timeout SECONDS]
  *
  * Past --maxmemory (0, the default, for none), the commands that add to
  * the data set get Redis's "-OOM command not allowed when used memory >
@@ -69,8 +80,9 @@ static struct {
     size_t output_limit; /* bytes of replies a client may have queued */
     size_t maxmemory;    /* bytes of the data set (db.used), 0: no limit */
     int keepalive;       /* seconds: TCP keepalive's idle time, 0: off */
+    long send_timeout;   /* seconds a client may take no reply, 0: none */
 } opt = {"127.0.0.1", 6379, 1024, 1L << 20, 1024, 0, 0, (size_t)64 << 20,
-         0, 300};
+         0, 300, 60};
 
 /* -- the store ------------------------------------------------------------ */
 
@@ -426,6 +438,16 @@ static void over_limit(conn *c)
             "resp-server: client %s closed: its replies went over "
             "--client-output-limit %lu\n",
             c->peer, (unsigned long)opt.output_limit);
+}
+
+/* A client took no byte of its replies for --send-timeout: it is
+ * closed; say so once. */
+static void send_timed_out(conn *c)
+{
+    fprintf(stderr,
+            "resp-server: client %s closed: it took no byte of its replies "
+            "for %ld s (--send-timeout)\n",
+            c->peer, opt.send_timeout);
 }
 
 static void out(conn *c, const char *p, size_t n)
@@ -1204,6 +1226,13 @@ static void execute(conn *c)
 
 /* -- the session -------------------------------------------------------------- */
 
+/* Whether an error's message is that of the send timeout (hop/io.h),
+ * rather than that of the idle deadline. */
+static int is_send_timeout(const char *msg)
+{
+    return msg != NULL && strcmp(msg, "send timed out") == 0;
+}
+
 static hop_step session_step(hop_gen *g, hop_frame *f)
 {
     session_frame *self = (session_frame *)f;
@@ -1232,8 +1261,14 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
             }
         }
-        if (!c->drop)
+        if (!c->drop) {
+            /* QUIT: the replies, then a lingering close, so that what
+             * the client sent after the QUIT does not make the kernel
+             * reset the connection and drop the end of the replies. */
             HOP_AWAIT(self, hop_flush(&self->fl, &c->w));
+            HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
+                                       sizeof c->rbuf, HOP_SEC(1)));
+        }
     HOP_CATCH_IF(self, HOP_ERROR(self) == E_PROTO ||
                            HOP_ERROR(self) == -EMSGSIZE);
         /* Tell the client what was wrong (after the replies to the
@@ -1244,10 +1279,16 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
         HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->w), c->quit);
+        if (c->quit == HOP_ETIMEDOUT) /* (no other deadline here) */
+            send_timed_out(c);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    sizeof c->rbuf, HOP_SEC(1)));
     HOP_CATCH_IF(self, HOP_ERROR(self) != HOP_ECANCELED);
-        /* The end of the stream, a reset, an idle client: close. */
+        /* The end of the stream, a reset, an idle client, one that
+         * takes no reply: close. */
+        if (HOP_ERROR(self) == HOP_ETIMEDOUT &&
+            is_send_timeout(HOP_ERROR_MSG(self)))
+            send_timed_out(c);
     HOP_FINALLY(self);
         drop_parts(c);
         free(c->parts);
@@ -1323,6 +1364,7 @@ static conn *start_session(hop_loop *l, int fd)
     hop_reader_init(&c->r, &c->s, c->rbuf, sizeof c->rbuf);
     hop_writer_init(&c->w, &c->s, opt.output_limit);
     hop_reader_set_writer(&c->r, &c->w);
+    hop_stream_set_send_timeout(&c->s, HOP_SEC(opt.send_timeout));
     c->argc = 0;
     c->quit = 0;
     c->drop = 0;
@@ -1450,7 +1492,7 @@ static int usage(void)
                     "[--max-clients N] [--max-bulk BYTES] [--max-args N] "
                     "[--timeout SECONDS] [--busy-poll USEC] "
                     "[--client-output-limit BYTES] [--maxmemory BYTES] "
-                    "[--tcp-keepalive SECONDS]\n");
+                    "[--tcp-keepalive SECONDS] [--send-timeout SECONDS]\n");
     return 2;
 }
 
@@ -1502,6 +1544,9 @@ static int set_option(const char *name, const char *v)
     else if (strcmp(name, "--tcp-keepalive") == 0 &&
              opt_num(v, 0, 32767, &n) == 0) /* (the kernel's most) */
         opt.keepalive = (int)n;
+    else if (strcmp(name, "--send-timeout") == 0 &&
+             opt_num(v, 0, 1000000000, &n) == 0)
+        opt.send_timeout = (long)n;
     else
         return -1;
     return 0;

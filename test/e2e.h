@@ -42,6 +42,11 @@ long rss_kb(const server *s);
 /* SIGTERM; the server must say "<name>: stopped" and exit 0. */
 void stop(server *s);
 
+/* Run samples/<name> with the options in args (NULL-ended, 6 at most),
+ * its output dropped: its exit status, or -1 when it still ran after
+ * 2 s (it was killed then). */
+int exit_status(const char *name, const char *const *args);
+
 /* A blocking TCP connection to the server. */
 int dial(const server *s);
 
@@ -60,5 +65,38 @@ void expect(int fd, const char *req, const char *rep);
 /* Send len bytes of req, expect the reply rep and then the end of the
  * stream. */
 void expect_close(int fd, const char *req, size_t len, const char *rep);
+
+/* RESP: send SET key with n bytes of ch (without waiting for the
+ * reply). */
+void send_set_big(int fd, const char *key, size_t n, char ch);
+
+/* SET key to n bytes of ch. */
+void set_big(int fd, const char *key, size_t n, char ch);
+
+/* The number of descriptors the server has open (in /proc/PID/fd). */
+int open_fds(const server *s);
+
+/* Wait up to 5 s for the server to have n descriptors open; the last
+ * count. */
+int fds_back_to(const server *s, int n);
+
+/* HTTP: read the head of a response, to the empty line, into head (hcap
+ * bytes); its status, or -1. */
+int read_head(int fd, char *head, size_t hcap);
+
+/* The Content-Length of a head, or 0. */
+long head_length(const char *head);
+
+/*
+ * Send req (NULL: nothing) and read one response: its head into head
+ * (hcap bytes), its body (by Content-Length) into body. A reply to HEAD
+ * has no body: say so with a req that starts with "HEAD " (len 0 sends
+ * nothing). Returns the status, or -1.
+ */
+int exchange_head(int fd, const char *req, size_t len, char *head,
+                  size_t hcap, char *body, size_t cap);
+
+/* exchange_head without the head. */
+int exchange(int fd, const char *req, size_t len, char *body, size_t cap);
 
 #endif /* HOP_TEST_E2E_H */

@@ -4,7 +4,9 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -237,3 +239,151 @@ void expect_close(int fd, const char *req, size_t len,
     T_EQ(closed, 1);
 }
 
+int exit_status(const char *name, const char *const *args)
+{
+    const char *argv[8];
+    char path[256];
+    int n = 0, i, status = 0;
+    pid_t pid;
+
+    snprintf(path, sizeof path, "%s/%s", HOP_TEST_SAMPLES, name);
+    argv[n++] = path;
+    while (*args != NULL && n < 7)
+        argv[n++] = *args++;
+    argv[n] = NULL;
+    pid = fork();
+    T_ASSERT(pid >= 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (i = 0; i < 200; i++) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        nap_ms(10);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return -1;
+}
+
+/* -- RESP ------------------------------------------------------------------ */
+
+/* Send SET key with n bytes of ch (without waiting for the reply). */
+void send_set_big(int fd, const char *key, size_t n, char ch)
+{
+    char *req = malloc(n + 64);
+    size_t k;
+
+    T_ASSERT(req != NULL);
+    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
+                        (int)strlen(key), key, (unsigned long)n);
+    memset(req + k, ch, n);
+    memcpy(req + k + n, "\r\n", 2);
+    send_all(fd, req, k + n + 2);
+    free(req);
+}
+
+/* SET key to n bytes of ch. */
+void set_big(int fd, const char *key, size_t n, char ch)
+{
+    send_set_big(fd, key, n, ch);
+    expect(fd, "", "+OK\r\n");
+}
+
+/* -- the server's descriptors ---------------------------------------------- */
+
+/* The number of descriptors the server has open. */
+int open_fds(const server *s)
+{
+    char p[64];
+    struct dirent *e;
+    DIR *d;
+    int n = 0;
+
+    snprintf(p, sizeof p, "/proc/%d/fd", (int)s->pid);
+    T_ASSERT((d = opendir(p)) != NULL);
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+/* Wait up to 5 s for the server to have n descriptors open; the last
+ * count. */
+int fds_back_to(const server *s, int n)
+{
+    int now = open_fds(s), i;
+
+    for (i = 0; i < 100 && now != n; i++) {
+        nap_ms(50);
+        now = open_fds(s);
+    }
+    return now;
+}
+
+/* -- HTTP ------------------------------------------------------------------ */
+
+/* Read the head of a response, to the empty line, into head (hcap
+ * bytes); its status, or -1. */
+int read_head(int fd, char *head, size_t hcap)
+{
+    size_t n = 0;
+    int closed, status;
+
+    for (;;) {
+        if (n + 1 >= hcap || recv_n(fd, head + n, 1, 0, &closed) != 1)
+            return -1;
+        n++;
+        head[n] = '\0';
+        if (n >= 4 && strcmp(head + n - 4, "\r\n\r\n") == 0)
+            break;
+    }
+    if (sscanf(head, "HTTP/1.1 %d", &status) != 1)
+        return -1;
+    return status;
+}
+
+/* The Content-Length of a head, or 0. */
+long head_length(const char *head)
+{
+    const char *p = strcasestr(head, "\r\nContent-Length: ");
+
+    return p != NULL ? atol(p + 18) : 0;
+}
+
+/*
+ * Send req (NULL: nothing) and read one response: its head into head
+ * (hcap bytes), its body (by Content-Length) into body. A reply to HEAD
+ * has no body: say so with a req that starts with "HEAD " (len 0 sends
+ * nothing). Returns the status, or -1.
+ */
+int exchange_head(int fd, const char *req, size_t len, char *head,
+                  size_t hcap, char *body, size_t cap)
+{
+    int closed, status;
+    long clen = 0;
+
+    if (req != NULL)
+        send_all(fd, req, len);
+    if ((status = read_head(fd, head, hcap)) < 0)
+        return -1;
+    if (req == NULL || strncmp(req, "HEAD ", 5) != 0)
+        clen = head_length(head);
+    T_ASSERT(clen >= 0 && (size_t)clen < cap);
+    T_EQ(recv_n(fd, body, (size_t)clen, 0, &closed), (size_t)clen);
+    body[clen] = '\0';
+    return status;
+}
+
+/* exchange_head without the head. */
+int exchange(int fd, const char *req, size_t len, char *body, size_t cap)
+{
+    char head[2048];
+
+    return exchange_head(fd, req, len, head, sizeof head, body, cap);
+}

@@ -12,7 +12,6 @@
  * only.)
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -69,67 +68,6 @@ static void drop_root(void)
     snprintf(p, sizeof p, "%s/index.html", root);
     unlink(p);
     rmdir(root);
-}
-
-/* Read the head of a response, to the empty line, into head (hcap
- * bytes); its status, or -1. */
-static int read_head(int fd, char *head, size_t hcap)
-{
-    size_t n = 0;
-    int closed, status;
-
-    for (;;) {
-        if (n + 1 >= hcap || recv_n(fd, head + n, 1, 0, &closed) != 1)
-            return -1;
-        n++;
-        head[n] = '\0';
-        if (n >= 4 && strcmp(head + n - 4, "\r\n\r\n") == 0)
-            break;
-    }
-    if (sscanf(head, "HTTP/1.1 %d", &status) != 1)
-        return -1;
-    return status;
-}
-
-/* The Content-Length of a head, or 0. */
-static long head_length(const char *head)
-{
-    const char *p = strcasestr(head, "\r\nContent-Length: ");
-
-    return p != NULL ? atol(p + 18) : 0;
-}
-
-/*
- * Send req (NULL: nothing) and read one response: its head into head
- * (hcap bytes), its body (by Content-Length) into body. A reply to HEAD
- * has no body: say so with a req that starts with "HEAD " (len 0 sends
- * nothing). Returns the status, or -1.
- */
-static int exchange_head(int fd, const char *req, size_t len, char *head,
-                         size_t hcap, char *body, size_t cap)
-{
-    int closed, status;
-    long clen = 0;
-
-    if (req != NULL)
-        send_all(fd, req, len);
-    if ((status = read_head(fd, head, hcap)) < 0)
-        return -1;
-    if (req == NULL || strncmp(req, "HEAD ", 5) != 0)
-        clen = head_length(head);
-    T_ASSERT(clen >= 0 && (size_t)clen < cap);
-    T_EQ(recv_n(fd, body, (size_t)clen, 0, &closed), (size_t)clen);
-    body[clen] = '\0';
-    return status;
-}
-
-/* exchange_head without the head. */
-static int exchange(int fd, const char *req, size_t len, char *body,
-                    size_t cap)
-{
-    char head[2048];
-
-    return exchange_head(fd, req, len, head, sizeof head, body, cap);
 }
 
 #define GET(fd, path, body)                                                  \
@@ -379,36 +317,6 @@ static long rss_under(const server *s, long kb)
     for (i = 0; i < 100 && now >= kb; i++) {
         nap_ms(50);
         now = rss_kb(s);
-    }
-    return now;
-}
-
-/* The number of descriptors the server has open. */
-static int open_fds(const server *s)
-{
-    char p[64];
-    struct dirent *e;
-    DIR *d;
-    int n = 0;
-
-    snprintf(p, sizeof p, "/proc/%d/fd", (int)s->pid);
-    T_ASSERT((d = opendir(p)) != NULL);
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
-/* Wait up to 5 s for the server to have n descriptors open; the last
- * count. */
-static int fds_back_to(const server *s, int n)
-{
-    int now = open_fds(s), i;
-
-    for (i = 0; i < 100 && now != n; i++) {
-        nap_ms(50);
-        now = open_fds(s);
     }
     return now;
 }
@@ -923,6 +831,47 @@ static void http_unread_reply(void)
     free(data);
 }
 
+/* An option's value that is not a whole number in its range is refused
+ * with the usage (status 2), never taken as 0 or as a wrapped number:
+ * "--send-timeout abc" does not turn the send timeout off. */
+static void http_bad_options(void)
+{
+    static const char *const bad[][3] = {
+        {"--port", "abc", NULL},
+        {"--port", "70000", NULL},
+        {"--port", "-1", NULL},
+        {"--port", "1e3", NULL},
+        {"--port", "", NULL},
+        {"--threads", "0", NULL},
+        {"--threads", "1x", NULL},
+        {"--max-clients", "0", NULL},
+        {"--max-clients", "4294967297", NULL},
+        {"--max-clients", "99999999999999999999", NULL},
+        {"--max-header", "63", NULL},
+        {"--max-header", "8k", NULL},
+        {"--max-body", "-1", NULL},
+        {"--max-body", "99999999999999999999", NULL},
+        {"--idle-timeout", "0", NULL},
+        {"--idle-timeout", "9223372036854775807", NULL},
+        {"--request-timeout", " 5", NULL},
+        {"--send-timeout", "abc", NULL},
+        {"--send-timeout", "-1", NULL},
+        {"--send-timeout", "1000000001", NULL},
+        {"--port", NULL, NULL},
+        {"--nosuch", "1", NULL},
+    };
+    static char msg[128];
+    size_t i;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (exit_status("http-server", bad[i]) != 2) {
+            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
+                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}
+
 const t_case t_cases_e2e_http[] = {
     T_CASE(http_files_and_errors),
     T_CASE(http_keepalive_pipelining),
@@ -935,5 +884,6 @@ const t_case t_cases_e2e_http[] = {
     T_CASE(http_buffers_shrink),
     T_CASE(http_framing),
     T_CASE(http_unread_reply),
+    T_CASE(http_bad_options),
     T_END,
 };

@@ -8,15 +8,12 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -425,28 +422,6 @@ static void resp_error_replies(void)
     stop(&s);
 }
 
-/* Send SET key with n bytes of ch (without waiting for the reply). */
-static void send_set_big(int fd, const char *key, size_t n, char ch)
-{
-    char *req = malloc(n + 64);
-    size_t k;
-
-    T_ASSERT(req != NULL);
-    k = (size_t)sprintf(req, "*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%lu\r\n",
-                        (int)strlen(key), key, (unsigned long)n);
-    memset(req + k, ch, n);
-    memcpy(req + k + n, "\r\n", 2);
-    send_all(fd, req, k + n + 2);
-    free(req);
-}
-
-/* SET key to n bytes of ch. */
-static void set_big(int fd, const char *key, size_t n, char ch)
-{
-    send_set_big(fd, key, n, ch);
-    expect(fd, "", "+OK\r\n");
-}
-
 /* Read an array of count bulk strings of n bytes of ch. */
 static void expect_bulks(int fd, int count, size_t n, char ch)
 {
@@ -819,39 +794,6 @@ static void resp_tcp_keepalive(void)
     stop(&s);
 }
 
-/* Run the server with the options in args (NULL-ended), its output
- * dropped: its exit status, or -1 when it still ran after 2 s. */
-static int exit_status(const char *const *args)
-{
-    const char *argv[8];
-    char path[256];
-    int n = 0, i, status = 0;
-    pid_t pid;
-
-    snprintf(path, sizeof path, "%s/resp-server", HOP_TEST_SAMPLES);
-    argv[n++] = path;
-    while (*args != NULL && n < 7)
-        argv[n++] = *args++;
-    argv[n] = NULL;
-    pid = fork();
-    T_ASSERT(pid >= 0);
-    if (pid == 0) {
-        int null = open("/dev/null", O_WRONLY);
-        dup2(null, 1);
-        dup2(null, 2);
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    for (i = 0; i < 200; i++) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-        nap_ms(10);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-    return -1;
-}
-
 /* An option's value that is not a whole number in its range is refused
  * with the usage (status 2), never taken as 0 or as a wrapped number. */
 static void resp_bad_options(void)
@@ -875,6 +817,8 @@ static void resp_bad_options(void)
         {"--maxmemory", "10mb", NULL},
         {"--tcp-keepalive", "32768", NULL},
         {"--tcp-keepalive", " 5", NULL},
+        {"--send-timeout", "-1", NULL},
+        {"--send-timeout", "1000000001", NULL},
         {"--port", NULL, NULL},
         {"--nosuch", "1", NULL},
     };
@@ -882,7 +826,7 @@ static void resp_bad_options(void)
     size_t i;
 
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (exit_status(bad[i]) != 2) {
+        if (exit_status("resp-server", bad[i]) != 2) {
             snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
                      bad[i][1] != NULL ? bad[i][1] : "(nothing)");
             t_fail(__FILE__, __LINE__, msg);
