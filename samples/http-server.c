@@ -1112,13 +1112,6 @@ static void release(conn *c)
     w->free_conns = c;
 }
 
-/* Whether an error's message is that of the send timeout (hop/io.h),
- * rather than that of a deadline of the session's. */
-static int is_send_timeout(const char *msg)
-{
-    return msg != NULL && strcmp(msg, "send timed out") == 0;
-}
-
 static hop_step session_step(hop_gen *g, hop_frame *f)
 {
     session_frame *self = (session_frame *)f;
@@ -1174,7 +1167,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                            HOP_ERROR(self) == -EMSGSIZE ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
                             self->reading &&
-                            !is_send_timeout(HOP_ERROR_MSG(self))));
+                            hop_stream_send_timed_out(&c->s) != 1));
         /* Answer with the status, then a lingering close. The replies
          * to the requests before this one, still in the writer, go out
          * first: they are whole (a reply is put at once, and these

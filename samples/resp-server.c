@@ -1226,13 +1226,6 @@ static void execute(conn *c)
 
 /* -- the session -------------------------------------------------------------- */
 
-/* Whether an error's message is that of the send timeout (hop/io.h),
- * rather than that of the idle deadline. */
-static int is_send_timeout(const char *msg)
-{
-    return msg != NULL && strcmp(msg, "send timed out") == 0;
-}
-
 static hop_step session_step(hop_gen *g, hop_frame *f)
 {
     session_frame *self = (session_frame *)f;
@@ -1279,7 +1272,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
         HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->w), c->quit);
-        if (c->quit == HOP_ETIMEDOUT) /* (no other deadline here) */
+        if (c->quit == HOP_ETIMEDOUT &&
+            hop_stream_send_timed_out(&c->s) == 1)
             send_timed_out(c);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    sizeof c->rbuf, HOP_SEC(1)));
@@ -1287,7 +1281,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         /* The end of the stream, a reset, an idle client, one that
          * takes no reply: close. */
         if (HOP_ERROR(self) == HOP_ETIMEDOUT &&
-            is_send_timeout(HOP_ERROR_MSG(self)))
+            hop_stream_send_timed_out(&c->s) == 1)
             send_timed_out(c);
     HOP_FINALLY(self);
         drop_parts(c);

@@ -224,6 +224,8 @@ static void send_timeout_write(void)
     small_pair(sv);
     T_EQ(hop_stream_init(&a, &loop, sv[0]), HOP_OK);
     T_EQ(hop_stream_set_send_timeout(&a, HOP_MSEC(300)), HOP_OK);
+    T_EQ(hop_stream_send_timed_out(&a), 0);
+    T_EQ(hop_stream_send_timed_out(NULL), HOP_EINVAL);
     lim_start(&t, &f, OP_WRITE);
     f.s = &a;
     f.out = src;
@@ -232,6 +234,7 @@ static void send_timeout_write(void)
     T_EQ(f.err, HOP_ETIMEDOUT);
     T_STREQ(f.msg, "send timed out");
     T_ASSERT(!hop_scope_expired(&f.sc));
+    T_EQ(hop_stream_send_timed_out(&a), 1); /* the stream says why */
     T_ABOUT(f.took, HOP_MSEC(300));
     T_ASSERT(f.done > 0 && f.done < N);
     got = f.done;
@@ -416,6 +419,7 @@ static void send_timeout_scopes(void)
     T_EQ(f.err, HOP_ETIMEDOUT);
     T_ASSERT(f.msg == NULL);
     T_ASSERT(hop_scope_expired(&f.sc));
+    T_EQ(hop_stream_send_timed_out(&a), 0); /* the scope's, not its own */
     T_ABOUT(f.took, HOP_MSEC(50));
     T_EQ(hop_stream_close(&a), HOP_OK);
     close(sv[1]);

@@ -106,6 +106,14 @@ HOP_API int hop_stream_fd(const hop_stream *s);
 HOP_API int hop_stream_set_send_timeout(hop_stream *s, hop_time d);
 
 /*
+ * 1 when the peer of s has taken no byte for its send timeout (a wait to
+ * write raised, or will raise, HOP_ETIMEDOUT for it), 0 otherwise: what
+ * tells that HOP_ETIMEDOUT from one of a deadline scope's. HOP_EINVAL
+ * for NULL or a released stream.
+ */
+HOP_API int hop_stream_send_timed_out(const hop_stream *s);
+
+/*
  * Shut the writing side of a socket stream (the peer reads the end of
  * the stream after what was written). HOP_OK or -errno.
  */

@@ -322,6 +322,14 @@ int hop_stream_set_send_timeout(hop_stream *s, hop_time d)
     return HOP_OK;
 }
 
+int hop_stream_send_timed_out(const hop_stream *s)
+{
+    if (!hop__stream_ok(s))
+        return HOP_EINVAL;
+    return s->send_timeout > 0 && (s->flags & S_WSTALL) &&
+           hop_loop_now(s->loop) >= hop__after(s->wstall, s->send_timeout);
+}
+
 int hop_stream_shutdown(hop_stream *s)
 {
     if (!hop__stream_ok(s))
