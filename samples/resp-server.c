@@ -1397,29 +1397,15 @@ static void name_peer(conn *c, const void *addr, unsigned len)
 
 /*
  * Whether an error of accept concerns the connection it was taking, not
- * the listener: Linux passes on the errors of the new connection's
- * network there, and a firewall's refusal. The next one is taken as if
- * nothing happened.
+ * the listener. hop_accept already skips those of the new connection's
+ * network that Linux passes on (ENETDOWN, EHOSTUNREACH, ...); these are
+ * the rest it leaves to the program, which may know that its listener
+ * cannot cause them: a firewall's refusal, and two that Linux passes on
+ * too. The next connection is taken as if nothing happened.
  */
 static int one_connection(int err)
 {
-    switch (err) {
-    case ENETDOWN:
-    case ENETUNREACH:
-    case EHOSTUNREACH:
-    case ENOPROTOOPT:
-    case EOPNOTSUPP:
-    case EPERM:
-#ifdef EHOSTDOWN
-    case EHOSTDOWN:
-#endif
-#ifdef ENONET
-    case ENONET:
-#endif
-        return 1;
-    default:
-        return 0;
-    }
+    return err == EPERM || err == ENOPROTOOPT || err == EOPNOTSUPP;
 }
 
 static hop_step accept_step(hop_gen *g, hop_frame *f)
