@@ -504,8 +504,9 @@ static hop_step fmt_gen(hop_gen *g, hop_frame *f)
         HOP_RAISE_FMT(self, E_A, "%s", long_arg);
         break;
     default:
-        HOP_RAISE_FMT(self, E_A, "%.*s|%*d|%lld|%hhd", 2, "xyz", 4, 5,
-                      -9223372036854775807ll - 1, 300);
+        HOP_RAISE_FMT(self, E_A, "%.*s|%*d|%lld|%hhd|%hu", 2, "xyz", 4, 5,
+                      -9223372036854775807ll - 1, (signed char)-5,
+                      (unsigned short)65535);
         break;
     }
     HOP_END(self);
@@ -522,14 +523,14 @@ static void raise_fmt_message(void)
         "[ab|abc|  -42|7    |-0042]",
         "[ff|ABC|z|%|123456789|77|0|       r|l  ]",
         "012345678901234567890123456789012345678901234567890123456789...",
-        "xy|   5|-9223372036854775808|44",
+        "xy|   5|-9223372036854775808|-5|65535",
     };
     static const char *const fmts[] = {
         "bulk length %lld over --max-bulk %u",
         "[%s|%.3s|%5d|%-5d|%05d]",
         "[%x|%X|%c|%%|%lu|%zu|%i|%8s|%-3s]",
         "%s",
-        "%.*s|%*d|%lld|%hhd",
+        "%.*s|%*d|%lld|%hhd|%hu",
     };
     int i;
 
