@@ -47,6 +47,10 @@ void stop(server *s);
  * 2 s (it was killed then). */
 int exit_status(const char *name, const char *const *args);
 
+/* Each of the n option lists in bad (an option, its value or NULL, and
+ * NULL) must make samples/<name> exit with status 2. */
+void expect_refused(const char *name, const char *const (*bad)[3], size_t n);
+
 /* A blocking TCP connection to the server. */
 int dial(const server *s);
 

@@ -387,3 +387,17 @@ int exchange(int fd, const char *req, size_t len, char *body, size_t cap)
 
     return exchange_head(fd, req, len, head, sizeof head, body, cap);
 }
+
+void expect_refused(const char *name, const char *const (*bad)[3], size_t n)
+{
+    static char msg[128];
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        if (exit_status(name, bad[i]) != 2) {
+            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
+                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
+            t_fail(__FILE__, __LINE__, msg);
+        }
+    }
+}

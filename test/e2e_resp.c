@@ -822,16 +822,7 @@ static void resp_bad_options(void)
         {"--port", NULL, NULL},
         {"--nosuch", "1", NULL},
     };
-    static char msg[128];
-    size_t i;
-
-    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (exit_status("resp-server", bad[i]) != 2) {
-            snprintf(msg, sizeof msg, "%s %s: not refused", bad[i][0],
-                     bad[i][1] != NULL ? bad[i][1] : "(nothing)");
-            t_fail(__FILE__, __LINE__, msg);
-        }
-    }
+    expect_refused("resp-server", bad, sizeof bad / sizeof bad[0]);
 }
 
 const t_case t_cases_e2e_resp[] = {
