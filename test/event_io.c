@@ -21,26 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ev_case.h"
 #include "t.h"
-
-static hop_loop loop;
-static hop_ev ev;
-
-static void loop_up(void)
-{
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-}
-
-static void loop_down(void)
-{
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
-}
-
-static void run(void)
-{
-    T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
-}
 
 static void nap_ms(int ms)
 {
@@ -1362,7 +1344,6 @@ static void io_resolve(void)
     event_set_log_callback(NULL);
     loop_down();
 }
-
 
 /* -- conformance: IO-01, IO-02 ---------------------------------------------- */
 

@@ -13,21 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ev_case.h"
 #include "t.h"
-
-static hop_loop loop;
-static hop_ev ev;
-
-static void loop_up(void)
-{
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-}
-
-static void loop_down(void)
-{
-    T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
-}
 
 static void pair(int sv[2])
 {
