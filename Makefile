@@ -53,7 +53,13 @@ DEPS := libevent-dev check pkg-config
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 
-CORE_SRC := $(wildcard lib/core/*.c)
+# The strata, lowest first: the generator layer, the scheduler, sync.
+GEN_SRC := $(wildcard lib/gen/*.c)
+SCHED_SRC := $(wildcard lib/sched/*.c)
+SYNC_SRC := $(wildcard lib/sync/*.c)
+CORE_SRC := $(GEN_SRC) $(SCHED_SRC) $(SYNC_SRC)
+CORE_HDRS := $(wildcard lib/gen/*.h lib/sched/*.h)
+vpath %.c lib/gen lib/sched lib/sync
 EVENT_SRC := $(wildcard lib/event/*.c)
 BARE_SRC := $(wildcard lib/bare/*.c)
 IO_SRC := $(wildcard lib/io/*.c)
@@ -99,25 +105,28 @@ $(shell mkdir -p $(BUILDDIR) && \
     if [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" != '$(FLAGS_NOW)' ]; then \
         echo '$(FLAGS_NOW)' > $(FLAGS_STAMP); fi)
 
-$(BUILDDIR)/obj/lib/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+define STRATUM_RULE
+$(BUILDDIR)/obj/lib/$(1)/%.o: lib/$(1)/%.c $(HEADERS) $(CORE_HDRS) $(FLAGS_STAMP)
+	@mkdir -p $$(dir $$@)
+	$$(call say,CC,$$<)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(LIB_CFLAGS) -c $$< -o $$@
+endef
+$(foreach s,gen sched sync,$(eval $(call STRATUM_RULE,$(s))))
+
+$(BUILDDIR)/obj/lib/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/bare_internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
 
-$(BUILDDIR)/obj/lib/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/internal.h $(FLAGS_STAMP)
+$(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/event/ev_internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(EVENT_CFLAGS) -c $< -o $@
 
-$(BUILDDIR)/obj/lib/event/%.o: lib/event/%.c $(HEADERS) lib/core/internal.h lib/event/ev_internal.h $(FLAGS_STAMP)
+$(BUILDDIR)/obj/lib/io/%.o: lib/io/%.c $(HEADERS) lib/io/io_internal.h $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@
-
-$(BUILDDIR)/obj/lib/io/%.o: lib/io/%.c $(HEADERS) lib/core/internal.h lib/io/io_internal.h $(FLAGS_STAMP)
-	@mkdir -p $(dir $@)
-	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -Ilib/core $(EVENT_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) $(EVENT_CFLAGS) -c $< -o $@
 
 $(STATIC_LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -212,25 +221,32 @@ check-freestanding:
 	if [ -n "$$bad" ]; then echo "core references: $$bad"; exit 1; fi
 	@echo "== freestanding core and bare: OK (nm -u lists nothing outside mem*)"
 
-# Dependencies point one way: lib/core, lib/bare and the freestanding headers
-# include nothing but <stddef.h>, <stdint.h> and hop's own headers
-# (hop/event.h, the libevent layer's header, names libevent types only).
+# Dependencies point one way. By includes: the strata (lib/gen,
+# lib/sched, lib/sync), lib/bare and the freestanding headers include
+# nothing but <stddef.h>, <stdint.h> and hop's own headers (hop/event.h,
+# the libevent layer's header, names libevent types only); by symbols,
+# which includes cannot hide: test/tools/layering.sh on the objects.
 FREE_HEADERS := $(filter-out include/hop/event.h,$(HEADERS))
-check-layering:
+check-layering: $(LIB_OBJ)
 	@bad=$$(grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' \
-	    $(CORE_SRC) lib/core/internal.h $(BARE_SRC) lib/bare/internal.h \
+	    $(CORE_SRC) $(CORE_HDRS) $(BARE_SRC) lib/bare/bare_internal.h \
 	    $(FREE_HEADERS) | \
-	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' -e 'lib/core/error\.c:.*<stdarg\.h>' || true); \
+	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' -e 'lib/gen/error\.c:.*<stdarg\.h>' || true); \
 	if [ -n "$$bad" ]; then echo "layering: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/event\.h\|event2/\|hop/bare\.h' $(CORE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: core uses a backend layer: $$bad"; exit 1; fi
-	@bad=$$(grep -ln 'hop/event\.h\|event2/\|core/internal\.h' $(BARE_SRC) || true); \
-	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer or core internals: $$bad"; exit 1; fi
+	@bad=$$(grep -ln 'hop/event\.h\|event2/' $(BARE_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/io\.h\|io_internal\.h' $(CORE_SRC) $(EVENT_SRC) $(BARE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: a lower layer uses lib/io: $$bad"; exit 1; fi
-	@echo "== layering: core, bare and freestanding headers include only stddef/stdint (and stdarg for formatted errors)"
+	@bad=$$(grep -ln 'sched_internal\.h\|gen_internal\.h\|driver\.h' \
+	    $(SYNC_SRC) $(EVENT_SRC) $(BARE_SRC) $(IO_SRC) || true); \
+	if [ -n "$$bad" ]; then echo "layering: a private header of the core used above it: $$bad"; exit 1; fi
+	@bad=$$(grep -ln 'sched_internal\.h\|hop/\(loop\|task\|time\|scope\|future\|backend\|waitable\)\.h' \
+	    $(GEN_SRC) lib/gen/*.h include/hop/core.h include/hop/coro.h || true); \
+	if [ -n "$$bad" ]; then echo "layering: the generator layer knows of the scheduler: $$bad"; exit 1; fi
+	@NM=$(NM) sh test/tools/layering.sh $(BUILDDIR)/obj
 
-# Every public header compiles on its own as C99, C11 and C++.
 check-headers:
 	@mkdir -p $(BUILDDIR)/headers
 	@for h in $(HEADERS); do \
@@ -250,7 +266,7 @@ check-headers:
 check-knobs:
 	@mkdir -p $(BUILDDIR)/knobs
 	@$(CC) -std=c99 $(WARN) -Iinclude -DHOP_CONF_ERROR_NAMES=0 \
-	    test/tools/error_names_off.c lib/core/error.c \
+	    test/tools/error_names_off.c lib/gen/error.c \
 	    -o $(BUILDDIR)/knobs/error_names_off
 	@$(BUILDDIR)/knobs/error_names_off
 	@echo "== knobs: HOP_CONF_ERROR_NAMES=0 answers as documented"
@@ -335,7 +351,7 @@ $(BUILDDIR)/bench/%: bench/%.c $(STATIC_LIB) $(HEADERS)
 # The idle-task figure again with HOP_CONF_TASK_NAMES=0, which changes
 # the layout of hop_task: built from the sources with the knob.
 $(BUILDDIR)/bench/bench_sched_nonames: bench/bench_sched.c $(CORE_SRC) \
-    $(HEADERS) lib/core/internal.h
+    $(HEADERS) $(CORE_HDRS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [HOP_CONF_TASK_NAMES=0])
 	$(Q)$(CC) -O2 -g $(HOP_CFLAGS) -DHOP_CONF_TASK_NAMES=0 $< $(CORE_SRC) \
@@ -380,14 +396,14 @@ FUZZ_TARGETS := resp http
 FUZZ_TIME ?= 30
 FUZZ_CC ?= clang
 FUZZ_SRC := $(CORE_SRC) $(EVENT_SRC) $(IO_SRC)
-FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) lib/core/internal.h lib/io/io_internal.h
+FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) lib/io/io_internal.h
 
 $(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h samples/%-server.c \
     $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [libFuzzer])
 	$(Q)$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude -Ilib/core \
+	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude \
 	    $(EVENT_CFLAGS) $< $(FUZZ_SRC) $(EVENT_LIBS) -pthread -o $@
 
 $(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c test/fuzz/session.h \
@@ -543,7 +559,7 @@ MCU_CPU_mps2-an385 := cortex-m3
 MCU_FREE_INC = $(shell $(MCU_CC) -print-file-name=include 2>/dev/null)
 MCU_CFLAGS = -std=c99 $(WARN) -Os -mthumb -ffreestanding -fno-builtin \
     -nostdinc -isystem $(MCU_FREE_INC) -Iinclude
-MCU_CORE_OBJ = $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$(1)/%.o) \
+MCU_CORE_OBJ = $(patsubst %.c,$(BUILDDIR)/mcu/$(1)/%.o,$(notdir $(CORE_SRC))) \
     $(BARE_SRC:lib/bare/%.c=$(BUILDDIR)/mcu/$(1)/bare/%.o)
 
 # The test tables each board runs. mps2-an385 (4 MiB of flash and RAM)
@@ -571,12 +587,12 @@ deps-mcu:
 # memmove, memcmp, the __aeabi_* helpers, and other helpers that the
 # CPU's own libgcc.a defines (on M0: __gnu_thumb1_case_*, __clzdi2).
 define mcu_cpu_rules
-$(BUILDDIR)/mcu/$(1)/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h
+$(BUILDDIR)/mcu/$(1)/%.o: %.c $(HEADERS) $(CORE_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) -c $$< -o $$@
 
-$(BUILDDIR)/mcu/$(1)/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/internal.h
+$(BUILDDIR)/mcu/$(1)/bare/%.o: lib/bare/%.c $(HEADERS) lib/bare/bare_internal.h
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$(1) -c $$< -o $$@
@@ -675,7 +691,7 @@ KNOB_FLAGS_all := $(KNOB_FLAGS_notrace) $(KNOB_FLAGS_errmsg0) \
     $(KNOB_FLAGS_timer1)
 
 define knob_rules
-$(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) lib/core/internal.h Makefile
+$(BUILDDIR)/mcu/$(1)-%/done: $(CORE_SRC) $(HEADERS) $(CORE_HDRS) Makefile
 	@mkdir -p $$(dir $$@)
 	$$(Q)for f in $(CORE_SRC); do \
 	    $$(MCU_CC) $$(MCU_CFLAGS) -mcpu=$$* $(KNOB_FLAGS_$(1)) -c $$$$f \
@@ -691,7 +707,7 @@ sizes: deps-mcu
 	@$(MAKE) --no-print-directory mcu-sizes-inputs
 	@for c in $(MCU_CPUS); do \
 	    echo "== core objects, $$c, -Os -mthumb (arm-none-eabi-size)"; \
-	    $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$c/%.o) | \
+	    $(MCU_SIZE) -t $(patsubst %.c,$(BUILDDIR)/mcu/$$c/%.o,$(notdir $(CORE_SRC))) | \
 	        sed 's|$(BUILDDIR)/mcu/[^ ]*/||'; \
 	    for k in $(KNOB_VARIANTS); do \
 	        case $$k in \
@@ -703,7 +719,7 @@ sizes: deps-mcu
 	        timer1) what="HOP_CONF_TIMER_BITS=1";; \
 	        all) what="all six";; \
 	        esac; \
-	        $(MCU_SIZE) -t $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/mcu/$$k-$$c/%.o) | \
+	        $(MCU_SIZE) -t $(patsubst %.c,$(BUILDDIR)/mcu/$$k-$$c/%.o,$(notdir $(CORE_SRC))) | \
 	            tail -n 1 | sed "s/(TOTALS)/(TOTALS, $$what)/"; \
 	    done; \
 	    echo "== bare backend objects, $$c"; \
@@ -845,7 +861,7 @@ $(BUILDDIR)/x/suites.h: FORCE
 	@cmp -s $@.tmp $@ 2>/dev/null || mv $@.tmp $@; rm -f $@.tmp
 
 define x_arch_rules
-$(BUILDDIR)/x/$(1)/core/%.o: lib/core/%.c $(HEADERS) lib/core/internal.h $(FLAGS_STAMP)
+$(BUILDDIR)/x/$(1)/core/%.o: %.c $(HEADERS) $(CORE_HDRS) $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(XCC_$(1)) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) -c $$< -o $$@
@@ -867,7 +883,7 @@ $(BUILDDIR)/x/$(1)/$(2)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/x/suites.h 
 	    -DHOP_TEST_VARIANT='"$(2) $(1)"' -c $$< -o $$@
 
 $(BUILDDIR)/x/$(1)/$(2)/hop-test: $(XTEST_SRC:%.c=$(BUILDDIR)/x/$(1)/$(2)/%.o) \
-        $(CORE_SRC:lib/core/%.c=$(BUILDDIR)/x/$(1)/core/%.o) \
+        $(patsubst %.c,$(BUILDDIR)/x/$(1)/core/%.o,$(notdir $(CORE_SRC))) \
         $(BARE_SRC:lib/bare/%.c=$(BUILDDIR)/x/$(1)/bare/%.o)
 	$$(call say,LD,$$@)
 	$$(Q)$$(XCC_$(1)) $$(CFLAGS) $$(LDFLAGS) -static -o $$@ $$^ \

@@ -186,6 +186,8 @@ struct hop_gen {
     hop_exc *exc;       /* private: where errors are recorded: rec, or
                            the running task's own record */
     hop_exc rec;        /* private: the handle's own error record */
+    void *owner;        /* private: whoever drives the handle (a loop), or
+                           NULL for a handle of the caller's own */
 };
 
 /*
@@ -360,6 +362,14 @@ typedef int (*hop_write_fn)(void *ctx, const char *buf, size_t len);
  */
 HOP_API int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx);
 
+/*
+ * Write the string s, or the decimal v, through w: 0, or w's nonzero
+ * result. For describe functions of waitables and other text sinks;
+ * nothing is formatted in a buffer.
+ */
+HOP_API int hop_write_str(hop_write_fn w, void *ctx, const char *s);
+HOP_API int hop_write_int(hop_write_fn w, void *ctx, long long v);
+
 /* -- private helpers of the coroutine macros ----------------------------- */
 
 HOP_API int hop__raise(hop_gen *g, int err, const char *msg, int ctx,
@@ -407,38 +417,54 @@ static inline int hop__frame_init_inline(hop_frame *f, hop_fn fn, int kind)
 #define HOP__GS_CLOSING 0x100u
 #define HOP__GS_EXITING 0x200u
 #define HOP__GS_MARKS (HOP__GS_CLOSING | HOP__GS_EXITING)
-#define HOP__GS_LOOP 0x400u /* the handle a loop runs its tasks on */
 
 /* hop_gen.magic of an initialised handle. */
 #define HOP__GEN_MAGIC 0x686f7067u
 
+/* The innermost frame yielded v at the top (no exit being delivered). */
+static inline int hop__gen_yielded(hop_gen *g, hop_value v, hop_value *out)
+{
+    g->state = HOP_STATE_SUSPENDED;
+    if (out != NULL)
+        *out = v;
+    return HOP_YIELDED;
+}
+
 /*
- * The first step of a resume, inline: a suspended generator whose
- * innermost frame simply yields again costs one indirect call. Anything
- * else goes on in the library's trampoline (hop__gen_continue), and
- * every other state takes the checked path of the real functions.
+ * Resume the suspended handle g (marks: its close marks) with the value v
+ * or the error err: run its innermost frame once, and go on in the
+ * trampoline (hop__gen_continue) for anything but a plain yield. Every
+ * resume goes through here, the inline fast path of hop_gen_send too.
+ * (An exit cannot begin while a frame runs: with no mark at entry, none
+ * is there at its yield.)
+ */
+static inline int hop__gen_resume(hop_gen *g, unsigned marks, hop_value v,
+                                  int err, hop_value *out)
+{
+    hop_frame *f = g->top;
+    hop_step s;
+
+    g->val = v;
+    g->err = err;
+    g->state = marks | HOP_STATE_RUNNING;
+    s = f->fn(g, f);
+    if (s.op == HOP_STEP_YIELD && !(marks & HOP__GS_EXITING))
+        return hop__gen_yielded(g, s.v, out);
+    return hop__gen_continue(g, s.op, s.v, out);
+}
+
+/*
+ * hop_gen_send, inline: a suspended generator whose innermost frame
+ * simply yields again costs one indirect call. Every other state takes
+ * the checked path of the real function.
  */
 static inline int hop__gen_send_inline(hop_gen *g, hop_value v,
                                        hop_value *out)
 {
-    if (g != NULL && g->magic == HOP__GEN_MAGIC &&
-        g->state == HOP_STATE_SUSPENDED) {
-        hop_frame *f = g->top;
-        hop_step s;
-
-        g->val = v;
-        g->err = 0;
-        g->state = HOP_STATE_RUNNING;
-        s = f->fn(g, f);
-        if (s.op == HOP_STEP_YIELD) {
-            g->state = HOP_STATE_SUSPENDED;
-            if (out != NULL)
-                *out = s.v;
-            return HOP_YIELDED;
-        }
-        return hop__gen_continue(g, s.op, s.v, out);
-    }
-    return (hop_gen_send)(g, v, out);
+    if (g == NULL || g->magic != HOP__GEN_MAGIC ||
+        g->state != HOP_STATE_SUSPENDED)
+        return (hop_gen_send)(g, v, out);
+    return hop__gen_resume(g, 0, v, 0, out);
 }
 
 /*

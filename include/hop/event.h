@@ -21,6 +21,7 @@
 #define HOP_EVENT_H
 
 #include "task.h"
+#include "future.h"
 
 #ifdef __cplusplus
 extern "C" {

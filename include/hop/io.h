@@ -37,6 +37,7 @@
 #include <stddef.h>
 
 #include "event.h"
+#include "scope.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -38,6 +38,7 @@
 
 #include "core.h"
 #include "task.h"
+#include "future.h"
 
 #ifdef __cplusplus
 extern "C" {

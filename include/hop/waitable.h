@@ -50,24 +50,46 @@ struct hop_waitable_ops {
  * without suspending; otherwise it is queued to run on the loop's pass.
  * HOP_ESTATE, and nothing changes, when t is not waiting, was woken
  * already, or waits on another waitable than w; HOP_EINVAL for NULL,
- * and for a waitable of one of hop's own kinds (a sleep, a join, a
- * future, a group, a channel, semaphore, event or mutex operation, an
- * fd or stream wait): those complete their waits themselves, and a
- * wake from outside would leave them holding the task (a timer still
- * running, a place in a queue). To end such a wait early, cancel the
- * task (hop_task_cancel) or complete the thing itself
- * (hop_future_complete, hop_chan_send, ...).
+ * and for a sealed wait (hop_task_seal), which every one of hop's own
+ * kinds makes (a sleep, a join, a future, a group, a channel,
+ * semaphore, event or mutex operation, an fd or stream wait): those
+ * complete their waits themselves, and a wake from outside would leave
+ * them holding the task (a timer still running, a place in a queue). To
+ * end such a wait early, cancel the task (hop_task_cancel) or complete
+ * the thing itself (hop_future_complete, hop_chan_send, ...).
  */
 HOP_API int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v);
 HOP_API int hop_task_wake_err(hop_task *t, hop_waitable *w, int err,
                               const char *msg);
 
-/* Private, for hop's own kinds: from arm, mark t's wait as one that only
- * the kind's code completes; and complete a wait (hop_task_wake without
- * that refusal; err 0 for the value v). */
-HOP_API void hop__task_own_wait(hop_task *t);
-HOP_API int hop__task_complete(hop_task *t, hop_waitable *w, hop_value v,
-                               int err, const char *msg);
+/*
+ * Seal t's wait on w, from w's arm: only the kind's own code ends it,
+ * through hop_task_settle; hop_task_wake and hop_task_wake_err refuse it
+ * with HOP_EINVAL. A kind that keeps the task somewhere (a queue, a
+ * timer) seals its waits, so that a stray wake cannot leave it holding
+ * a task that has gone on. HOP_ESTATE when t is not arming a wait on w,
+ * HOP_EINVAL for NULL.
+ */
+HOP_API int hop_task_seal(hop_task *t, hop_waitable *w);
+
+/*
+ * End t's wait on w, sealed or not: with the value v when err is 0,
+ * else with the error err (msg an optional static message). As
+ * hop_task_wake otherwise, with the same HOP_ESTATE cases.
+ */
+HOP_API int hop_task_settle(hop_task *t, hop_waitable *w, hop_value v,
+                            int err, const char *msg);
+
+/*
+ * For a kind whose wait completed just before its task was interrupted
+ * (cancelled, or a deadline scope expired): the running task t got
+ * HOP_ECANCELED (message msg) at its await instead of the outcome. The
+ * kind keeps the outcome and hands the same interruption back, to be
+ * raised at t's next suspension: counts of interruptions, which deadline
+ * scopes read, stay right. HOP_ESTATE when t is not the task running
+ * now, HOP_EINVAL for NULL.
+ */
+HOP_API int hop_task_defer_cancel(hop_task *t, const char *msg);
 
 /* The waitable t is suspended on, or NULL. */
 HOP_API hop_waitable *hop_task_waiting_on(const hop_task *t);

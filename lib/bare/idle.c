@@ -13,7 +13,7 @@
  * returns at once for a pending interrupt, so no wake-up is lost between
  * the look and the sleep.
  */
-#include "internal.h"
+#include "bare_internal.h"
 
 int hop_bare_set_idle(hop_bare *b, hop_bare_idle_fn fn, void *ctx)
 {
@@ -30,7 +30,7 @@ void hop__bare_idle_wait(hop_bare *b, hop_time deadline)
         unsigned s;
         int done;
 
-        if (hop__bare_drain(b) > 0 || b->loop->stop)
+        if (hop__bare_drain(b) > 0 || hop_loop_stopping(b->loop))
             return;
         s = hop__bare_enter(b);
         done = b->woken || b->now >= deadline;
@@ -38,7 +38,7 @@ void hop__bare_idle_wait(hop_bare *b, hop_time deadline)
         if (!done && b->count == 0 && b->idle != NULL)
             b->idle(b->idle_ctx, deadline);
         hop__bare_leave(b, s);
-        if (done || b->loop->stop)
+        if (done || hop_loop_stopping(b->loop))
             return;
     }
 }
@@ -54,15 +54,13 @@ static int run(hop_loop *l, int forever)
     hop_bare *b;
     int r = HOP_OK;
 
-    if (hop_loop_tasks(l) < 0 || l->be != &hop__bare_backend)
-        return HOP_EINVAL;
-    b = (hop_bare *)l->be_ctx;
+    b = hop_loop_backend(l, &hop__bare_backend);
     if (!hop__bare_ok(b) || b->loop != l)
         return HOP_EINVAL;
-    if (hop_loop_current(l) != NULL || l->running || b->running)
+    if (hop_loop_current(l) != NULL || hop_loop_running(l) || b->running)
         return HOP_ERUNNING;
     b->running = 1;
-    l->stop = 0;
+    hop_loop_clear_stop(l);
     for (;;) {
         hop_time d;
         unsigned s;
@@ -71,13 +69,13 @@ static int run(hop_loop *l, int forever)
         b->woken = 0; /* we are about to look at everything anyway */
         hop__bare_leave(b, s);
         hop__bare_drain(b);
-        if (l->stop)
+        if (hop_loop_stopping(l))
             break;
         d = hop_loop_deadline(l);
         if (d <= hop_bare_now(b)) {
             /* A task is ready, or a timer or a delayed start is due. */
             r = hop_loop_run(l, HOP_RUN_NOWAIT);
-            if (r != HOP_OK || l->stop)
+            if (r != HOP_OK || hop_loop_stopping(l))
                 break;
             continue;
         }
@@ -86,7 +84,7 @@ static int run(hop_loop *l, int forever)
         if (!forever)
             break;
         hop__bare_idle_wait(b, d);
-        if (l->stop)
+        if (hop_loop_stopping(l))
             break;
     }
     b->running = 0;

@@ -9,7 +9,7 @@
  * nothing is lost without the poster and the application knowing.
  * Events run in the loop's context, outside the critical section.
  */
-#include "internal.h"
+#include "bare_internal.h"
 
 int hop_bare_post(hop_bare *b, hop_bare_fn fn, void *arg)
 {
@@ -72,7 +72,7 @@ unsigned hop__bare_drain(hop_bare *b)
     s = hop__bare_enter(b);
     n = b->count; /* what events post now waits for the next drain */
     hop__bare_leave(b, s);
-    while (ran < n && !b->loop->stop) {
+    while (ran < n && !hop_loop_stopping(b->loop)) {
         hop_bare_fn fn;
         void *arg;
 

@@ -8,7 +8,7 @@
  * the critical section: an interrupt can never show the loop half a
  * tick.
  */
-#include "internal.h"
+#include "bare_internal.h"
 
 unsigned hop__bare_enter_none(void *ctx)
 {

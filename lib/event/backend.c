@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "hop/event.h"
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "ev_internal.h"
 
 #define EV(x) ((struct event *)(void *)(x).bytes)
@@ -99,7 +100,8 @@ static int ev_poll(hop_ev *ev, hop_time start, hop_time deadline)
     do {
         if (event_base_loop(ev->base, EVLOOP_NONBLOCK) < 0)
             return 0;
-        if (l->ready != NULL || l->stop || event_base_got_break(ev->base))
+        if (hop_loop_ready(l) || hop_loop_stopping(l) ||
+            event_base_got_break(ev->base))
             return 1;
         now = ev_now(NULL);
     } while (now < end);
@@ -207,7 +209,7 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
         event_base_free(base);
     if (r == HOP_OK) { /* tasks that fail unobserved are reported there */
         hop_loop_set_report(l, write_fd, &stderr_fd);
-        hop__loop_set_errstr(l, errno_str);
+        hop_loop_set_errstr(l, errno_str);
     }
     return r;
 }
@@ -264,9 +266,9 @@ int hop_ev_cleanup(hop_ev *ev)
 
 struct event_base *hop_ev_base(const hop_loop *l)
 {
-    if (hop_loop_tasks(l) < 0 || l->be != &ev_backend)
-        return NULL;
-    return ((hop_ev *)l->be_ctx)->base;
+    hop_ev *ev = hop_loop_backend(l, &ev_backend);
+
+    return ev != NULL ? ev->base : NULL;
 }
 
 int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns)

@@ -12,7 +12,8 @@
 #include <event2/event_struct.h>
 
 #include "hop/event.h"
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 
 #define EVP(f) ((struct event *)(void *)(f)->ev.bytes)
 
@@ -29,7 +30,7 @@ static void fd_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     f->added = 0;
     hop_timer_stop(hop_task_loop(f->task), &f->timer);
-    hop__task_complete(f->task, &f->w,
+    hop_task_settle(f->task, &f->w,
                        (hop_value)(what & (EV_READ | EV_WRITE)), 0, NULL);
 }
 
@@ -41,7 +42,7 @@ static void deadline_cb(hop_timer *t)
         event_del(EVP(f));
         f->added = 0;
     }
-    hop__task_complete(f->task, &f->w, HOP_EMPTY, HOP_ETIMEDOUT, NULL);
+    hop_task_settle(f->task, &f->w, HOP_EMPTY, HOP_ETIMEDOUT, NULL);
 }
 
 static int fd_arm(hop_waitable *w, hop_task *t)
@@ -49,7 +50,7 @@ static int fd_arm(hop_waitable *w, hop_task *t)
     hop_fd_frame *f = from_w(w);
     struct event_base *base = hop_ev_base(hop_task_loop(t));
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     f->task = t;
     if (base == NULL)
         return HOP_EINVAL;
@@ -78,15 +79,15 @@ static int fd_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                        void *ctx)
 {
     hop_fd_frame *f = from_w(w);
-    int r = hop__put(wr, ctx, "fd ");
+    int r = hop_write_str(wr, ctx, "fd ");
 
     (void)t;
     if (r == 0)
-        r = hop__put_int(wr, ctx, f->fd);
+        r = hop_write_int(wr, ctx, f->fd);
     if (r == 0 && (f->what & HOP_READABLE))
-        r = hop__put(wr, ctx, " readable");
+        r = hop_write_str(wr, ctx, " readable");
     if (r == 0 && (f->what & HOP_WRITABLE))
-        r = hop__put(wr, ctx, " writable");
+        r = hop_write_str(wr, ctx, " writable");
     return r;
 }
 
@@ -97,7 +98,7 @@ static hop_step fd_step(hop_gen *g, hop_frame *fr)
 {
     hop_fd_frame *self = (hop_fd_frame *)fr;
     HOP_BEGIN(g, self);
-    if (hop__current(g) == NULL)
+    if (hop_loop_current(hop_gen_loop(g)) == NULL)
         HOP_RAISE(self, HOP_ENOTASK);
     if (hop_ev_base(hop_gen_loop(g)) == NULL || self->fd < 0 ||
         (self->what & ~(HOP_READABLE | HOP_WRITABLE)) != 0 ||

@@ -17,7 +17,8 @@
 #include <unistd.h>
 
 #include "hop/event.h"
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "ev_internal.h"
 
 #define EV(x) ((struct event *)(void *)(x).bytes)

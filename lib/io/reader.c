@@ -8,7 +8,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "io_internal.h"
 
 int hop_reader_init(hop_reader *r, hop_stream *s, void *buf, size_t cap)

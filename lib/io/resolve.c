@@ -12,7 +12,8 @@
 #include <event2/dns.h>
 #include <event2/util.h>
 
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "io_internal.h"
 
 typedef struct link {

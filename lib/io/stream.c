@@ -41,7 +41,8 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "io_internal.h"
 
 #define S_SIG 0x5e000000u  /* signature of an initialised stream */
@@ -122,7 +123,7 @@ static void read_cb(evutil_socket_t fd, short what, void *arg)
     s->flags &= ~S_DRY;
     if (t != NULL) {
         s->reader = NULL;
-        hop__task_complete(t, &s->rw, 0, 0, NULL);
+        hop_task_settle(t, &s->rw, 0, 0, NULL);
     } else {
         event_del(REV(s)); /* nobody reads: until somebody waits to */
         s->flags &= ~S_RADDED;
@@ -139,7 +140,7 @@ static void write_cb(evutil_socket_t fd, short what, void *arg)
     hop_timer_stop(s->loop, &s->wtimer);
     if (t != NULL) {
         s->writer = NULL;
-        hop__task_complete(t, &s->ww, 0, 0, NULL);
+        hop_task_settle(t, &s->ww, 0, 0, NULL);
     }
 }
 
@@ -152,7 +153,7 @@ static void send_timeout_cb(hop_timer *tm)
     if (t != NULL) {
         s->writer = NULL;
         event_del(WEV(s));
-        hop__task_complete(t, &s->ww, HOP_EMPTY, HOP_ETIMEDOUT,
+        hop_task_settle(t, &s->ww, HOP_EMPTY, HOP_ETIMEDOUT,
                            "send timed out");
     }
 }
@@ -160,18 +161,18 @@ static void send_timeout_cb(hop_timer *tm)
 static int describe(const hop_stream *s, const char *what, hop_write_fn wr,
                     void *ctx)
 {
-    int r = hop__put(wr, ctx, "fd ");
+    int r = hop_write_str(wr, ctx, "fd ");
 
     if (r == 0)
-        r = hop__put_int(wr, ctx, s->fd);
-    return r == 0 ? hop__put(wr, ctx, what) : r;
+        r = hop_write_int(wr, ctx, s->fd);
+    return r == 0 ? hop_write_str(wr, ctx, what) : r;
 }
 
 static int rw_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, rw);
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     if (s->reader != NULL)
         return HOP_EBUSY; /* another task waits to read already */
     if (!(s->flags & S_RADDED)) {
@@ -203,14 +204,14 @@ static int ww_arm(hop_waitable *w, hop_task *t)
 {
     hop_stream *s = HOP_CONTAINER_OF(w, hop_stream, ww);
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     if (s->writer != NULL)
         return HOP_EBUSY; /* another task waits to write already */
     if (event_add(WEV(s), NULL) != 0)
         return HOP_ENOMEM;
     s->writer = t;
     if (s->send_timeout > 0 && (s->flags & S_WSTALL)) {
-        hop_time when = hop__after(s->wstall, s->send_timeout);
+        hop_time when = hop_time_after(s->wstall, s->send_timeout);
         if (when != HOP_FOREVER)
             hop_timer_start(s->loop, &s->wtimer, when);
     }
@@ -327,7 +328,7 @@ int hop_stream_send_timed_out(const hop_stream *s)
     if (!hop__stream_ok(s))
         return HOP_EINVAL;
     return s->send_timeout > 0 && (s->flags & S_WSTALL) &&
-           hop_loop_now(s->loop) >= hop__after(s->wstall, s->send_timeout);
+           hop_loop_now(s->loop) >= hop_time_after(s->wstall, s->send_timeout);
 }
 
 int hop_stream_shutdown(hop_stream *s)

@@ -15,7 +15,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "hop/backend.h"
+#include "hop/waitable.h"
 #include "io_internal.h"
 
 int hop_writer_init(hop_writer *w, hop_stream *s, size_t max)

@@ -27,7 +27,7 @@ for v in sections whole; do
     # shellcheck disable=SC2086
     $cc $flags $extra -fno-tree-loop-distribute-patterns -c test/mcu/mem.c \
         -o "$out/$v/mem.o"
-    for f in lib/core/*.c lib/bare/*.c; do
+    for f in lib/gen/*.c lib/sched/*.c lib/sync/*.c lib/bare/*.c; do
         o=$(basename "$(dirname "$f")")_$(basename "$f" .c).o
         # shellcheck disable=SC2086
         $cc $flags $extra -c "$f" -o "$out/$v/$o"
@@ -47,8 +47,8 @@ awk -v total="$total" '
     }
     function add(size, file,    k) {
         if (file ~ /libgcc\.a/) k = "libgcc"
-        else if (file ~ /\/core_[a-z]*\.o$/) {
-            k = file; sub(/.*\/core_/, "", k); sub(/\.o$/, "", k)
+        else if (file ~ /\/(gen|sched|sync)_[a-z]*\.o$/) {
+            k = file; sub(/.*\//, "", k); sub(/\.o$/, "", k)
             core[k] += size; k = "core"
         } else if (file ~ /\/bare_[a-z]*\.o$/) k = "bare"
         else k = "own"

@@ -1,5 +1,5 @@
 /*
- * lib/core/version.c: the library's version at run time.
+ * lib/gen/version.c: the library's version at run time.
  */
 #include "hop/version.h"
 

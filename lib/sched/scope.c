@@ -1,5 +1,5 @@
 /*
- * lib/core/scope.c: deadline scopes.
+ * lib/sched/scope.c: deadline scopes.
  *
  * A scope is a try block with a timer. Entering it records the task's
  * interruption count and starts the timer; expiry interrupts the task
@@ -11,7 +11,7 @@
  * the code around the scope sees HOP_ETIMEDOUT, and an inner scope never
  * swallows an outer one's expiry.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 enum { S_NEW = 0, S_ENTERED = 1, S_LEFT = 2 };
 
@@ -42,7 +42,7 @@ int hop__scope_enter(hop_gen *g, hop_scope *s, hop_time t, int relative)
     s->state = S_ENTERED;
     hop__ctx_push(task, &s->link);
     if (relative && t != HOP_FOREVER)
-        t = t <= 0 ? hop_loop_now(l) : hop__after(hop_loop_now(l), t);
+        t = t <= 0 ? hop_loop_now(l) : hop_time_after(hop_loop_now(l), t);
     s->when = t;
     if (t != HOP_FOREVER)
         hop_timer_start(l, &s->timer, t);

@@ -6,6 +6,7 @@
 #define HOP_BARE_INTERNAL_H
 
 #include "hop/bare.h"
+#include "hop/backend.h"
 
 /* Magic number of an initialised hop_bare ("hopb"). */
 #define HOP__BARE_MAGIC 0x686f7062u

@@ -1,5 +1,5 @@
 /*
- * lib/core/dump.c: hop_dump, a picture of every live task of a loop.
+ * lib/sched/dump.c: hop_dump, a picture of every live task of a loop.
  *
  * For each task: id, name, state, what it waits on (the waitable's own
  * description), where it was spawned, and its await chain innermost
@@ -10,7 +10,7 @@
  * nothing is allocated and no libc is called, so a debugger or a signal
  * handler may call it.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 /* The task states (HOP__T_*). */
 static const char *state_name(int s)
@@ -32,28 +32,20 @@ static const char *state_name(int s)
 
 static int frame(hop_write_fn w, void *ctx, const hop_frame *f)
 {
-    hop_frame copy = *f;
-    hop_gen q;
-    hop_step s;
     const hop_where *where;
+    int line;
 
-    TRY(hop__put(w, ctx, "    at "));
-    if (copy.lc == 0 || copy.fn == NULL)
-        return hop__put(w, ctx, "(not started)\n");
-    q.err = HOP__QUERY;
-    q.val = 0;
-    q.magic = 0;
-    q.state = HOP_STATE_RUNNING;
-    s = copy.fn(&q, &copy);
-    if (s.op != HOP__STEP_WHERE)
-        return hop__put(w, ctx, "(a step function that cannot tell)\n");
-    where = (const hop_where *)s.v;
-    TRY(hop__put(w, ctx, where->func != NULL ? where->func : "?"));
-    TRY(hop__put(w, ctx, " ("));
-    TRY(hop__put(w, ctx, where->file != NULL ? where->file : "?"));
-    TRY(hop__put(w, ctx, ":"));
-    TRY(hop__put_int(w, ctx, (long long)q.val));
-    return hop__put(w, ctx, ")\n");
+    TRY(hop_write_str(w, ctx, "    at "));
+    if (f->lc == 0 || f->fn == NULL)
+        return hop_write_str(w, ctx, "(not started)\n");
+    if (!hop__frame_where(f, &where, &line))
+        return hop_write_str(w, ctx, "(a step function that cannot tell)\n");
+    TRY(hop_write_str(w, ctx, where->func != NULL ? where->func : "?"));
+    TRY(hop_write_str(w, ctx, " ("));
+    TRY(hop_write_str(w, ctx, where->file != NULL ? where->file : "?"));
+    TRY(hop_write_str(w, ctx, ":"));
+    TRY(hop_write_int(w, ctx, (long long)line));
+    return hop_write_str(w, ctx, ")\n");
 }
 
 struct out {
@@ -69,33 +61,33 @@ static int task(hop_task *t, void *arg)
     const hop_waitable *wt = hop_task_waiting_on(t);
     const hop_frame *f;
 
-    TRY(hop__put(w, ctx, "task "));
-    TRY(hop__put_int(w, ctx, t->id));
+    TRY(hop_write_str(w, ctx, "task "));
+    TRY(hop_write_int(w, ctx, t->id));
 #if HOP_CONF_TASK_NAMES
     if (t->name != NULL) {
-        TRY(hop__put(w, ctx, " \""));
-        TRY(hop__put(w, ctx, t->name));
-        TRY(hop__put(w, ctx, "\""));
+        TRY(hop_write_str(w, ctx, " \""));
+        TRY(hop_write_str(w, ctx, t->name));
+        TRY(hop_write_str(w, ctx, "\""));
     }
 #endif
-    TRY(hop__put(w, ctx, " "));
-    TRY(hop__put(w, ctx, state_name((int)hop__tstate(t))));
+    TRY(hop_write_str(w, ctx, " "));
+    TRY(hop_write_str(w, ctx, state_name((int)hop__tstate(t))));
     if (wt != NULL) {
-        TRY(hop__put(w, ctx, " on "));
+        TRY(hop_write_str(w, ctx, " on "));
         if (wt->ops->describe != NULL)
             TRY(wt->ops->describe((hop_waitable *)wt, t, w, ctx));
         else
-            TRY(hop__put(w, ctx, wt->ops->kind));
+            TRY(hop_write_str(w, ctx, wt->ops->kind));
     }
     if (t->flags & HOP__TF_PENDING)
-        TRY(hop__put(w, ctx, ", cancel pending"));
+        TRY(hop_write_str(w, ctx, ", cancel pending"));
 #if HOP_CONF_TASK_NAMES
     if (t->site != NULL) {
-        TRY(hop__put(w, ctx, ", spawned at "));
-        TRY(hop__put(w, ctx, t->site));
+        TRY(hop_write_str(w, ctx, ", spawned at "));
+        TRY(hop_write_str(w, ctx, t->site));
     }
 #endif
-    TRY(hop__put(w, ctx, "\n"));
+    TRY(hop_write_str(w, ctx, "\n"));
     for (f = t->top; f != NULL; f = f->caller)
         TRY(frame(w, ctx, f));
     return 0;
@@ -130,11 +122,11 @@ int hop_dump(const hop_loop *l, hop_write_fn w, void *ctx)
         return HOP_EINVAL;
     o.w = w;
     o.ctx = ctx;
-    TRY(hop__put(w, ctx, "loop: "));
-    TRY(hop__put_int(w, ctx, l->ntasks));
-    TRY(hop__put(w, ctx, " tasks, time "));
-    TRY(hop__put_int(w, ctx, l->be->now(l->be_ctx)));
-    TRY(hop__put(w, ctx, " ns\n"));
+    TRY(hop_write_str(w, ctx, "loop: "));
+    TRY(hop_write_int(w, ctx, l->ntasks));
+    TRY(hop_write_str(w, ctx, " tasks, time "));
+    TRY(hop_write_int(w, ctx, l->be->now(l->be_ctx)));
+    TRY(hop_write_str(w, ctx, " ns\n"));
     if (l->current != NULL)
         TRY(task(l->current, &o));
     return each_task(l, task, &o);

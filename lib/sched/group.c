@@ -1,5 +1,5 @@
 /*
- * lib/core/group.c: task groups.
+ * lib/sched/group.c: task groups.
  *
  * A group is a try block of its owner's frame plus a list of child
  * tasks. The cleanup of that block awaits the group's own frame, which
@@ -10,7 +10,7 @@
  * interruption is taken back when the block ends. The failures are then
  * raised together as HOP_EGROUP.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 enum { G_NEW = 0, G_BODY = 1, G_LEAVING = 2, G_LEFT = 3 };
 
@@ -65,9 +65,9 @@ static int group_arm(hop_waitable *w, hop_task *t)
 {
     hop_group *g = HOP_CONTAINER_OF(w, hop_group, w);
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     if (g->alive == 0)
-        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
+        return hop_task_settle(t, w, HOP_EMPTY, 0, NULL);
     g->waiting = t;
     return HOP_OK;
 }
@@ -108,7 +108,7 @@ void hop__group_child_ended(hop_task *t)
     if (g->alive == 0 && g->waiting != NULL) {
         hop_task *o = g->waiting;
         g->waiting = NULL;
-        hop__task_complete(o, &g->w, HOP_EMPTY, 0, NULL);
+        hop_task_settle(o, &g->w, HOP_EMPTY, 0, NULL);
     }
 }
 

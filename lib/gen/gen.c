@@ -1,15 +1,15 @@
 /*
- * lib/core/gen.c: the trampoline and the generator protocol.
+ * lib/gen/gen.c: the trampoline and the generator protocol.
  *
- * run() is the trampoline: the only code that calls step functions. It
- * resumes the innermost frame and dispatches on the record the step
- * returns: a Call pushes the child, a Return or a Raise pops exactly one
+ * hop__gen_resume (inline, hop/core.h) and hop__gen_continue are the
+ * trampoline: the only code that calls step functions. They resume the
+ * innermost frame and dispatch on the record the step returns: a Call pushes the child, a Return or a Raise pops exactly one
  * frame and resumes its caller with the value or the error, a Yield or a
  * Suspend goes back to the driver. The chain is never walked to resume,
  * so the cost and the C stack of a resume do not depend on the depth.
  *
  * The driver functions (start, next, send, throw, close) check the
- * handle's state, load the value or error to deliver and call run(). Close
+ * handle's state, load the value or error to deliver and resume. Close
  * follows PEP 342 and PEP 380: HOP_EEXIT is raised in the innermost frame
  * and every frame it is delivered into is marked closing; when a closing
  * frame finishes, its caller is closed in turn (a returned value is
@@ -17,7 +17,7 @@
  * yields while being closed has ignored the close. A throw of HOP_EEXIT
  * closes delegates the same way, but the root may catch it and yield.
  */
-#include "internal.h"
+#include "gen_internal.h"
 
 /* The state of g without the closing mark. */
 #define STATE(g) ((g)->state & HOP__GS_STATE)
@@ -29,37 +29,78 @@ static void put(hop_value *out, hop_value v)
 }
 
 /* The frame f is finished: mark it, unlink it, give back its memory. */
-static void finish(hop_gen *g, hop_frame *f)
+static inline void finish(hop_gen *g, hop_frame *f)
 {
-    f->flags &= ~(HOP__FS_MASK | HOP__FF_CLOSING);
-    f->flags |= HOP_STATE_FINISHED;
+    f->flags = (f->flags & ~(HOP__FS_MASK | HOP__FF_CLOSING)) |
+               HOP_STATE_FINISHED;
     f->caller = NULL;
-    hop__arena_release(g->arena, f);
+    if (g->arena != NULL)
+        hop__arena_release(g->arena, f);
+}
+
+/* Push the fresh frame c (CREATED) above f: it runs next, with nothing
+ * delivered. */
+static inline void push(hop_gen *g, hop_frame *f, hop_frame *c)
+{
+    c->flags += HOP_STATE_SUSPENDED - HOP_STATE_CREATED;
+    c->caller = f;
+    g->top = c;
+    g->val = HOP_EMPTY;
+    g->err = 0;
+}
+
+/* Pop f (SUSPENDED, no closing mark), which has finished: its caller
+ * resumes with the value v or the error err. */
+static inline void pop(hop_gen *g, hop_frame *f, hop_value v, int err)
+{
+    hop_frame *p = f->caller;
+
+    f->flags += HOP_STATE_FINISHED - HOP_STATE_SUSPENDED;
+    f->caller = NULL;
+    if (g->arena != NULL)
+        hop__arena_release(g->arena, f);
+    g->top = p;
+    g->val = v;
+    g->err = err;
 }
 
 /* The generator is finished with the outcome o and its value v. */
 static int done(hop_gen *g, int o, hop_value v, hop_value *out)
 {
     g->top = NULL;
-    g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_FINISHED;
+    g->state = HOP_STATE_FINISHED;
     put(out, v);
     return o;
 }
 
-/* May the frame c be awaited? 0: push it; 1: finished generator, give
- * HOP_EMPTY at once; negative: the error to raise at the await. */
-static int call_check(const hop_frame *c)
+/* A frame hop_frame_init made and nobody started. */
+#define CREATED_FLAGS (HOP__FF_SIG | HOP_STATE_CREATED)
+#define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
+
+/* Why the frame c may not be awaited: 1, a finished generator (the await
+ * gives HOP_EMPTY at once), or the error to raise at the await. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int call_refused(const hop_frame *c)
 {
     if (!hop__frame_ok(c))
         return HOP_EINVAL;
     switch (hop__fstate(c)) {
-    case HOP_STATE_CREATED:
-        return 0;
     case HOP_STATE_FINISHED:
         return (c->flags & HOP__FF_COROUTINE) ? HOP_EREUSED : 1;
     default:
         return HOP_ERUNNING;
     }
+}
+
+/* May the frame c be awaited? 0: push it; else what call_refused says. */
+static inline int call_check(const hop_frame *c)
+{
+    if (c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
+        c->fn != NULL)
+        return 0;
+    return call_refused(c);
 }
 
 /*
@@ -84,11 +125,11 @@ static int yield_exiting(hop_gen *g, hop_frame *f, hop_value v,
 
         if (x != NULL)
             x->flags &= ~HOP__FF_CLOSING;
-        g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
-        if (closing)
+        if (closing) {
+            g->state = HOP_STATE_SUSPENDED;
             return HOP_EIGNORED;
-        put(out, v);
-        return HOP_YIELDED;
+        }
+        return hop__gen_yielded(g, v, out);
     }
     p = x->caller;
     while (f != p) {
@@ -98,16 +139,18 @@ static int yield_exiting(hop_gen *g, hop_frame *f, hop_value v,
     }
     hop__exc_new(g, HOP_EIGNORED, NULL, 0);
     p->flags |= HOP__FF_CLOSING;
+    g->top = p;
     g->val = HOP_EMPTY;
     g->err = HOP_EIGNORED;
-    g->top = p;
     return 0;
 }
 
 /*
- * Everything but the common cases of the trampoline: the record s came
- * from the frame f (g->top). Returns an outcome for the driver, or 0 to
- * go on with g->top.
+ * The records the trampoline's loop leaves out: a yield while an exit is
+ * delivered, a suspension, a return from the root or from a frame being
+ * closed, a raise, and a record that is none of these. The record
+ * (op, v) came from the frame f (g->top). Returns an outcome for the
+ * driver, or 0 to go on with g->top.
  */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -115,101 +158,76 @@ __attribute__((noinline))
 static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
                     hop_value *out)
 {
-    hop_step s;
-    hop_frame *p;
-    unsigned closing;
+    hop_frame *p = f->caller;
+    unsigned closing = f->flags & HOP__FF_CLOSING;
     int e;
 
-    s.op = op;
-    s.v = v;
-    switch (s.op) {
+    switch (op) {
     case HOP_STEP_YIELD:
-        if (g->state & HOP__GS_EXITING)
-            return yield_exiting(g, f, s.v, out);
-        g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
-        put(out, s.v);
-        return HOP_YIELDED;
+        return yield_exiting(g, f, v, out);
 
     case HOP_STEP_SUSPEND:
         /* A close in progress goes on when the wait is over. */
-        g->state =
-            (g->state & (HOP__GS_MARKS | HOP__GS_LOOP)) | HOP_STATE_SUSPENDED;
-        put(out, s.v);
+        g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_SUSPENDED;
+        put(out, v);
         return HOP_WAITING;
 
-    case HOP_STEP_CALL: {
-        hop_frame *c = (hop_frame *)s.v;
-
-        e = call_check(c);
-        g->val = HOP_EMPTY;
-        g->err = 0;
-        if (e == 0) {
-            hop__fset(c, HOP_STATE_SUSPENDED);
-            c->caller = f;
-            g->top = c;
-        } else if (e < 0) {
-            hop__exc_new(g, e, NULL, 0);
-            g->err = e;
-        }
-        return 0;
-    }
-
     case HOP_STEP_RETURN:
-        p = f->caller;
-        closing = f->flags & HOP__FF_CLOSING;
-        finish(g, f);
-        if (p == NULL)
-            return done(g, HOP_RETURNED, s.v, out);
-        if (closing) {
-            /* A delegate that returned from its close: the close goes
-             * on in its caller (PEP 380). */
-            p->flags |= HOP__FF_CLOSING;
-            hop__exc_new(g, HOP_EEXIT, NULL, 0);
-            g->val = HOP_EMPTY;
-            g->err = HOP_EEXIT;
-        } else {
-            g->val = s.v;
-            g->err = 0;
+        if (p == NULL) {
+            finish(g, f);
+            return done(g, HOP_RETURNED, v, out);
         }
-        g->top = p;
+        /* A delegate that returned from its close: the close goes on in
+         * its caller (PEP 380). */
+        f->flags &= ~HOP__FF_CLOSING;
+        pop(g, f, HOP_EMPTY, HOP_EEXIT);
+        p->flags |= HOP__FF_CLOSING;
+        hop__exc_new(g, HOP_EEXIT, NULL, 0);
         return 0;
 
     case HOP_STEP_RAISE:
     default:
-        if (s.op != HOP_STEP_RAISE || s.v == 0 || s.v < INT32_MIN ||
-            s.v > INT32_MAX) {
+        if (op != HOP_STEP_RAISE || v == 0 || v < INT32_MIN ||
+            v > INT32_MAX) {
             hop__exc_new(g, HOP_EINVAL, "bad step record", 0);
-            s.v = HOP_EINVAL;
+            v = HOP_EINVAL;
         }
-        e = (int)s.v;
-        p = f->caller;
-        closing = f->flags & HOP__FF_CLOSING;
-        finish(g, f);
+        e = (int)v;
         if (p == NULL) {
+            finish(g, f);
             if ((g->state & HOP__GS_CLOSING) && e == HOP_EEXIT)
                 return done(g, HOP_RETURNED, HOP_EMPTY, out);
             return done(g, HOP_RAISED, e, out);
         }
+        f->flags &= ~HOP__FF_CLOSING;
+        pop(g, f, HOP_EMPTY, e);
         if (closing)
             p->flags |= HOP__FF_CLOSING;
-        g->val = HOP_EMPTY;
-        g->err = e;
-        g->top = p;
         return 0;
     }
 }
 
-/* A frame hop_frame_init made and nobody started. */
-#define CREATED_FLAGS (HOP__FF_SIG | HOP_STATE_CREATED)
-#define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
+/* An await of c that call_check refused with e. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void refuse(hop_gen *g, int e)
+{
+    g->val = HOP_EMPTY;
+    g->err = 0;
+    if (e < 0) {
+        hop__exc_new(g, e, NULL, 0);
+        g->err = e;
+    }
+}
 
 /*
  * The trampoline: go on from the record (op, v) that the frame g->top
- * just returned, resuming frames until the driver has something to see. A
- * yield, a call of a fresh frame and a plain return are handled here;
- * everything else goes to dispatch(). hop_gen_next and hop_gen_send
- * (inline in hop/core.h) make the first step themselves and come here
- * for anything but a plain yield.
+ * just returned, resuming frames until the driver has something to see.
+ * A yield, a call and a return to a caller are handled here; everything
+ * else goes to dispatch(). Every resume enters through hop__gen_resume
+ * (hop/core.h), which makes the first step and comes here for anything
+ * but a plain yield.
  */
 int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
 {
@@ -218,38 +236,24 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
     /* The record travels as two scalars: kept as a struct, it would be
      * spilled and reloaded through memory on every step. */
     for (;;) {
-        int e;
-
-        if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_EXITING)) {
-            g->state = (g->state & HOP__GS_LOOP) | HOP_STATE_SUSPENDED;
-            if (out != NULL)
-                *out = v;
-            return HOP_YIELDED;
-        }
+        if (op == HOP_STEP_YIELD && !(g->state & HOP__GS_EXITING))
+            return hop__gen_yielded(g, v, out);
         if (op == HOP_STEP_CALL) {
             hop_frame *c = (hop_frame *)v;
-            if (c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
-                c->fn != NULL) {
-                c->flags += HOP_STATE_SUSPENDED - HOP_STATE_CREATED;
-                c->caller = f;
-                g->top = c;
-                g->val = HOP_EMPTY;
-                g->err = 0;
-                goto next;
-            }
+            int e = call_check(c);
+
+            if (e == 0)
+                push(g, f, c);
+            else
+                refuse(g, e);
         } else if (op == HOP_STEP_RETURN && f->caller != NULL &&
-                   !(f->flags & HOP__FF_CLOSING) && g->arena == NULL) {
-            f->flags += HOP_STATE_FINISHED - HOP_STATE_SUSPENDED;
-            g->top = f->caller;
-            f->caller = NULL;
-            g->val = v;
-            g->err = 0;
-            goto next;
+                   !(f->flags & HOP__FF_CLOSING)) {
+            pop(g, f, v, 0);
+        } else {
+            int e = dispatch(g, f, op, v, out);
+            if (e != 0)
+                return e;
         }
-        e = dispatch(g, f, op, v, out);
-        if (e != 0)
-            return e;
-    next:
         f = g->top;
         {
             hop_step s = f->fn(g, f);
@@ -259,16 +263,10 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
     }
 }
 
-/* Resume g->top with g->val / g->err. */
-static int run(hop_gen *g, hop_value *out)
+/* Resume g->top with v or err, keeping the marks of a close. */
+static int resume(hop_gen *g, hop_value v, int err, hop_value *out)
 {
-    hop_frame *f = g->top;
-    hop_step s;
-
-    g->state =
-        (g->state & (HOP__GS_MARKS | HOP__GS_LOOP)) | HOP_STATE_RUNNING;
-    s = f->fn(g, f);
-    return hop__gen_continue(g, s.op, s.v, out);
+    return hop__gen_resume(g, g->state & HOP__GS_MARKS, v, err, out);
 }
 
 /* -- the handle --------------------------------------------------------- */
@@ -280,7 +278,7 @@ static int gen_ok(const hop_gen *g)
 
 static int root_is_coroutine(const hop_gen *g)
 {
-    /* (A loop's handle resuming a task does not keep its root.) */
+    /* (A driver's handle resuming a chain does not keep its root.) */
     return g->root == NULL || (g->root->flags & HOP__FF_COROUTINE) != 0;
 }
 
@@ -294,7 +292,7 @@ __attribute__((noinline))
 #endif
 static int gen_in_use(const hop_gen *g)
 {
-    return g->magic == HOP__GEN_MAGIC && !(g->state & HOP__GS_LOOP) &&
+    return g->magic == HOP__GEN_MAGIC &&
            (STATE(g) == HOP_STATE_RUNNING || STATE(g) == HOP_STATE_SUSPENDED);
 }
 
@@ -324,6 +322,7 @@ int hop_gen_init(hop_gen *g, hop_frame *root)
     g->arena = NULL;
     g->data = NULL;
     g->exc = &g->rec;
+    g->owner = NULL;
     hop__exc_new(g, 0, NULL, 0);
     busy = HOP_OK;
 #if defined(__GNUC__)
@@ -350,14 +349,6 @@ int hop_gen_set_arena(hop_gen *g, hop_arena *a)
         return HOP_EBUSY;
     g->arena = a;
     return HOP_OK;
-}
-
-/* Resume g with the value v or the error err. */
-static int resume(hop_gen *g, hop_value v, int err, hop_value *out)
-{
-    g->val = v;
-    g->err = err;
-    return run(g, out);
 }
 
 int(hop_gen_send)(hop_gen *g, hop_value v, hop_value *out)
@@ -489,4 +480,63 @@ int hop_gen_depth(const hop_gen *g)
 const hop_exc *hop_gen_exc(const hop_gen *g)
 {
     return gen_ok(g) ? g->exc : NULL;
+}
+
+/* -- driving frames the handle does not own ----------------------------- */
+
+void hop__gen_init_driven(hop_gen *g, void *owner)
+{
+    g->top = NULL;
+    g->root = NULL;
+    g->val = HOP_EMPTY;
+    g->err = 0;
+    g->state = HOP_STATE_FINISHED;
+    g->magic = HOP__GEN_MAGIC;
+    g->arena = NULL;
+    g->data = NULL;
+    g->exc = &g->rec;
+    g->owner = owner;
+    hop__exc_new(g, 0, NULL, 0);
+}
+
+void hop__gen_load(hop_gen *g, hop_frame *f, hop_exc *exc)
+{
+    g->exc = exc != NULL ? exc : &g->rec;
+    if (f == NULL) {
+        g->root = g->top = NULL;
+        g->state = HOP_STATE_FINISHED;
+    } else if (hop__fstate(f) == HOP_STATE_CREATED) {
+        g->root = f;
+        g->top = NULL;
+        g->state = HOP_STATE_CREATED;
+    } else {
+        g->root = NULL;
+        g->top = f;
+        g->state = HOP_STATE_SUSPENDED;
+    }
+}
+
+int hop__frame_where(const hop_frame *f, const hop_where **where, int *line)
+{
+    hop_frame copy;
+    hop_gen q;
+    hop_step s;
+
+    if (f == NULL || f->lc == 0 || f->fn == NULL)
+        return 0;
+    /* The step function is run on a copy of the header, on a handle that
+     * asks where it is (HOP__QUERY): the code at its suspension point
+     * answers with a HOP__STEP_WHERE record and changes nothing. */
+    copy = *f;
+    q.err = HOP__QUERY;
+    q.val = 0;
+    q.magic = 0;
+    q.state = HOP_STATE_RUNNING;
+    q.owner = NULL;
+    s = copy.fn(&q, &copy);
+    if (s.op != HOP__STEP_WHERE)
+        return 0;
+    *where = (const hop_where *)s.v;
+    *line = (int)q.val;
+    return 1;
 }

@@ -1,5 +1,5 @@
 /*
- * lib/core/frame.c: frame headers and the frame arena.
+ * lib/gen/frame.c: frame headers and the frame arena.
  *
  * A frame is caller-owned memory; hop_frame_init gives it a step function,
  * a kind and a signature that later calls check. The arena serves
@@ -8,7 +8,7 @@
  * of order are marked and popped once everything above them is free, so
  * the arena never fragments and never allocates.
  */
-#include "internal.h"
+#include "gen_internal.h"
 
 int(hop_frame_init)(hop_frame *f, hop_fn fn, int kind)
 {

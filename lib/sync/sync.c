@@ -1,9 +1,9 @@
 /*
- * lib/core/sync.c: channels, semaphores, events and mutexes.
+ * lib/sync/sync.c: channels, semaphores, events and mutexes.
  *
  * Every blocking operation is a hop_sync_op: a coroutine frame whose one
  * step suspends on the waitable embedded in it, like a sleep or a join
- * (wait.c). Arming the waitable either completes the operation at once
+ * (lib/sched/wait.c). Arming the waitable either completes the operation at once
  * (a wake inside arm: the task goes on without suspending) or links the
  * operation at the tail of the primitive's wait queue and starts the
  * deadline's timer. Whatever completes a queued operation (the other
@@ -19,8 +19,8 @@
  * and marks the same interruption pending again, so the loop raises it
  * at the task's next suspension.
  */
-#include "internal.h"
 #include "hop/sync.h"
+#include "hop/waitable.h"
 
 #define CONTAINER HOP_CONTAINER_OF
 
@@ -103,7 +103,7 @@ static void withdraw(hop_sync_op *op)
 {
     q_unlink(op);
     if (op->task != NULL)
-        hop_timer_stop(hop__task_loop(op->task), &op->timer);
+        hop_timer_stop(hop_task_loop(op->task), &op->timer);
 }
 
 /*
@@ -115,11 +115,11 @@ static void complete(hop_sync_op *op, hop_value v, int err, const char *msg)
     withdraw(op);
     if (err != 0) {
         op->state = S_FAILED;
-        hop__task_complete(op->task, &op->w, HOP_EMPTY, err, msg);
+        hop_task_settle(op->task, &op->w, HOP_EMPTY, err, msg);
     } else {
         op->state = S_DONE;
         op->val = v;
-        hop__task_complete(op->task, &op->w, v, 0, NULL);
+        hop_task_settle(op->task, &op->w, v, 0, NULL);
     }
 }
 
@@ -129,7 +129,7 @@ static void complete(hop_sync_op *op, hop_value v, int err, const char *msg)
  */
 static int wait_in(hop_sync_op *op, hop_sync_queue *q)
 {
-    hop_loop *l = hop__task_loop(op->task);
+    hop_loop *l = hop_task_loop(op->task);
 
     if (op->deadline != HOP_FOREVER && op->deadline <= hop_loop_now(l)) {
         complete(op, HOP_EMPTY, HOP_ETIMEDOUT, NULL);
@@ -233,7 +233,7 @@ static int send_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_chan *ch = op->obj;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     op->task = t;
     op->state = S_WAIT;
     if (ch->closed)
@@ -251,7 +251,7 @@ static int recv_arm(hop_waitable *w, hop_task *t)
     hop_chan *ch = op->obj;
     hop_value v;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     op->task = t;
     op->state = S_WAIT;
     if (chan_take(ch, &v))
@@ -268,7 +268,7 @@ static int sem_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_sem *s = op->obj;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     op->task = t;
     op->state = S_WAIT;
     if (s->count == 0)
@@ -283,7 +283,7 @@ static int event_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_event *e = op->obj;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     op->task = t;
     op->state = S_WAIT;
     if (!e->set)
@@ -297,7 +297,7 @@ static int mutex_arm(hop_waitable *w, hop_task *t)
     hop_sync_op *op = CONTAINER(w, hop_sync_op, w);
     hop_mutex *m = op->obj;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     op->task = t;
     op->state = S_WAIT;
     if (m->owner == t) {
@@ -343,7 +343,7 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     if (!target_ok(self))
         HOP_RAISE(self, HOP_EINVAL);
-    self->task = hop__current(g);
+    self->task = hop_loop_current(hop_gen_loop(g));
     if (self->task == NULL)
         HOP_RAISE_MSG(self, HOP_ESTATE, "synchronisation outside a task");
     HOP_SPEND(self, 1);
@@ -359,7 +359,7 @@ static hop_step op_step(hop_gen *g, hop_frame *f)
          * the outcome, and deliver the same interruption (not a new
          * one: a deadline scope's count stays right) at the next
          * suspension. */
-        hop__task_pend(self->task, HOP_ERROR_MSG(self));
+        hop_task_defer_cancel(self->task, HOP_ERROR_MSG(self));
     HOP_END_TRY(self);
     if (self->state != S_DONE) {
         /* Woken by something else than the operation (a stray wake). */

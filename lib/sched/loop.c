@@ -1,5 +1,5 @@
 /*
- * lib/core/loop.c: the loop, tasks and the scheduling of passes.
+ * lib/sched/loop.c: the loop, tasks and the scheduling of passes.
  *
  * The loop runs its ready tasks in passes: every task that is ready when
  * a pass begins runs once, in the order it became ready; tasks woken
@@ -15,7 +15,7 @@
  * from the trampoline), the loop arms it; a waitable that completes
  * inside arm resumes the task at once, without a pass in between.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 #define ST(t) hop__tstate(t)
 
@@ -70,16 +70,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
         return HOP_EINVAL;
     l->be = be;
     l->be_ctx = ctx;
-    l->run.top = NULL;
-    l->run.root = NULL;
-    l->run.val = HOP_EMPTY;
-    l->run.err = 0;
-    l->run.state = HOP_STATE_FINISHED | HOP__GS_LOOP;
-    l->run.magic = HOP__GEN_MAGIC;
-    l->run.arena = NULL;
-    l->run.data = NULL;
-    l->run.exc = &l->run.rec;
-    hop__exc_new(&l->run, 0, NULL, 0);
+    hop__gen_init_driven(&l->run, l);
     l->ready = l->ready_tail = NULL;
     l->delayed = NULL;
     l->current = NULL;
@@ -120,7 +111,7 @@ int hop_loop_cleanup(hop_loop *l)
         l->running)
         return HOP_EBUSY;
     l->magic = 0;
-    l->run.magic = 0;
+    (void)hop_gen_cleanup(&l->run);
     return HOP_OK;
 }
 
@@ -208,9 +199,38 @@ void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
     }
 }
 
-void hop__loop_set_errstr(hop_loop *l, const char *(*str)(int))
+void hop_loop_set_errstr(hop_loop *l, const char *(*str)(int))
 {
-    l->errstr = str;
+    if (loop_ok(l))
+        l->errstr = str;
+}
+
+/* -- what backends read --------------------------------------------------- */
+
+void *hop_loop_backend(const hop_loop *l, const hop_backend *be)
+{
+    return loop_ok(l) && be != NULL && l->be == be ? l->be_ctx : NULL;
+}
+
+int hop_loop_ready(const hop_loop *l)
+{
+    return loop_ok(l) && l->ready != NULL;
+}
+
+int hop_loop_stopping(const hop_loop *l)
+{
+    return loop_ok(l) && l->stop;
+}
+
+void hop_loop_clear_stop(hop_loop *l)
+{
+    if (loop_ok(l))
+        l->stop = 0;
+}
+
+int hop_loop_running(const hop_loop *l)
+{
+    return loop_ok(l) && l->running;
 }
 
 int hop_loop_unobserved(const hop_loop *l)
@@ -222,10 +242,11 @@ int hop_loop_unobserved(const hop_loop *l)
 
 hop_loop *hop_gen_loop(const hop_gen *g)
 {
-    if (g == NULL || g->magic != HOP__GEN_MAGIC ||
-        !(g->state & HOP__GS_LOOP))
-        return NULL;
-    return HOP_CONTAINER_OF(g, hop_loop, run);
+    hop_loop *l = hop__gen_owner(g);
+
+    /* (Only a loop drives a handle today; the check costs two loads.) */
+    return l != NULL && l->magic == HOP__LOOP_MAGIC && &l->run == g ? l
+                                                                    : NULL;
 }
 
 static void enqueue(hop_loop *l, hop_task *t)
@@ -354,7 +375,7 @@ int hop__spawn_at(hop_task *t, hop_time delay, const char *site)
         enqueue(l, t);
         return HOP_OK;
     }
-    start = hop__after(l->be->now(l->be_ctx), delay);
+    start = hop_time_after(l->be->now(l->be_ctx), delay);
     set_start(t, start);
     set_state(t, HOP__T_DELAYED);
     for (p = &l->delayed; *p != NULL && start_of(*p) <= start;
@@ -513,7 +534,7 @@ int hop_task_write_error(const hop_task *t, hop_write_fn w, void *ctx)
     r = hop__put_task(w, ctx, t->id, NULL, NULL);
 #endif
     if (r == 0)
-        r = hop__put(w, ctx, ST(t) == HOP__T_FAILED ? " failed:\n"
+        r = hop_write_str(w, ctx, ST(t) == HOP__T_FAILED ? " failed:\n"
                                                     : " was cancelled:\n");
     if (r != 0)
         return r;
@@ -553,7 +574,7 @@ static void outcome(hop_task *t, hop_value v, int err, const char *msg)
     t->u.r.msg = msg;
 }
 
-int hop__task_complete(hop_task *t, hop_waitable *w, hop_value v, int err,
+int hop_task_settle(hop_task *t, hop_waitable *w, hop_value v, int err,
                        const char *msg)
 {
     if (!task_ok(t) || w == NULL)
@@ -575,13 +596,25 @@ int hop__task_complete(hop_task *t, hop_waitable *w, hop_value v, int err,
     return HOP_OK;
 }
 
-void hop__task_own_wait(hop_task *t)
+/* t is arming its wait on w (w's arm is running). */
+static int arming_on(const hop_task *t, const hop_waitable *w)
 {
-    t->flags |= HOP__TF_OWN;
+    return ST(t) == HOP__T_ARMING && !(t->flags & HOP__TF_PENDING) &&
+           t->u.w.wait == w;
 }
 
-/* A wake through the extension API: never of a wait of hop's own kinds
- * (a task not waiting gets HOP_ESTATE from hop__task_complete). */
+int hop_task_seal(hop_task *t, hop_waitable *w)
+{
+    if (!task_ok(t) || w == NULL)
+        return HOP_EINVAL;
+    if (!arming_on(t, w))
+        return HOP_ESTATE;
+    t->flags |= HOP__TF_OWN;
+    return HOP_OK;
+}
+
+/* A wake through hop_task_wake: never of a sealed wait (a task not
+ * waiting gets HOP_ESTATE from hop_task_settle). */
 static int wake_ext(hop_task *t, hop_waitable *w, hop_value v, int err,
                     const char *msg)
 {
@@ -589,7 +622,7 @@ static int wake_ext(hop_task *t, hop_waitable *w, hop_value v, int err,
         (ST(t) == HOP__T_ARMING || ST(t) == HOP__T_WAITING) &&
         t->u.w.wait == w)
         return HOP_EINVAL;
-    return hop__task_complete(t, w, v, err, msg);
+    return hop_task_settle(t, w, v, err, msg);
 }
 
 int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v)
@@ -615,6 +648,16 @@ void hop__task_pend(hop_task *t, const char *msg)
 {
     t->flags |= HOP__TF_PENDING;
     t->u.r.msg = msg;
+}
+
+int hop_task_defer_cancel(hop_task *t, const char *msg)
+{
+    if (!task_ok(t))
+        return HOP_EINVAL;
+    if (ST(t) != HOP__T_RUNNING || hop__task_loop(t)->current != t)
+        return HOP_ESTATE;
+    hop__task_pend(t, msg);
+    return HOP_OK;
 }
 
 int hop__task_take_back(hop_task *t, uint32_t entry)
@@ -720,7 +763,7 @@ static int wake_joins(hop_loop *l, hop_task *t)
     while (q != NULL) { /* q is in waiting order now */
         hop_join_frame *next = q->jnext;
         q->jnext = NULL;
-        hop__task_complete(q->self, &q->w, HOP_EMPTY, 0, NULL);
+        hop_task_settle(q->self, &q->w, HOP_EMPTY, 0, NULL);
         q = next;
         n++;
     }
@@ -779,7 +822,6 @@ static void run_task(hop_loop *l, hop_task *t)
 
     l->current = t;
     l->left = l->budget;
-    g->exc = &t->exc;
     set_state(t, HOP__T_RUNNING);
     if (!(t->flags & HOP__TF_STARTED)) {
         if (t->flags & HOP__TF_PENDING) {
@@ -787,19 +829,14 @@ static void run_task(hop_loop *l, hop_task *t)
             hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
             outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
             l->current = NULL;
-            g->exc = &g->rec;
             end_task(l, t, HOP__T_CANCELLED);
             return;
         }
         t->flags |= HOP__TF_STARTED;
-        g->root = t->top;
-        g->top = NULL;
-        g->state = HOP_STATE_CREATED | HOP__GS_LOOP;
+        hop__gen_load(g, t->top, &t->exc);
         r = hop_gen_send(g, HOP_EMPTY, &v);
     } else {
-        g->root = NULL;
-        g->top = t->top;
-        g->state = HOP_STATE_SUSPENDED | HOP__GS_LOOP;
+        hop__gen_load(g, t->top, &t->exc);
         r = deliver(g, t, &v);
     }
     for (;;) {
@@ -808,7 +845,7 @@ static void run_task(hop_loop *l, hop_task *t)
             hop_waitable *w = (hop_waitable *)v;
             int e;
 
-            t->top = g->top;
+            t->top = hop_gen_frame(g);
             if (!(t->flags & HOP__TF_PENDING)) {
                 t->u.w.wait = w;
                 set_state(t, HOP__T_ARMING);
@@ -839,13 +876,13 @@ static void run_task(hop_loop *l, hop_task *t)
         }
         case HOP_YIELDED:
             /* A plain yield at the top: let the other ready tasks run. */
-            t->top = g->top;
+            t->top = hop_gen_frame(g);
             hop__task_requeue(t);
             l->current = NULL;
             return;
         case HOP_RETURNED:
             l->current = NULL;
-            g->exc = &g->rec;
+            hop__gen_load(g, NULL, NULL);
             if (t->flags & HOP__TF_PENDING) {
                 hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
                 outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
@@ -856,12 +893,12 @@ static void run_task(hop_loop *l, hop_task *t)
             }
             return;
         default: {
-            int err = r == HOP_RAISED ? g->exc->code : r;
+            int err = r == HOP_RAISED ? t->exc.code : r;
             if (r != HOP_RAISED)
                 hop__exc_reset(&t->exc, err, NULL, 0);
             outcome(t, HOP_EMPTY, err, t->exc.msg);
             l->current = NULL;
-            g->exc = &g->rec;
+            hop__gen_load(g, NULL, NULL);
             end_task(l, t,
                      err == HOP_ECANCELED ? HOP__T_CANCELLED
                                           : HOP__T_FAILED);

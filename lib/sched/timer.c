@@ -1,5 +1,5 @@
 /*
- * lib/core/timer.c: the loop's timer queue.
+ * lib/sched/timer.c: the loop's timer queue.
  *
  * A radix heap over deadlines (which only move forward with the clock):
  * intrusive lists in the loop, so nothing is allocated, starting and
@@ -8,7 +8,7 @@
  * timers fast. Timers due at the same instant fire in deadline order,
  * then in start order.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 #define TIMER_MAGIC 0x7e3du
 

@@ -1,5 +1,5 @@
 /*
- * lib/core/wait.c: the built-in waitables: sleeps, joins and futures.
+ * lib/sched/wait.c: the built-in waitables: sleeps, joins and futures.
  *
  * Each is a waitable (an ops table) that links the waiting task somewhere
  * when armed and wakes it when the thing happens: the sleep's timer
@@ -7,7 +7,7 @@
  * joins are also small frames to await, so the checks and the result
  * (a joined task's error raised at the join) are written as coroutines.
  */
-#include "internal.h"
+#include "sched_internal.h"
 
 #define CONTAINER HOP_CONTAINER_OF
 
@@ -17,21 +17,21 @@ static void sleep_fire(hop_timer *tm)
 {
     hop_sleep_frame *s = tm->data;
 
-    hop__task_complete(s->task, &s->w, HOP_EMPTY, 0, NULL);
+    hop_task_settle(s->task, &s->w, HOP_EMPTY, 0, NULL);
 }
 
 static int sleep_arm(hop_waitable *w, hop_task *t)
 {
     hop_sleep_frame *s = CONTAINER(w, hop_sleep_frame, w);
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     s->task = t;
     if (s->relative && s->when <= 0)
         return HOP_WAIT_PASS;
     if (s->relative)
-        s->when = hop__after(hop_loop_now(hop__task_loop(t)), s->when);
+        s->when = hop_time_after(hop_loop_now(hop__task_loop(t)), s->when);
     if (s->when <= hop_loop_now(hop__task_loop(t)))
-        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
+        return hop_task_settle(t, w, HOP_EMPTY, 0, NULL);
     if (s->when == HOP_FOREVER)
         return HOP_OK; /* only a cancel ends it */
     return hop_timer_start(hop__task_loop(t), &s->timer, s->when);
@@ -53,14 +53,14 @@ static int sleep_describe(hop_waitable *w, const hop_task *t,
     int r;
 
     if (s->relative && s->when <= 0)
-        return hop__put(wr, ctx, "pass");
+        return hop_write_str(wr, ctx, "pass");
     if (s->when == HOP_FOREVER)
-        return hop__put(wr, ctx, "deadline never");
+        return hop_write_str(wr, ctx, "deadline never");
     d = s->when - hop_loop_now(hop__task_loop(t));
-    r = hop__put(wr, ctx, d < 0 ? "deadline -" : "deadline +");
+    r = hop_write_str(wr, ctx, d < 0 ? "deadline -" : "deadline +");
     if (r == 0)
-        r = hop__put_int(wr, ctx, (d < 0 ? -d : d) / 1000000);
-    return r == 0 ? hop__put(wr, ctx, " ms") : r;
+        r = hop_write_int(wr, ctx, (d < 0 ? -d : d) / 1000000);
+    return r == 0 ? hop_write_str(wr, ctx, " ms") : r;
 }
 
 static const hop_waitable_ops sleep_ops = {sleep_arm, sleep_disarm,
@@ -106,9 +106,9 @@ static int join_arm(hop_waitable *w, hop_task *t)
 {
     hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     if (hop_task_status(j->target) != HOP_TASK_RUNNING)
-        return hop__task_complete(t, w, HOP_EMPTY, 0, NULL);
+        return hop_task_settle(t, w, HOP_EMPTY, 0, NULL);
     hop__join_park(hop__task_loop(t), j);
     return HOP_OK;
 }
@@ -123,10 +123,10 @@ static int join_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                          void *ctx)
 {
     hop_join_frame *j = CONTAINER(w, hop_join_frame, w);
-    int r = hop__put(wr, ctx, "task ");
+    int r = hop_write_str(wr, ctx, "task ");
 
     (void)t;
-    return r == 0 ? hop__put_int(wr, ctx, hop_task_id(j->target)) : r;
+    return r == 0 ? hop_write_int(wr, ctx, hop_task_id(j->target)) : r;
 }
 
 static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task",
@@ -187,11 +187,11 @@ static int deliver(hop_future *f, hop_task *t)
 {
     switch (f->state) {
     case HOP_FUTURE_DONE:
-        return hop__task_complete(t, &f->w, f->val, 0, NULL);
+        return hop_task_settle(t, &f->w, f->val, 0, NULL);
     case HOP_FUTURE_FAILED:
-        return hop__task_complete(t, &f->w, HOP_EMPTY, f->err, f->msg);
+        return hop_task_settle(t, &f->w, HOP_EMPTY, f->err, f->msg);
     default:
-        return hop__task_complete(t, &f->w, HOP_EMPTY, HOP_ECANCELED, NULL);
+        return hop_task_settle(t, &f->w, HOP_EMPTY, HOP_ECANCELED, NULL);
     }
 }
 
@@ -249,7 +249,7 @@ static int future_arm(hop_waitable *w, hop_task *t)
     hop_future *f = CONTAINER(w, hop_future, w);
     hop_task *n;
 
-    hop__task_own_wait(t);
+    hop_task_seal(t, w);
     if (f->state != HOP_FUTURE_PENDING)
         return deliver(f, t);
     n = newest(f);

@@ -1,5 +1,5 @@
 /*
- * lib/core/error.c: error codes, the error record of a generator handle,
+ * lib/gen/error.c: error codes, the error record of a generator handle,
  * and tracebacks.
  *
  * hop_strerror and hop_err_name come from the HOP_ERRNO_MAP table. A
@@ -10,7 +10,7 @@
  */
 #include <stdarg.h>
 
-#include "internal.h"
+#include "gen_internal.h"
 
 #if HOP_CONF_ERROR_NAMES
 
@@ -378,21 +378,26 @@ hop_step hop__bad_frame(hop_gen *g, const char *why)
 
 /* -- writing a traceback ------------------------------------------------ */
 
-int hop__put(hop_write_fn w, void *ctx, const char *s)
+int hop_write_str(hop_write_fn w, void *ctx, const char *s)
 {
     size_t n = 0;
 
+    if (w == NULL || s == NULL)
+        return HOP_EINVAL;
     while (s[n] != '\0')
         n++;
     return n == 0 ? 0 : w(ctx, s, n);
 }
 
-int hop__put_int(hop_write_fn w, void *ctx, long long v)
+int hop_write_int(hop_write_fn w, void *ctx, long long v)
 {
     char buf[24];
     char *p = buf + sizeof buf;
     unsigned long long u =
         v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+    if (w == NULL)
+        return HOP_EINVAL;
 
     *--p = '\0';
     do {
@@ -401,7 +406,7 @@ int hop__put_int(hop_write_fn w, void *ctx, long long v)
     } while (u != 0);
     if (v < 0)
         *--p = '-';
-    return hop__put(w, ctx, p);
+    return hop_write_str(w, ctx, p);
 }
 
 /* "HOP_NAME (code)" for hop's codes, just the code for any other. */
@@ -411,53 +416,53 @@ static int put_code(hop_write_fn w, void *ctx, int code)
 
     if (code == 0 || (code >= HOP_ERR_FIRST && code <= HOP_ERR_LAST &&
                       hop_err_name(code)[4] != 'U')) { /* not HOP_UNKNOWN */
-        r = hop__put(w, ctx, hop_err_name(code));
+        r = hop_write_str(w, ctx, hop_err_name(code));
         if (r == 0)
-            r = hop__put(w, ctx, " (");
+            r = hop_write_str(w, ctx, " (");
         if (r == 0)
-            r = hop__put_int(w, ctx, code);
-        return r == 0 ? hop__put(w, ctx, ")") : r;
+            r = hop_write_int(w, ctx, code);
+        return r == 0 ? hop_write_str(w, ctx, ")") : r;
     }
-    return hop__put_int(w, ctx, code);
+    return hop_write_int(w, ctx, code);
 }
 
 /* "  at file:line\n", indented by ind more spaces. */
 static int put_site(hop_write_fn w, void *ctx, const hop_site *site,
                     const char *ind)
 {
-    int r = hop__put(w, ctx, ind);
+    int r = hop_write_str(w, ctx, ind);
 
     if (r == 0)
-        r = hop__put(w, ctx, "  at ");
+        r = hop_write_str(w, ctx, "  at ");
     if (r == 0)
-        r = hop__put(w, ctx, site->file);
+        r = hop_write_str(w, ctx, site->file);
     if (r == 0)
-        r = hop__put(w, ctx, ":");
+        r = hop_write_str(w, ctx, ":");
     if (r == 0)
-        r = hop__put_int(w, ctx, site->line);
-    return r == 0 ? hop__put(w, ctx, "\n") : r;
+        r = hop_write_int(w, ctx, site->line);
+    return r == 0 ? hop_write_str(w, ctx, "\n") : r;
 }
 
 int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
                   const char *site)
 {
-    int r = hop__put(w, ctx, "task ");
+    int r = hop_write_str(w, ctx, "task ");
 
     if (r == 0)
-        r = hop__put_int(w, ctx, (long long)id);
+        r = hop_write_int(w, ctx, (long long)id);
     if (r == 0 && name != NULL) {
-        r = hop__put(w, ctx, " \"");
+        r = hop_write_str(w, ctx, " \"");
         if (r == 0)
-            r = hop__put(w, ctx, name);
+            r = hop_write_str(w, ctx, name);
         if (r == 0)
-            r = hop__put(w, ctx, "\"");
+            r = hop_write_str(w, ctx, "\"");
     }
     if (r == 0 && site != NULL) {
-        r = hop__put(w, ctx, " (spawned at ");
+        r = hop_write_str(w, ctx, " (spawned at ");
         if (r == 0)
-            r = hop__put(w, ctx, site);
+            r = hop_write_str(w, ctx, site);
         if (r == 0)
-            r = hop__put(w, ctx, ")");
+            r = hop_write_str(w, ctx, ")");
     }
     return r;
 }
@@ -465,11 +470,11 @@ int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
 /* "  in task 3 "name" (spawned at f.c:9):\n" */
 static int put_from(hop_write_fn w, void *ctx, const hop_exc *e)
 {
-    int r = hop__put(w, ctx, "  in ");
+    int r = hop_write_str(w, ctx, "  in ");
 
     if (r == 0)
         r = hop__put_task(w, ctx, e->from_id, e->from_name, e->from_site);
-    return r == 0 ? hop__put(w, ctx, ":\n") : r;
+    return r == 0 ? hop_write_str(w, ctx, ":\n") : r;
 }
 
 int hop_exc_write(const hop_exc *e, hop_write_fn w, void *ctx)
@@ -491,21 +496,21 @@ int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
         m = str != NULL && (e->code < HOP_ERR_FIRST || e->code > HOP_ERR_LAST)
                 ? str(e->code)
                 : hop_strerror(e->code);
-    r = hop__put(w, ctx, "error ");
+    r = hop_write_str(w, ctx, "error ");
     if (r == 0)
         r = put_code(w, ctx, e->code);
     if (r == 0)
-        r = hop__put(w, ctx, ": ");
+        r = hop_write_str(w, ctx, ": ");
     if (r == 0)
-        r = hop__put(w, ctx, m != NULL ? m : hop_strerror(e->code));
+        r = hop_write_str(w, ctx, m != NULL ? m : hop_strerror(e->code));
     if (r == 0)
-        r = hop__put(w, ctx, "\n");
+        r = hop_write_str(w, ctx, "\n");
     if (r == 0 && e->from_id != 0)
         r = put_from(w, ctx, e);
 #if HOP_CONF_TRACE > 0
     for (i = 0; r == 0 && i < e->ntrace; i++) {
         if (i == e->nfrom && e->from_id != 0)
-            r = hop__put(w, ctx, "  joined:\n");
+            r = hop_write_str(w, ctx, "  joined:\n");
         if (r == 0)
             r = put_site(w, ctx, &e->trace[i], i < e->nfrom ? "  " : "");
     }
@@ -514,18 +519,18 @@ int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
     (void)put_site;
 #endif
     if (r == 0 && e->dropped != 0) {
-        r = hop__put(w, ctx, "  ... ");
+        r = hop_write_str(w, ctx, "  ... ");
         if (r == 0)
-            r = hop__put_int(w, ctx, (long long)e->dropped);
+            r = hop_write_int(w, ctx, (long long)e->dropped);
         if (r == 0)
-            r = hop__put(w, ctx, " more\n");
+            r = hop_write_str(w, ctx, " more\n");
     }
     if (r == 0 && e->ctx != 0) {
-        r = hop__put(w, ctx, "while handling ");
+        r = hop_write_str(w, ctx, "while handling ");
         if (r == 0)
             r = put_code(w, ctx, e->ctx);
         if (r == 0)
-            r = hop__put(w, ctx, "\n");
+            r = hop_write_str(w, ctx, "\n");
     }
     return r;
 }

@@ -1,26 +1,21 @@
 /*
- * lib/core/internal.h: what the files of lib/core share and nobody else
- * sees. Never installed.
+ * lib/sched/sched_internal.h: what the files of the scheduler share and
+ * nobody else sees. Never installed. The scheduler drives generator
+ * handles through the generator layer's driver interface (driver.h).
  */
-#ifndef HOP_CORE_INTERNAL_H
-#define HOP_CORE_INTERNAL_H
+#ifndef HOP_SCHED_INTERNAL_H
+#define HOP_SCHED_INTERNAL_H
 
 #include "hop/core.h"
 #include "hop/task.h"
+#include "hop/future.h"
+#include "hop/scope.h"
 #include "hop/waitable.h"
+#include "hop/backend.h"
+#include "../gen/driver.h"
 
-/*
- * hop_frame.flags: state in the low bits, then marks, then a signature.
- * The state is CREATED, SUSPENDED (started: on an await chain, whether
- * its step runs or not; the trampoline writes it only on push and pop)
- * or FINISHED.
- */
-/* (HOP__FS_MASK, HOP__FF_COROUTINE, HOP__FF_CLOSING: closing was
- * delivered into the frame, HOP__FF_SIG and its mask are in core.h.) */
-
-/* Magic numbers of initialised handles (HOP__GEN_MAGIC is in core.h). */
-#define HOP__ARENA_MAGIC 0x686f7061u /* "hopa" */
-#define HOP__LOOP_MAGIC 0x686f706cu  /* "hopl" */
+/* hop_loop.magic of an initialised loop ("hopl"). */
+#define HOP__LOOP_MAGIC 0x686f706cu
 
 /* hop_task.state: the signature in the high bits, the state below. */
 #define HOP__TASK_SIG 0xc0u
@@ -62,50 +57,15 @@ static inline hop_loop *hop__task_loop(const hop_task *t)
                          : (hop_loop *)o;
 }
 
-static inline unsigned hop__fstate(const hop_frame *f)
-{
-    return f->flags & HOP__FS_MASK;
-}
-
-static inline void hop__fset(hop_frame *f, unsigned state)
-{
-    f->flags = (f->flags & ~HOP__FS_MASK) | state;
-}
-
-static inline int hop__frame_ok(const hop_frame *f)
-{
-    return f != NULL && f->fn != NULL &&
-           (f->flags & HOP__FF_SIG_MASK) == HOP__FF_SIG &&
-           hop__fstate(f) >= HOP_STATE_CREATED &&
-           hop__fstate(f) <= HOP_STATE_FINISHED;
-}
-
-/* Start a new error in g: code, message, context; empty traceback. */
-void hop__exc_new(hop_gen *g, int code, const char *msg, int ctx);
-
-/* The same in the record e (its formatted text is left as it is). */
-void hop__exc_reset(hop_exc *e, int code, const char *msg, int ctx);
-
-/* Release a frame taken from a's memory (no-op for any other frame). */
-void hop__arena_release(hop_arena *a, void *p);
-
 /* Put t at the end of its loop's ready queue, to resume with HOP_EMPTY
  * on the next pass (a yield to the other tasks, sleep(0)). */
 void hop__task_requeue(hop_task *t);
-
-/* now + d, saturating at HOP_FOREVER (d >= 0). */
-static inline hop_time hop__after(hop_time now, hop_time d)
-{
-    return d >= HOP_FOREVER - now ? HOP_FOREVER : now + d;
-}
 
 /* The task running the frame a step got g for, or NULL (a plain
  * generator handle, or no task running). */
 static inline hop_task *hop__current(const hop_gen *g)
 {
-    hop_loop *l = hop_gen_loop(g);
-
-    return l != NULL ? l->current : NULL;
+    return hop_loop_current(hop_gen_loop(g));
 }
 
 /*
@@ -175,23 +135,6 @@ const char *hop__task_static_msg(const hop_task *t);
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);
 
-/* Write the string s, or the decimal v, through w (0 or w's result). */
-int hop__put(hop_write_fn w, void *ctx, const char *s);
-int hop__put_int(hop_write_fn w, void *ctx, long long v);
-
-/* hop_exc_write, with str (when not NULL) giving the message of a code
- * outside hop's own band that was raised without one. */
-int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
-                   const char *(*str)(int));
-
-/* A loop's reports describe such codes with str (the libevent backend:
- * strerror for -errno). */
-void hop__loop_set_errstr(hop_loop *l, const char *(*str)(int));
-
-/* 'task 3 "name" (spawned at f.c:9)', the name and site when known. */
-int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,
-                  const char *site);
-
 /* Work appeared: tell a backend that runs passes from its callbacks. */
 void hop__loop_notify(hop_loop *l);
 
@@ -201,4 +144,4 @@ hop_time hop__timers_next(const hop_loop *l);
 /* Fire, in order, every timer of l due at now. */
 void hop__timers_fire(hop_loop *l, hop_time now);
 
-#endif /* HOP_CORE_INTERNAL_H */
+#endif /* HOP_SCHED_INTERNAL_H */
