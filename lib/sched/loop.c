@@ -1,5 +1,5 @@
 /*
- * lib/sched/loop.c: the loop, tasks and the scheduling of passes.
+ * lib/sched/loop.c: the loop and the scheduling of passes.
  *
  * The loop runs its ready tasks in passes: every task that is ready when
  * a pass begins runs once, in the order it became ready; tasks woken
@@ -18,49 +18,6 @@
 #include "sched_internal.h"
 
 #define ST(t) hop__tstate(t)
-
-/* The start time of a delayed task (kept in two halves). */
-static hop_time start_of(const hop_task *t)
-{
-    return (hop_time)(((uint64_t)t->u.start[1] << 32) | t->u.start[0]);
-}
-
-static void set_start(hop_task *t, hop_time when)
-{
-    t->u.start[0] = (uint32_t)((uint64_t)when & 0xffffffffu);
-    t->u.start[1] = (uint32_t)((uint64_t)when >> 32);
-}
-
-static void set_state(hop_task *t, unsigned s)
-{
-    t->state = (uint8_t)(HOP__TASK_SIG | s);
-}
-
-static int loop_ok(const hop_loop *l)
-{
-    return l != NULL && l->magic == HOP__LOOP_MAGIC;
-}
-
-/* An initialised task (its loop is checked by task_ok). */
-static int task_sig(const hop_task *t)
-{
-    return t != NULL && (t->state & HOP__TASK_SIG_MASK) == HOP__TASK_SIG &&
-           ST(t) >= HOP__T_NEW && ST(t) <= HOP__T_CANCELLED;
-}
-
-static int task_ok(const hop_task *t)
-{
-    /* (A loop or group is at least pointer-aligned: a cheap check on a
-     * task that is not what it seems before following its owner.) */
-    return task_sig(t) && t->owner > 1u &&
-           ((t->owner & ~(uintptr_t)1u) % sizeof(void *)) == 0 &&
-           loop_ok(hop__task_loop(t));
-}
-
-static int finished(const hop_task *t)
-{
-    return ST(t) >= HOP__T_DONE;
-}
 
 /* -- the loop ------------------------------------------------------------- */
 
@@ -105,7 +62,7 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
 
 int hop_loop_cleanup(hop_loop *l)
 {
-    if (!loop_ok(l))
+    if (!hop__loop_ok(l))
         return HOP_EINVAL;
     if (l->ntasks != 0 || l->ntimers != 0 || l->current != NULL ||
         l->running)
@@ -117,34 +74,34 @@ int hop_loop_cleanup(hop_loop *l)
 
 void hop_loop_stop(hop_loop *l)
 {
-    if (loop_ok(l))
+    if (hop__loop_ok(l))
         l->stop = 1;
 }
 
 hop_time hop_loop_now(const hop_loop *l)
 {
-    return loop_ok(l) ? l->be->now(l->be_ctx) : 0;
+    return hop__loop_ok(l) ? l->be->now(l->be_ctx) : 0;
 }
 
 hop_task *hop_loop_current(const hop_loop *l)
 {
-    return loop_ok(l) ? l->current : NULL;
+    return hop__loop_ok(l) ? l->current : NULL;
 }
 
 int hop_loop_tasks(const hop_loop *l)
 {
-    return loop_ok(l) ? (int)l->ntasks : HOP_EINVAL;
+    return hop__loop_ok(l) ? (int)l->ntasks : HOP_EINVAL;
 }
 
 void hop_loop_on_error(hop_loop *l, void (*fn)(hop_task *t))
 {
-    if (loop_ok(l))
+    if (hop__loop_ok(l))
         l->on_error = fn;
 }
 
 int hop_loop_set_budget(hop_loop *l, uint32_t units)
 {
-    if (!loop_ok(l))
+    if (!hop__loop_ok(l))
         return HOP_EINVAL;
     l->budget = units;
     return HOP_OK;
@@ -190,7 +147,7 @@ hop_waitable *hop__give_way(void)
 
 void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
 {
-    if (loop_ok(l)) {
+    if (hop__loop_ok(l)) {
         l->report = w;
         l->report_ctx = ctx;
         /* (Through a pointer, so that a program that never reports does
@@ -201,7 +158,7 @@ void hop_loop_set_report(hop_loop *l, hop_write_fn w, void *ctx)
 
 void hop_loop_set_errstr(hop_loop *l, const char *(*str)(int))
 {
-    if (loop_ok(l))
+    if (hop__loop_ok(l))
         l->errstr = str;
 }
 
@@ -209,33 +166,33 @@ void hop_loop_set_errstr(hop_loop *l, const char *(*str)(int))
 
 void *hop_loop_backend(const hop_loop *l, const hop_backend *be)
 {
-    return loop_ok(l) && be != NULL && l->be == be ? l->be_ctx : NULL;
+    return hop__loop_ok(l) && be != NULL && l->be == be ? l->be_ctx : NULL;
 }
 
 int hop_loop_ready(const hop_loop *l)
 {
-    return loop_ok(l) && l->ready != NULL;
+    return hop__loop_ok(l) && l->ready != NULL;
 }
 
 int hop_loop_stopping(const hop_loop *l)
 {
-    return loop_ok(l) && l->stop;
+    return hop__loop_ok(l) && l->stop;
 }
 
 void hop_loop_clear_stop(hop_loop *l)
 {
-    if (loop_ok(l))
+    if (hop__loop_ok(l))
         l->stop = 0;
 }
 
 int hop_loop_running(const hop_loop *l)
 {
-    return loop_ok(l) && l->running;
+    return hop__loop_ok(l) && l->running;
 }
 
 int hop_loop_unobserved(const hop_loop *l)
 {
-    if (!loop_ok(l))
+    if (!hop__loop_ok(l))
         return HOP_EINVAL;
     return l->unobserved > INT32_MAX ? INT32_MAX : (int)l->unobserved;
 }
@@ -247,19 +204,6 @@ hop_loop *hop_gen_loop(const hop_gen *g)
     /* (Only a loop drives a handle today; the check costs two loads.) */
     return l != NULL && l->magic == HOP__LOOP_MAGIC && &l->run == g ? l
                                                                     : NULL;
-}
-
-static void enqueue(hop_loop *l, hop_task *t)
-{
-    set_state(t, HOP__T_READY);
-    t->next = NULL;
-    if (l->ready_tail != NULL) {
-        l->ready_tail->next = t;
-    } else {
-        l->ready = t;
-        hop__loop_notify(l);
-    }
-    l->ready_tail = t;
 }
 
 /* Put t, which has just armed its waitable, on l's waiting list: first,
@@ -285,15 +229,6 @@ void hop__task_beside(hop_task *t, hop_task *other)
     t->flags |= HOP__TF_BESIDE;
 }
 
-/* Take the waiting task t off its loop's waiting list. */
-static void unpark(hop_task *t)
-{
-    *t->u.w.pprev = t->next;
-    if (t->next != NULL)
-        t->next->u.w.pprev = t->u.w.pprev;
-    t->next = NULL;
-}
-
 void hop__loop_notify(hop_loop *l)
 {
     if (!l->running && l->be->notify != NULL)
@@ -304,470 +239,14 @@ hop_time hop_loop_deadline(const hop_loop *l)
 {
     hop_time d;
 
-    if (!loop_ok(l))
+    if (!hop__loop_ok(l))
         return HOP_FOREVER;
     if (l->ready != NULL)
         return l->be->now(l->be_ctx);
     d = hop__timers_next(l);
-    if (l->delayed != NULL && start_of(l->delayed) < d)
-        d = start_of(l->delayed);
+    if (l->delayed != NULL && hop__start_of(l->delayed) < d)
+        d = hop__start_of(l->delayed);
     return d;
-}
-
-/* -- tasks ---------------------------------------------------------------- */
-
-int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
-                  const char *name)
-{
-    if (t == NULL || !loop_ok(l) || root == NULL)
-        return HOP_EINVAL;
-    if (hop_frame_state(root) != HOP_STATE_CREATED)
-        return hop_frame_state(root) < 0 ? HOP_EINVAL : HOP_EBUSY;
-    t->top = root;
-    t->next = NULL;
-    t->owner = (uintptr_t)(void *)l;
-    t->u.r.msg = NULL;
-    t->u.r.val = HOP_EMPTY;
-    t->id = l->next_id++;
-    set_state(t, HOP__T_NEW);
-    t->flags = 0;
-    t->icount = 0;
-    t->ctx = NULL;
-#if HOP_CONF_TASK_NAMES
-    t->name = name;
-    t->site = NULL;
-#else
-    (void)name;
-#endif
-    hop__exc_reset(&t->exc, 0, NULL, 0);
-    return HOP_OK;
-}
-
-int(hop_spawn)(hop_task *t)
-{
-    return hop__spawn_at(t, 0, NULL);
-}
-
-int(hop_spawn_after)(hop_task *t, hop_time delay)
-{
-    return hop__spawn_at(t, delay, NULL);
-}
-
-int hop__spawn_at(hop_task *t, hop_time delay, const char *site)
-{
-    hop_loop *l;
-    hop_task **p;
-    hop_time start;
-
-    if (!task_ok(t))
-        return HOP_EINVAL;
-    if (ST(t) != HOP__T_NEW)
-        return HOP_EBUSY;
-    l = hop__task_loop(t);
-    l->ntasks++;
-#if HOP_CONF_TASK_NAMES
-    t->site = site;
-#else
-    (void)site;
-#endif
-    if (delay <= 0 || (t->flags & HOP__TF_PENDING)) {
-        /* (A task cancelled before its spawn ends on the next pass.) */
-        enqueue(l, t);
-        return HOP_OK;
-    }
-    start = hop_time_after(l->be->now(l->be_ctx), delay);
-    set_start(t, start);
-    set_state(t, HOP__T_DELAYED);
-    for (p = &l->delayed; *p != NULL && start_of(*p) <= start;
-         p = &(*p)->next)
-        ;
-    t->next = *p;
-    *p = t;
-    if (l->delayed == t)
-        hop__loop_notify(l);
-    return HOP_OK;
-}
-
-int hop_task_status(const hop_task *t)
-{
-    if (!task_sig(t))
-        return HOP_EINVAL;
-    switch (ST(t)) {
-    case HOP__T_NEW:
-        return HOP_TASK_NEW;
-    case HOP__T_DONE:
-        return HOP_TASK_DONE;
-    case HOP__T_FAILED:
-        return HOP_TASK_FAILED;
-    case HOP__T_CANCELLED:
-        return HOP_TASK_CANCELLED;
-    default:
-        return HOP_TASK_RUNNING;
-    }
-}
-
-hop_value hop_task_result(const hop_task *t)
-{
-    return task_sig(t) && ST(t) == HOP__T_DONE ? t->u.r.val : HOP_EMPTY;
-}
-
-int hop_task_error(const hop_task *t)
-{
-    if (!task_sig(t))
-        return 0;
-    if (ST(t) == HOP__T_FAILED)
-        return (int)t->u.r.val;
-    return ST(t) == HOP__T_CANCELLED ? HOP_ECANCELED : 0;
-}
-
-const char *hop_task_errmsg(const hop_task *t)
-{
-    if (!task_sig(t))
-        return NULL;
-    return ST(t) == HOP__T_FAILED || ST(t) == HOP__T_CANCELLED ? t->u.r.msg
-                                                                : NULL;
-}
-
-uint32_t hop_task_id(const hop_task *t)
-{
-    return task_sig(t) ? t->id : 0;
-}
-
-const char *hop_task_name(const hop_task *t)
-{
-#if HOP_CONF_TASK_NAMES
-    return task_sig(t) ? t->name : NULL;
-#else
-    (void)t;
-    return NULL;
-#endif
-}
-
-hop_loop *hop_task_loop(const hop_task *t)
-{
-    return task_ok(t) ? hop__task_loop(t) : NULL;
-}
-
-const hop_exc *hop_task_exc(const hop_task *t)
-{
-    if (!task_sig(t) || (ST(t) != HOP__T_FAILED && ST(t) != HOP__T_CANCELLED))
-        return NULL;
-    return &t->exc;
-}
-
-/* Is the message m the formatted text of the record e? */
-static int in_text(const hop_exc *e, const char *m)
-{
-#if HOP_CONF_ERRMSG > 0
-    return m != NULL && m == e->text;
-#else
-    (void)e;
-    (void)m;
-    return 0;
-#endif
-}
-
-const char *hop__task_static_msg(const hop_task *t)
-{
-    const char *m = hop_task_errmsg(t);
-
-    return in_text(&t->exc, m) ? t->exc.fmt : m;
-}
-
-void hop__raise_joined(hop_gen *g, const hop_task *t)
-{
-    hop_exc *e = g->exc;
-    const hop_exc *c = &t->exc;
-    const char *msg = hop_task_errmsg(t);
-
-    hop__exc_reset(e, hop_task_error(t), msg, 0);
-    if (c->code != e->code)
-        return; /* (a task cancelled before its record was written) */
-    e->ctx = c->ctx;
-    e->fmt = c->fmt;
-#if HOP_CONF_ERRMSG > 0
-    if (in_text(c, msg)) {
-        unsigned i;
-        for (i = 0; i < sizeof e->text; i++)
-            e->text[i] = c->text[i];
-        e->msg = e->text;
-    }
-#endif
-#if HOP_CONF_TRACE > 0
-    {
-        /* The innermost frames where it began, leaving a quarter of the
-         * room for the frames of this task. */
-        unsigned keep = HOP_CONF_TRACE - HOP_CONF_TRACE / 4;
-        unsigned i;
-
-        if (keep > c->ntrace)
-            keep = c->ntrace;
-        for (i = 0; i < keep; i++)
-            e->trace[i] = c->trace[i];
-        e->ntrace = e->nfrom = keep;
-        e->dropped = c->dropped + (c->ntrace - keep);
-    }
-#endif
-    if (c->nfrom > 0) { /* it came to t through a join too */
-        e->from_id = c->from_id;
-        e->from_name = c->from_name;
-        e->from_site = c->from_site;
-    } else {
-        e->from_id = t->id;
-#if HOP_CONF_TASK_NAMES
-        e->from_name = t->name;
-        e->from_site = t->site;
-#endif
-    }
-}
-
-int hop_task_write_error(const hop_task *t, hop_write_fn w, void *ctx)
-{
-    const hop_exc *e = hop_task_exc(t);
-    int r;
-
-    if (e == NULL || w == NULL)
-        return HOP_EINVAL;
-#if HOP_CONF_TASK_NAMES
-    r = hop__put_task(w, ctx, t->id, t->name, t->site);
-#else
-    r = hop__put_task(w, ctx, t->id, NULL, NULL);
-#endif
-    if (r == 0)
-        r = hop_write_str(w, ctx, ST(t) == HOP__T_FAILED ? " failed:\n"
-                                                    : " was cancelled:\n");
-    if (r != 0)
-        return r;
-    /* (the loop may have been released since the task ended) */
-    return hop__exc_write(e, w, ctx,
-                          task_ok(t) ? hop__task_loop(t)->errstr : NULL);
-}
-
-int hop_task_cleanup(hop_task *t)
-{
-    if (!task_sig(t))
-        return HOP_EINVAL;
-    if (ST(t) > HOP__T_NEW && ST(t) < HOP__T_DONE)
-        return HOP_EBUSY;
-    t->state = 0;
-    return HOP_OK;
-}
-
-hop_waitable *hop_task_waiting_on(const hop_task *t)
-{
-    return task_sig(t) && !(t->flags & HOP__TF_PENDING) &&
-                   (ST(t) == HOP__T_WAITING || ST(t) == HOP__T_ARMING)
-               ? t->u.w.wait
-               : NULL;
-}
-
-/* Set what t is to resume with: the value v, or the error err (msg). */
-static void outcome(hop_task *t, hop_value v, int err, const char *msg)
-{
-    if (err != 0) {
-        t->flags |= HOP__TF_ERR;
-        t->u.r.val = err;
-    } else {
-        t->flags &= ~HOP__TF_ERR;
-        t->u.r.val = v;
-    }
-    t->u.r.msg = msg;
-}
-
-int hop_task_settle(hop_task *t, hop_waitable *w, hop_value v, int err,
-                       const char *msg)
-{
-    if (!task_ok(t) || w == NULL)
-        return HOP_EINVAL;
-    if ((ST(t) != HOP__T_ARMING && ST(t) != HOP__T_WAITING) ||
-        (t->flags & HOP__TF_NOW))
-        return HOP_ESTATE; /* not waiting, or already woken */
-    if (!(t->flags & HOP__TF_PENDING) && t->u.w.wait != w)
-        return HOP_ESTATE; /* waiting on another waitable */
-    if (ST(t) == HOP__T_ARMING) {
-        t->flags |= HOP__TF_NOW;
-        if (!(t->flags & HOP__TF_PENDING)) /* (that message stays) */
-            outcome(t, v, err, msg);
-        return HOP_OK;
-    }
-    unpark(t);
-    outcome(t, v, err, msg);
-    enqueue(hop__task_loop(t), t);
-    return HOP_OK;
-}
-
-/* t is arming its wait on w (w's arm is running). */
-static int arming_on(const hop_task *t, const hop_waitable *w)
-{
-    return ST(t) == HOP__T_ARMING && !(t->flags & HOP__TF_PENDING) &&
-           t->u.w.wait == w;
-}
-
-int hop_task_seal(hop_task *t, hop_waitable *w)
-{
-    if (!task_ok(t) || w == NULL)
-        return HOP_EINVAL;
-    if (!arming_on(t, w))
-        return HOP_ESTATE;
-    t->flags |= HOP__TF_OWN;
-    return HOP_OK;
-}
-
-/* A wake through hop_task_wake: never of a sealed wait (a task not
- * waiting gets HOP_ESTATE from hop_task_settle). */
-static int wake_ext(hop_task *t, hop_waitable *w, hop_value v, int err,
-                    const char *msg)
-{
-    if (task_ok(t) && w != NULL && (t->flags & HOP__TF_OWN) &&
-        (ST(t) == HOP__T_ARMING || ST(t) == HOP__T_WAITING) &&
-        t->u.w.wait == w)
-        return HOP_EINVAL;
-    return hop_task_settle(t, w, v, err, msg);
-}
-
-int hop_task_wake(hop_task *t, hop_waitable *w, hop_value v)
-{
-    return wake_ext(t, w, v, 0, NULL);
-}
-
-int hop_task_wake_err(hop_task *t, hop_waitable *w, int err, const char *msg)
-{
-    if (err == 0)
-        return HOP_EINVAL;
-    return wake_ext(t, w, HOP_EMPTY, err, msg);
-}
-
-void hop__task_requeue(hop_task *t)
-{
-    if (!(t->flags & HOP__TF_PENDING)) /* (that message stays) */
-        outcome(t, HOP_EMPTY, 0, NULL);
-    enqueue(hop__task_loop(t), t);
-}
-
-void hop__task_pend(hop_task *t, const char *msg)
-{
-    t->flags |= HOP__TF_PENDING;
-    t->u.r.msg = msg;
-}
-
-int hop_task_defer_cancel(hop_task *t, const char *msg)
-{
-    if (!task_ok(t))
-        return HOP_EINVAL;
-    if (ST(t) != HOP__T_RUNNING || hop__task_loop(t)->current != t)
-        return HOP_ESTATE;
-    hop__task_pend(t, msg);
-    return HOP_OK;
-}
-
-int hop__task_take_back(hop_task *t, uint32_t entry)
-{
-    if (t->icount > 0)
-        t->icount--;
-    if (t->icount > entry)
-        return 0;
-    t->flags &= ~HOP__TF_PENDING;
-    return 1;
-}
-
-/*
- * Interrupt t: count it and have HOP_ECANCELED (with the message msg)
- * delivered where t is suspended when it next runs. A wait in progress
- * is disarmed now; a waitable that settles the wait another way while
- * being disarmed (a future's cancel hook) uses the interruption up.
- */
-void hop__task_interrupt(hop_task *t, const char *msg)
-{
-    hop_loop *l = hop__task_loop(t);
-
-    if (t->icount != UINT16_MAX)
-        t->icount++;
-    switch (ST(t)) {
-    case HOP__T_DELAYED: {
-        hop_task **p;
-        for (p = &l->delayed; *p != t; p = &(*p)->next)
-            ;
-        *p = t->next;
-        enqueue(l, t);
-        break;
-    }
-    case HOP__T_WAITING: {
-        hop_waitable *w = t->u.w.wait;
-        w->ops->disarm(w, t); /* (it may wake t) */
-        if (ST(t) == HOP__T_WAITING) {
-            unpark(t);
-            enqueue(l, t);
-        } else if ((t->flags & HOP__TF_ERR) == 0 ||
-                   t->u.r.val != HOP_ECANCELED) {
-            return; /* another outcome used the request up */
-        }
-        break;
-    }
-    default:
-        /* Ready, arming, running or not spawned: delivered when it next
-         * suspends or runs. */
-        break;
-    }
-    hop__task_pend(t, msg);
-}
-
-int hop_task_cancel(hop_task *t, const char *msg)
-{
-    if (!task_ok(t))
-        return HOP_EINVAL;
-    if (finished(t))
-        return 0;
-    hop__task_interrupt(t, msg);
-    return 1;
-}
-
-/* -- joins ---------------------------------------------------------------- */
-
-void hop__join_park(hop_loop *l, hop_join_frame *j)
-{
-    j->target->flags |= HOP__TF_JOINED;
-    j->jnext = l->joins;
-    l->joins = j;
-}
-
-void hop__join_unpark(hop_loop *l, hop_join_frame *j)
-{
-    hop_join_frame **p;
-
-    for (p = &l->joins; *p != NULL; p = &(*p)->jnext) {
-        if (*p == j) {
-            *p = j->jnext;
-            return;
-        }
-    }
-}
-
-/* Wake, in the order they came, the joins of t, which has ended.
- * Returns how many there were. */
-static int wake_joins(hop_loop *l, hop_task *t)
-{
-    int n = 0;
-    hop_join_frame **p = &l->joins;
-    hop_join_frame *q = NULL;
-
-    while (*p != NULL) { /* take them off, newest first */
-        hop_join_frame *j = *p;
-        if (j->target == t) {
-            *p = j->jnext;
-            j->jnext = q;
-            q = j;
-        } else {
-            p = &j->jnext;
-        }
-    }
-    while (q != NULL) { /* q is in waiting order now */
-        hop_join_frame *next = q->jnext;
-        q->jnext = NULL;
-        hop_task_settle(q->self, &q->w, HOP_EMPTY, 0, NULL);
-        q = next;
-        n++;
-    }
-    return n;
 }
 
 /* -- running a task ------------------------------------------------------- */
@@ -778,7 +257,7 @@ static void end_task(hop_loop *l, hop_task *t, unsigned s)
     int joined = (t->flags & HOP__TF_JOINED) != 0;
     int grouped = (t->owner & 1u) != 0;
 
-    set_state(t, s);
+    hop__set_state(t, s);
     t->flags &= ~(HOP__TF_PENDING | HOP__TF_JOINED);
     t->top = NULL;
     t->next = NULL;
@@ -788,7 +267,7 @@ static void end_task(hop_loop *l, hop_task *t, unsigned s)
         hop__group_child_ended(t);
         t->owner = (uintptr_t)(void *)l; /* the group may go before it */
     }
-    if ((joined ? wake_joins(l, t) : 0) == 0 && !grouped &&
+    if ((joined ? hop__wake_joins(l, t) : 0) == 0 && !grouped &&
         s == HOP__T_FAILED) {
         /* Failed, and nobody there to see it. */
         if (l->unobserved != UINT32_MAX)
@@ -822,12 +301,12 @@ static void run_task(hop_loop *l, hop_task *t)
 
     l->current = t;
     l->left = l->budget;
-    set_state(t, HOP__T_RUNNING);
+    hop__set_state(t, HOP__T_RUNNING);
     if (!(t->flags & HOP__TF_STARTED)) {
         if (t->flags & HOP__TF_PENDING) {
             /* Cancelled before its body ran: none of it runs. */
             hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
-            outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
+            hop__outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
             l->current = NULL;
             end_task(l, t, HOP__T_CANCELLED);
             return;
@@ -848,7 +327,7 @@ static void run_task(hop_loop *l, hop_task *t)
             t->top = hop_gen_frame(g);
             if (!(t->flags & HOP__TF_PENDING)) {
                 t->u.w.wait = w;
-                set_state(t, HOP__T_ARMING);
+                hop__set_state(t, HOP__T_ARMING);
                 t->flags &= ~(HOP__TF_NOW | HOP__TF_OWN);
                 e = w->ops->arm(w, t);
                 if (e == HOP_WAIT_PASS) {
@@ -858,10 +337,10 @@ static void run_task(hop_loop *l, hop_task *t)
                     return;
                 }
                 if (e < 0) {
-                    outcome(t, HOP_EMPTY, e, NULL);
+                    hop__outcome(t, HOP_EMPTY, e, NULL);
                 } else if (!(t->flags & HOP__TF_NOW)) {
                     if (!(t->flags & HOP__TF_PENDING)) {
-                        set_state(t, HOP__T_WAITING);
+                        hop__set_state(t, HOP__T_WAITING);
                         park(l, t);
                         l->current = NULL;
                         return;
@@ -869,7 +348,7 @@ static void run_task(hop_loop *l, hop_task *t)
                     w->ops->disarm(w, t); /* interrupted while arming */
                 }
                 t->flags &= ~(HOP__TF_NOW | HOP__TF_BESIDE);
-                set_state(t, HOP__T_RUNNING);
+                hop__set_state(t, HOP__T_RUNNING);
             }
             r = deliver(g, t, &v);
             break;
@@ -885,10 +364,10 @@ static void run_task(hop_loop *l, hop_task *t)
             hop__gen_load(g, NULL, NULL);
             if (t->flags & HOP__TF_PENDING) {
                 hop__exc_reset(&t->exc, HOP_ECANCELED, t->u.r.msg, 0);
-                outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
+                hop__outcome(t, HOP_EMPTY, HOP_ECANCELED, t->u.r.msg);
                 end_task(l, t, HOP__T_CANCELLED);
             } else {
-                outcome(t, v, 0, NULL);
+                hop__outcome(t, v, 0, NULL);
                 end_task(l, t, HOP__T_DONE);
             }
             return;
@@ -896,7 +375,7 @@ static void run_task(hop_loop *l, hop_task *t)
             int err = r == HOP_RAISED ? t->exc.code : r;
             if (r != HOP_RAISED)
                 hop__exc_reset(&t->exc, err, NULL, 0);
-            outcome(t, HOP_EMPTY, err, t->exc.msg);
+            hop__outcome(t, HOP_EMPTY, err, t->exc.msg);
             l->current = NULL;
             hop__gen_load(g, NULL, NULL);
             end_task(l, t,
@@ -943,7 +422,7 @@ static void due(hop_loop *l)
 {
     hop_time now = l->be->now(l->be_ctx);
 
-    while (l->delayed != NULL && start_of(l->delayed) <= now) {
+    while (l->delayed != NULL && hop__start_of(l->delayed) <= now) {
         hop_task *t = l->delayed;
         l->delayed = t->next;
         hop__task_requeue(t);
@@ -955,8 +434,8 @@ static hop_time next_deadline(const hop_loop *l)
 {
     hop_time d = hop__timers_next(l);
 
-    if (l->delayed != NULL && start_of(l->delayed) < d)
-        d = start_of(l->delayed);
+    if (l->delayed != NULL && hop__start_of(l->delayed) < d)
+        d = hop__start_of(l->delayed);
     return d;
 }
 
@@ -966,7 +445,7 @@ int hop_loop_run(hop_loop *l, int mode)
 {
     int r;
 
-    if (!loop_ok(l))
+    if (!hop__loop_ok(l))
         return HOP_EINVAL;
     if (l->current != NULL || l->running)
         return HOP_ERUNNING;
@@ -1014,48 +493,3 @@ static int loop_run(hop_loop *l, int mode)
     }
 }
 
-/* -- the simulation backend ------------------------------------------------ */
-
-static hop_time sim_now(void *ctx)
-{
-    return ((hop_sim *)ctx)->now;
-}
-
-static int sim_wait(void *ctx, hop_time deadline)
-{
-    hop_sim *s = ctx;
-
-    if (s->woken) {
-        s->woken = 0;
-        return HOP_OK;
-    }
-    if (deadline == HOP_FOREVER)
-        return HOP_EBUSY;
-    if (deadline > s->now)
-        s->now = deadline;
-    return HOP_OK;
-}
-
-static void sim_wake(void *ctx)
-{
-    ((hop_sim *)ctx)->woken = 1;
-}
-
-static const hop_backend sim_backend = {sim_now, sim_wait, sim_wake, NULL};
-
-int hop_loop_init_sim(hop_loop *l, hop_sim *sim)
-{
-    if (sim == NULL)
-        return HOP_EINVAL;
-    sim->now = 0;
-    sim->woken = 0;
-    return hop_loop_init(l, &sim_backend, sim);
-}
-
-int hop_sim_advance(hop_sim *sim, hop_time d)
-{
-    if (sim == NULL || d < 0)
-        return HOP_EINVAL;
-    sim->now += d;
-    return HOP_OK;
-}

@@ -114,6 +114,10 @@ void hop__task_beside(hop_task *t, hop_task *other);
 void hop__join_park(hop_loop *l, hop_join_frame *j);
 void hop__join_unpark(hop_loop *l, hop_join_frame *j);
 
+/* Wake, in the order they came, the joins of t, which has ended.
+ * Returns how many there were. */
+int hop__wake_joins(hop_loop *l, hop_task *t);
+
 /* Have the running task t raise HOP_ECANCELED (msg) at its next
  * suspension, as the delivery of an interruption already counted. */
 void hop__task_pend(hop_task *t, const char *msg);
@@ -144,4 +148,85 @@ hop_time hop__timers_next(const hop_loop *l);
 /* Fire, in order, every timer of l due at now. */
 void hop__timers_fire(hop_loop *l, hop_time now);
 
+/* -- the states and lists of tasks, shared by loop.c and task.c --------- */
+
+/* The start time of a delayed task (kept in two halves). */
+static inline hop_time hop__start_of(const hop_task *t)
+{
+    return (hop_time)(((uint64_t)t->u.start[1] << 32) | t->u.start[0]);
+}
+
+static inline void hop__set_start(hop_task *t, hop_time when)
+{
+    t->u.start[0] = (uint32_t)((uint64_t)when & 0xffffffffu);
+    t->u.start[1] = (uint32_t)((uint64_t)when >> 32);
+}
+
+static inline void hop__set_state(hop_task *t, unsigned s)
+{
+    t->state = (uint8_t)(HOP__TASK_SIG | s);
+}
+
+static inline int hop__loop_ok(const hop_loop *l)
+{
+    return l != NULL && l->magic == HOP__LOOP_MAGIC;
+}
+
+/* An initialised task (its loop is checked by task_ok). */
+static inline int hop__task_sig(const hop_task *t)
+{
+    return t != NULL && (t->state & HOP__TASK_SIG_MASK) == HOP__TASK_SIG &&
+           hop__tstate(t) >= HOP__T_NEW && hop__tstate(t) <= HOP__T_CANCELLED;
+}
+
+static inline int hop__task_ok(const hop_task *t)
+{
+    /* (A loop or group is at least pointer-aligned: a cheap check on a
+     * task that is not what it seems before following its owner.) */
+    return hop__task_sig(t) && t->owner > 1u &&
+           ((t->owner & ~(uintptr_t)1u) % sizeof(void *)) == 0 &&
+           hop__loop_ok(hop__task_loop(t));
+}
+
+static inline int hop__finished(const hop_task *t)
+{
+    return hop__tstate(t) >= HOP__T_DONE;
+}
+
+static inline void hop__enqueue(hop_loop *l, hop_task *t)
+{
+    hop__set_state(t, HOP__T_READY);
+    t->next = NULL;
+    if (l->ready_tail != NULL) {
+        l->ready_tail->next = t;
+    } else {
+        l->ready = t;
+        hop__loop_notify(l);
+    }
+    l->ready_tail = t;
+}
+
+/* Take the waiting task t off its loop's waiting list. */
+static inline void hop__unpark(hop_task *t)
+{
+    *t->u.w.pprev = t->next;
+    if (t->next != NULL)
+        t->next->u.w.pprev = t->u.w.pprev;
+    t->next = NULL;
+}
+
+/* Set what t is to resume with: the value v, or the error err (msg). */
+static inline void hop__outcome(hop_task *t, hop_value v, int err, const char *msg)
+{
+    if (err != 0) {
+        t->flags |= HOP__TF_ERR;
+        t->u.r.val = err;
+    } else {
+        t->flags &= ~HOP__TF_ERR;
+        t->u.r.val = v;
+    }
+    t->u.r.msg = msg;
+}
+
 #endif /* HOP_SCHED_INTERNAL_H */
+
