@@ -201,6 +201,9 @@ struct hop_arena {
     size_t used;         /* private: bytes in use */
     size_t last;         /* private: offset of the last block, or size */
     uint32_t magic;      /* private: set while initialised */
+    void (*release)(hop_arena *a, void *p); /* private: gives back the
+                            block of a frame that finished (a program
+                            without an arena links none of it) */
 };
 
 /* Outcomes of the driver operations (positive; errors are negative). */

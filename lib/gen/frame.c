@@ -61,6 +61,7 @@ int hop_arena_init(hop_arena *a, void *buf, size_t size)
     a->used = 0;
     a->last = NONE;
     a->magic = HOP__ARENA_MAGIC;
+    a->release = hop__arena_release;
     return HOP_OK;
 }
 

@@ -35,7 +35,7 @@ static inline void finish(hop_gen *g, hop_frame *f)
                HOP_STATE_FINISHED;
     f->caller = NULL;
     if (g->arena != NULL)
-        hop__arena_release(g->arena, f);
+        g->arena->release(g->arena, f);
 }
 
 /* Push the fresh frame c (CREATED) above f: it runs next, with nothing
@@ -58,7 +58,7 @@ static inline void pop(hop_gen *g, hop_frame *f, hop_value v, int err)
     f->flags += HOP_STATE_FINISHED - HOP_STATE_SUSPENDED;
     f->caller = NULL;
     if (g->arena != NULL)
-        hop__arena_release(g->arena, f);
+        g->arena->release(g->arena, f);
     g->top = p;
     g->val = v;
     g->err = err;
@@ -77,30 +77,38 @@ static int done(hop_gen *g, int o, hop_value v, hop_value *out)
 #define CREATED_FLAGS (HOP__FF_SIG | HOP_STATE_CREATED)
 #define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
 
-/* Why the frame c may not be awaited: 1, a finished generator (the await
- * gives HOP_EMPTY at once), or the error to raise at the await. */
+/* May the fresh frame c be awaited: made by hop_frame_init, never
+ * started? */
+static inline int awaitable(const hop_frame *c)
+{
+    return c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
+           c->fn != NULL;
+}
+
+/*
+ * An await of c, which is not awaitable: a finished generator gives
+ * HOP_EMPTY at once; anything else raises at the await HOP_EREUSED (a
+ * finished coroutine), HOP_ERUNNING (a frame on a chain) or HOP_EINVAL.
+ */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
-static int call_refused(const hop_frame *c)
+static void refuse(hop_gen *g, const hop_frame *c)
 {
-    if (!hop__frame_ok(c))
-        return HOP_EINVAL;
-    switch (hop__fstate(c)) {
-    case HOP_STATE_FINISHED:
-        return (c->flags & HOP__FF_COROUTINE) ? HOP_EREUSED : 1;
-    default:
-        return HOP_ERUNNING;
-    }
-}
+    int e = HOP_EINVAL;
 
-/* May the frame c be awaited? 0: push it; else what call_refused says. */
-static inline int call_check(const hop_frame *c)
-{
-    if (c != NULL && (c->flags & CHECK_MASK) == CREATED_FLAGS &&
-        c->fn != NULL)
-        return 0;
-    return call_refused(c);
+    if (hop__frame_ok(c)) {
+        if (hop__fstate(c) != HOP_STATE_FINISHED)
+            e = HOP_ERUNNING;
+        else if (c->flags & HOP__FF_COROUTINE)
+            e = HOP_EREUSED;
+        else
+            e = 0;
+    }
+    g->val = HOP_EMPTY;
+    g->err = e;
+    if (e != 0)
+        hop__exc_new(g, e, NULL, 0);
 }
 
 /*
@@ -173,17 +181,8 @@ static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
         return HOP_WAITING;
 
     case HOP_STEP_RETURN:
-        if (p == NULL) {
-            finish(g, f);
-            return done(g, HOP_RETURNED, v, out);
-        }
-        /* A delegate that returned from its close: the close goes on in
-         * its caller (PEP 380). */
-        f->flags &= ~HOP__FF_CLOSING;
-        pop(g, f, HOP_EMPTY, HOP_EEXIT);
-        p->flags |= HOP__FF_CLOSING;
-        hop__exc_new(g, HOP_EEXIT, NULL, 0);
-        return 0;
+        e = 0;
+        break;
 
     case HOP_STEP_RAISE:
     default:
@@ -193,32 +192,28 @@ static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
             v = HOP_EINVAL;
         }
         e = (int)v;
-        if (p == NULL) {
-            finish(g, f);
-            if ((g->state & HOP__GS_CLOSING) && e == HOP_EEXIT)
-                return done(g, HOP_RETURNED, HOP_EMPTY, out);
-            return done(g, HOP_RAISED, e, out);
-        }
-        f->flags &= ~HOP__FF_CLOSING;
-        pop(g, f, HOP_EMPTY, e);
-        if (closing)
-            p->flags |= HOP__FF_CLOSING;
-        return 0;
+        break;
     }
-}
-
-/* An await of c that call_check refused with e. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static void refuse(hop_gen *g, int e)
-{
-    g->val = HOP_EMPTY;
-    g->err = 0;
-    if (e < 0) {
-        hop__exc_new(g, e, NULL, 0);
-        g->err = e;
+    if (p == NULL) {
+        finish(g, f);
+        if (e == 0)
+            return done(g, HOP_RETURNED, v, out);
+        if ((g->state & HOP__GS_CLOSING) && e == HOP_EEXIT)
+            return done(g, HOP_RETURNED, HOP_EMPTY, out);
+        return done(g, HOP_RAISED, e, out);
     }
+    if (e == 0) {
+        /* (A return to a caller comes here only from a frame being
+         * closed.) A delegate that returned from its close: the close
+         * goes on in its caller (PEP 380). */
+        e = HOP_EEXIT;
+        hop__exc_new(g, HOP_EEXIT, NULL, 0);
+    }
+    f->flags &= ~HOP__FF_CLOSING;
+    pop(g, f, HOP_EMPTY, e);
+    if (closing)
+        p->flags |= HOP__FF_CLOSING;
+    return 0;
 }
 
 /*
@@ -240,12 +235,11 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
             return hop__gen_yielded(g, v, out);
         if (op == HOP_STEP_CALL) {
             hop_frame *c = (hop_frame *)v;
-            int e = call_check(c);
 
-            if (e == 0)
+            if (awaitable(c))
                 push(g, f, c);
             else
-                refuse(g, e);
+                refuse(g, c);
         } else if (op == HOP_STEP_RETURN && f->caller != NULL &&
                    !(f->flags & HOP__FF_CLOSING)) {
             pop(g, f, v, 0);
@@ -351,35 +345,72 @@ int hop_gen_set_arena(hop_gen *g, hop_arena *a)
     return HOP_OK;
 }
 
-int(hop_gen_send)(hop_gen *g, hop_value v, hop_value *out)
+/* What a driver call asks for. */
+enum { SEND, THROW, CLOSE };
+
+/*
+ * The driver operations in one place: check the handle's state, then
+ * send v (SEND), raise err with msg in the innermost frame (THROW), or
+ * close (CLOSE: err is HOP_EEXIT), and resume.
+ */
+static int drive(hop_gen *g, int op, hop_value v, int err, const char *msg,
+                 hop_value *out)
 {
+    unsigned st;
+
     if (!gen_ok(g))
         return HOP_EINVAL;
-    switch (STATE(g)) {
-    case HOP_STATE_RUNNING:
+    st = STATE(g);
+    if (st == HOP_STATE_RUNNING)
         return HOP_ERUNNING;
-    case HOP_STATE_FINISHED:
-        if (root_is_coroutine(g))
+    if (st == HOP_STATE_FINISHED) {
+        if (op != CLOSE && root_is_coroutine(g))
             return HOP_EREUSED;
+        if (op == THROW) {
+            hop__exc_new(g, err, msg, 0);
+            put(out, err);
+            return HOP_RAISED;
+        }
         put(out, HOP_EMPTY);
         return HOP_RETURNED;
-    case HOP_STATE_CREATED:
-        if (v != HOP_EMPTY)
+    }
+    if (st == HOP_STATE_CREATED) {
+        if (op == SEND && v != HOP_EMPTY)
             return HOP_ENOTSTARTED;
         if (hop__fstate(g->root) != HOP_STATE_CREATED)
             return HOP_EBUSY;
-        hop__fset(g->root, HOP_STATE_SUSPENDED);
-        g->root->caller = NULL;
-        g->top = g->root;
-        return resume(g, HOP_EMPTY, 0, out);
-    default:
-        return resume(g, v, 0, out);
+        if (op == SEND) {
+            hop__fset(g->root, HOP_STATE_SUSPENDED);
+            g->root->caller = NULL;
+            g->top = g->root;
+            return resume(g, HOP_EMPTY, 0, out);
+        }
+        /* Thrown or closed before the first line: the body never runs. */
+        finish(g, g->root);
+        if (op == CLOSE)
+            return done(g, HOP_RETURNED, HOP_EMPTY, out);
+        hop__exc_new(g, err, msg, 0);
+        return done(g, HOP_RAISED, err, out);
     }
+    if (op == SEND)
+        return resume(g, v, 0, out);
+    hop__exc_new(g, err, msg, 0);
+    if (err == HOP_EEXIT) {
+        g->top->flags |= HOP__FF_CLOSING;
+        g->state |= op == CLOSE ? HOP__GS_CLOSING | HOP__GS_EXITING
+                                : HOP__GS_EXITING;
+    }
+    return resume(g, HOP_EMPTY, err, out);
+}
+
+int(hop_gen_send)(hop_gen *g, hop_value v, hop_value *out)
+{
+    return drive(g, SEND, v, 0, NULL, out);
 }
 
 int(hop_gen_next)(hop_gen *g, hop_value *out)
 {
-    return (hop_gen_send)(g, HOP_EMPTY, out);
+    return drive(g, SEND, HOP_EMPTY, 0, NULL, out);
 }
 
 int hop_gen_start(hop_gen *g, hop_value *out)
@@ -388,60 +419,19 @@ int hop_gen_start(hop_gen *g, hop_value *out)
         return HOP_EINVAL;
     if (STATE(g) != HOP_STATE_CREATED)
         return STATE(g) == HOP_STATE_RUNNING ? HOP_ERUNNING : HOP_ESTATE;
-    return (hop_gen_send)(g, HOP_EMPTY, out);
+    return drive(g, SEND, HOP_EMPTY, 0, NULL, out);
 }
 
 int hop_gen_throw(hop_gen *g, int err, const char *msg, hop_value *out)
 {
-    if (!gen_ok(g) || err == 0)
+    if (err == 0)
         return HOP_EINVAL;
-    switch (STATE(g)) {
-    case HOP_STATE_RUNNING:
-        return HOP_ERUNNING;
-    case HOP_STATE_FINISHED:
-        if (root_is_coroutine(g))
-            return HOP_EREUSED;
-        hop__exc_new(g, err, msg, 0);
-        put(out, err);
-        return HOP_RAISED;
-    case HOP_STATE_CREATED:
-        /* Raised before the first line: the body never runs. */
-        if (hop__fstate(g->root) != HOP_STATE_CREATED)
-            return HOP_EBUSY;
-        finish(g, g->root);
-        hop__exc_new(g, err, msg, 0);
-        return done(g, HOP_RAISED, err, out);
-    default:
-        hop__exc_new(g, err, msg, 0);
-        if (err == HOP_EEXIT) {
-            g->top->flags |= HOP__FF_CLOSING;
-            g->state |= HOP__GS_EXITING;
-        }
-        return resume(g, HOP_EMPTY, err, out);
-    }
+    return drive(g, THROW, HOP_EMPTY, err, msg, out);
 }
 
 int hop_gen_close(hop_gen *g, hop_value *out)
 {
-    if (!gen_ok(g))
-        return HOP_EINVAL;
-    switch (STATE(g)) {
-    case HOP_STATE_RUNNING:
-        return HOP_ERUNNING;
-    case HOP_STATE_FINISHED:
-        put(out, HOP_EMPTY);
-        return HOP_RETURNED;
-    case HOP_STATE_CREATED:
-        if (hop__fstate(g->root) != HOP_STATE_CREATED)
-            return HOP_EBUSY;
-        finish(g, g->root);
-        return done(g, HOP_RETURNED, HOP_EMPTY, out);
-    default:
-        hop__exc_new(g, HOP_EEXIT, NULL, 0);
-        g->top->flags |= HOP__FF_CLOSING;
-        g->state |= HOP__GS_CLOSING | HOP__GS_EXITING;
-        return resume(g, HOP_EMPTY, HOP_EEXIT, out);
-    }
+    return drive(g, CLOSE, HOP_EMPTY, HOP_EEXIT, NULL, out);
 }
 
 int hop_gen_state(const hop_gen *g)
