@@ -6,23 +6,35 @@
 # runners (Check under qemu-user) and the MCU images (test/mcu/main.c)
 # each get theirs from suites_h below, over the sources they link.
 
+# test/ mirrors the library: gen/ (generators, frames, the coroutine
+# language), sched/ (tasks, the loop, timers, groups), sync/ (channels,
+# semaphores, events, mutexes), event/ (the libevent backend and stream
+# io), bare/ (the bare-metal backend), e2e/ (the samples end to end),
+# conformance/ (one test per CASES.md id); common/ holds the runner and
+# the helpers every table uses. test/mcu/, test/fuzz/ and test/tools/
+# have rules of their own (mk/mcu.mk, mk/fuzz.mk, mk/check.mk).
+#
 # The sources, by what they need:
-#   TEST_FREE_SRC   the helpers (t.c) and every table that needs no OS,
-#                   no Check and no libevent (the simulation backend):
-#                   what the MCU images and the cross runners run
-#   TEST_EV_SRC     the libevent side: its backend for the cases marked
-#                   T_RT, the event and io tables, the end-to-end tests
 #   TEST_MAIN_SRC   the Check runner
 #   TEST_HELPER_SRC the helpers every runner links (part of TEST_FREE_SRC)
+#   TEST_FREE_SRC   the helpers and every table that needs no OS, no
+#                   Check and no libevent (the simulation backend): what
+#                   the MCU images and the cross runners run
+#   TEST_EV_SRC     the libevent side: its backend for the cases marked
+#                   T_RT, the event and io tables, the end-to-end tests
 #   TEST_SRC        all of them: the host runner
-TEST_MAIN_SRC := test/check_main.c
-TEST_HELPER_SRC := test/t.c
-TEST_EV_SRC := test/t_ev.c $(wildcard test/event_*.c test/e2e_*.c)
+TEST_DIRS := common gen sched sync event bare e2e conformance
+TEST_MAIN_SRC := test/common/check_main.c
+TEST_HELPER_SRC := test/common/t.c
+TEST_EV_SRC := test/common/t_ev.c $(wildcard test/event/*.c test/e2e/*.c \
+    test/event_*.c test/e2e_*.c)
 TEST_FREE_SRC := $(filter-out $(TEST_MAIN_SRC) $(TEST_EV_SRC), \
-    $(wildcard test/*.c test/conformance/*.c))
+    $(wildcard test/*.c $(TEST_DIRS:%=test/%/*.c)))
 TEST_SRC := $(TEST_MAIN_SRC) $(TEST_FREE_SRC) $(TEST_EV_SRC)
-TEST_HDRS := $(wildcard test/*.h test/conformance/*.h)
-TEST_INC := -Itest
+TEST_HDRS := $(wildcard test/*.h $(TEST_DIRS:%=test/%/*.h))
+# -Itest: the end-to-end tests that build a sample's source in reach
+# it as "../samples/..." from there.
+TEST_INC := -Itest -Itest/common
 
 # $(call suites_h,FILE,SOURCES): the rule that writes FILE, one X(name)
 # per t_cases_<name> table defined in SOURCES, sorted by name. FILE is

@@ -88,7 +88,7 @@ static void ev_report_stderr(void)
     T_ASSERT(p != NULL);
     T_ASSERT(strstr(p + 1, want) != NULL);
 #if HOP_CONF_TASK_NAMES
-    T_ASSERT(strstr(buf, "task 1 \"first\" (spawned at test/t.c:") == buf);
+    T_ASSERT(strstr(buf, "task 1 \"first\" (spawned at test/common/t.c:") == buf);
     T_ASSERT(strstr(buf, "task 2 \"second\"") != NULL);
 #endif
 #if HOP_CONF_TRACE > 0

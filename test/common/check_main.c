@@ -1,5 +1,5 @@
 /*
- * test/check_main.c: the Check runner.
+ * test/common/check_main.c: the Check runner.
  *
  * Registers every case table (the list in suites.h is generated from the
  * test sources) as one suite each, with one test per case named after the
@@ -39,7 +39,7 @@ static const struct {
 static const t_case *all[1024];
 static int backend[1024];
 static TTest tests[1024];
-static char suite_names[64][128], case_names[64][128];
+static char suite_names[128][128], case_names[128][128];
 static int n_all, n_suites;
 
 void t_fail(const char *file, int line, const char *msg)

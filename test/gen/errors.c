@@ -1,5 +1,5 @@
 /*
- * test/core_errors.c: error codes, their names and messages, user codes,
+ * test/gen/errors.c: error codes, their names and messages, user codes,
  * tracebacks and hop_exc_write; the version.
  */
 #include "t.h"
@@ -696,7 +696,7 @@ static void err_version(void)
     T_STREQ(hop_version_string(), exp.s);
 }
 
-const t_case t_cases_core_errors[] = {
+const t_case t_cases_gen_errors[] = {
     T_CASE(err_names_messages),
     T_CASE(err_zero_unknown),
     T_CASE(err_codes_in_band),

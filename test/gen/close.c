@@ -1,5 +1,5 @@
 /*
- * test/core_close.c: close through delegation, beyond the CLS cases:
+ * test/gen/close.c: close through delegation, beyond the CLS cases:
  * which frames count as being closed, and what their callers see.
  */
 #include "t.h"
@@ -333,7 +333,7 @@ static void throw_exit_into_yielding_delegate(void)
     T_EQ(v, 8);
 }
 
-const t_case t_cases_core_close[] = {
+const t_case t_cases_gen_close[] = {
     T_CASE(throw_exit_into_yielding_delegate),
     T_CASE(close_return_value_discarded),
     T_CASE(close_mark_crosses_a_raise),

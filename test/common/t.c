@@ -1,5 +1,5 @@
 /*
- * test/t.c: traces, value names, assertion helpers and loops on either
+ * test/common/t.c: traces, value names, assertion helpers and loops on either
  * backend for the test cases. Needs no libc, so it runs under every
  * runner; the real-time backend is plugged in through t_rt.
  */

@@ -1,5 +1,5 @@
 /*
- * test/core_arena.c: the frame arena: argument checks, alignment, frames
+ * test/gen/arena.c: the frame arena: argument checks, alignment, frames
  * given back when they finish, in or out of order, and a full arena.
  */
 #include "t.h"
@@ -603,7 +603,7 @@ static void arena_frame_with_embedded_child(void)
     emb_run(1);
 }
 
-const t_case t_cases_core_arena[] = {
+const t_case t_cases_gen_arena[] = {
     T_CASE(arena_init_args),
     T_CASE(arena_init_minimum),
     T_CASE(arena_alignment),

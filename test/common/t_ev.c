@@ -1,5 +1,5 @@
 /*
- * test/t_ev.c: the libevent backend of t_loop_init, for hosted runners
+ * test/common/t_ev.c: the libevent backend of t_loop_init, for hosted runners
  * (the runner sets t_rt = &t_ev_backend). One loop at a time.
  */
 #include "t.h"

@@ -1,5 +1,5 @@
 /*
- * test/core_ram.c: the RAM a task needs, at compile time (hop/ram.h).
+ * test/gen/ram.c: the RAM a task needs, at compile time (hop/ram.h).
  *
  * A three-level await tree (root awaits mid, mid awaits leaf, leaf
  * sleeps) whose child frames are embedded in their parents: sizeof each
@@ -149,7 +149,7 @@ static void ram_tree_runs_in_root(void)
     T_EQ(t_loop_cleanup(&l), HOP_OK);
 }
 
-const t_case t_cases_core_ram[] = {
+const t_case t_cases_gen_ram[] = {
     T_CASE(ram_sizes_grow_with_tree),
     T_CASE(ram_tree_runs_in_root),
     T_END,

@@ -1,5 +1,5 @@
 /*
- * test/t.h: the test-case layer shared by every runner.
+ * test/common/t.h: the test-case layer shared by every runner.
  *
  * Test cases are plain void functions in files that need no libc, so the
  * same cases can run under Check on a hosted machine and under a libc-free
@@ -86,7 +86,7 @@ int t_streq(const char *a, const char *b);
  * the simulation; on libevent within [d - 2 ms, d + 1 s) (libevent's
  * timers are millisecond-precise; the bounds never measure speed).
  *
- * The real-time backend is plugged in by a hosted runner (test/t_ev.c
+ * The real-time backend is plugged in by a hosted runner (test/common/t_ev.c
  * provides t_ev_backend), so this layer needs no libc and no libevent.
  */
 enum { T_SIM = 0, T_EV = 1 };
@@ -101,7 +101,7 @@ typedef struct t_rt_backend {
 /* The backend for T_EV: NULL until the runner sets it. */
 extern const t_rt_backend *t_rt;
 
-/* libevent (test/t_ev.c, hosted runners only). */
+/* libevent (test/common/t_ev.c, hosted runners only). */
 extern const t_rt_backend t_ev_backend;
 
 /* Clock time the simulation loops used since the runner last zeroed it
