@@ -1,5 +1,5 @@
 /*
- * test/sched_timer.c: the loop's timer heap on the simulation backend:
+ * test/sched/timer.c: the loop's timer heap on the simulation backend:
  * 1000 timers with pseudo-random deadlines fire in deadline order, ties
  * in start order, stopped ones never; restarts, hop_timer_active, stops
  * of stopped timers, the clock at each firing, timers started and

@@ -1,5 +1,5 @@
 /*
- * test/sched_report.c: failures that say where they came from. A task
+ * test/sched/report.c: failures that say where they came from. A task
  * keeps its own error record (hop_task_exc), which other tasks' errors
  * never touch; a join raises a child's error with the child's frames
  * first; a task that fails with nobody to see it is counted and reported

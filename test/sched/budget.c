@@ -1,5 +1,5 @@
 /*
- * test/sched_budget.c: the cooperative budget on the simulation backend.
+ * test/sched/budget.c: the cooperative budget on the simulation backend.
  * A task that works without waiting gives way to the other ready tasks
  * once it has spent its budget (HOP_SPEND, and channel operations that
  * complete at once), with a fresh budget afterwards; a cancellation

@@ -1,5 +1,5 @@
 /*
- * test/sched_group.c: task groups (HOP_GROUP, hop_group_spawn,
+ * test/sched/group.c: task groups (HOP_GROUP, hop_group_spawn,
  * hop_group_nerrors, hop_group_error) on the simulation backend: a body
  * that fails, the owner cancelled while it waits at HOP_END_GROUP,
  * spawning into a group that is not entered, children that return

@@ -1,5 +1,5 @@
 /*
- * test/sched_trust.c: misuse of the scheduler that once hung or crashed
+ * test/sched/trust.c: misuse of the scheduler that once hung or crashed
  * the loop, each refused with an error code or made to work: a task
  * struct reused after it ended in a group, a wake of a built-in
  * waitable through the extension API, scopes and groups entered twice,

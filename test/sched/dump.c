@@ -1,5 +1,5 @@
 /*
- * test/sched_dump.c: hop_dump shows every live task, what it waits on,
+ * test/sched/dump.c: hop_dump shows every live task, what it waits on,
  * where it was spawned and its await chain with file:line.
  */
 #include "t.h"
