@@ -1,7 +1,7 @@
 # mk/test.mk: the test runners and the runs of the suite.
 #
 # The suite is a set of case tables (`const t_case t_cases_<name>[]`, see
-# test/t.h). A runner registers the tables listed in a generated header,
+# test/common/t.h). A runner registers the tables listed in a generated header,
 # suites.h, one X(name) per table; the host runners (Check), the cross
 # runners (Check under qemu-user) and the MCU images (test/mcu/main.c)
 # each get theirs from suites_h below, over the sources they link.
@@ -26,12 +26,11 @@
 TEST_DIRS := common gen sched sync event bare e2e conformance
 TEST_MAIN_SRC := test/common/check_main.c
 TEST_HELPER_SRC := test/common/t.c
-TEST_EV_SRC := test/common/t_ev.c $(wildcard test/event/*.c test/e2e/*.c \
-    test/event_*.c test/e2e_*.c)
+TEST_EV_SRC := test/common/t_ev.c $(wildcard test/event/*.c test/e2e/*.c)
 TEST_FREE_SRC := $(filter-out $(TEST_MAIN_SRC) $(TEST_EV_SRC), \
-    $(wildcard test/*.c $(TEST_DIRS:%=test/%/*.c)))
+    $(wildcard $(TEST_DIRS:%=test/%/*.c)))
 TEST_SRC := $(TEST_MAIN_SRC) $(TEST_FREE_SRC) $(TEST_EV_SRC)
-TEST_HDRS := $(wildcard test/*.h $(TEST_DIRS:%=test/%/*.h))
+TEST_HDRS := $(wildcard $(TEST_DIRS:%=test/%/*.h))
 # -Itest: the end-to-end tests that build a sample's source in reach
 # it as "../samples/..." from there.
 TEST_INC := -Itest -Itest/common
@@ -70,7 +69,7 @@ RUNNERS := $(VARIANTS:%=$(BUILDDIR)/test/%/hop-test)
 .PHONY: test check check-lib-switch check-asan check-valgrind
 
 ## test: build the runners and run the suite, both resume variants
-# The end-to-end tables (test/e2e_*.c) start the sample servers.
+# The end-to-end tables (test/e2e/) start the sample servers.
 test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 	@for v in $(VARIANTS); do \
 	    echo "== hop test suite, resume variant: $$v"; \

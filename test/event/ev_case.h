@@ -1,5 +1,5 @@
 /*
- * test/ev_case.h: the one libevent loop of a hosted io test file, made
+ * test/event/ev_case.h: the one libevent loop of a hosted io test file, made
  * and released around each case (loop_up, loop_down) and run until its
  * tasks are done (run). (Hosted only.)
  */

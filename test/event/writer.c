@@ -1,5 +1,5 @@
 /*
- * test/event_writer.c: the buffered writer (hop_writer, hop_flush) and a
+ * test/event/writer.c: the buffered writer (hop_writer, hop_flush) and a
  * reader that writes its writer out before it waits
  * (hop_reader_set_writer), over socket pairs on the libevent backend.
  * (Hosted only.)

@@ -1,5 +1,5 @@
 /*
- * test/bare_backend.c: the bare-metal backend (hop/bare.h). Ticks that
+ * test/bare/backend.c: the bare-metal backend (hop/bare.h). Ticks that
  * move the clock and fire timers and sleeps, posted events that complete
  * futures and run in order, a full ring counted and refused with
  * HOP_EBUSY, the idle hook with its deadline (inside the critical

@@ -1,5 +1,5 @@
 /*
- * test/event_post.c: posting to a loop on the libevent backend from
+ * test/event/post.c: posting to a loop on the libevent backend from
  * another thread and from a signal handler. (Hosted only.)
  */
 #define _POSIX_C_SOURCE 200809L

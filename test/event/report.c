@@ -1,5 +1,5 @@
 /*
- * test/event_report.c: a loop of the libevent backend reports a task that
+ * test/event/report.c: a loop of the libevent backend reports a task that
  * failed unobserved on stderr, once, with its traceback; a hook or
  * hop_loop_set_report take that place. (Hosted only.)
  */
@@ -92,7 +92,7 @@ static void ev_report_stderr(void)
     T_ASSERT(strstr(buf, "task 2 \"second\"") != NULL);
 #endif
 #if HOP_CONF_TRACE > 0
-    strcpy(line, "  at test/event_report.c:");
+    strcpy(line, "  at test/event/report.c:");
     t_itoa(raise_line, line + strlen(line));
     T_ASSERT(strstr(buf, line) != NULL);
 #else

@@ -1,5 +1,5 @@
 /*
- * test/event_basic.c: the libevent backend with real time and real file
+ * test/event/basic.c: the libevent backend with real time and real file
  * descriptors. Timing assertions use generous bounds and never measure
  * speed. (Hosted only: sockets and libevent.)
  */

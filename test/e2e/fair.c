@@ -1,5 +1,5 @@
 /*
- * test/e2e_fair.c: one client never starves another. A client streams
+ * test/e2e/fair.c: one client never starves another. A client streams
  * pipelined commands at samples/resp-server without pause, from a large
  * buffer, and reads its replies, so that the server's receive queue
  * never runs dry and its session never has to wait; meanwhile another

@@ -1,5 +1,5 @@
 /*
- * test/e2e.h: what the end-to-end tables share: start a sample server on
+ * test/e2e/e2e.h: what the end-to-end tables share: start a sample server on
  * an ephemeral loopback port, talk to it over real sockets, stop it.
  * (Hosted only.)
  */

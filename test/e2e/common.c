@@ -1,5 +1,5 @@
 /*
- * test/e2e_common.c: the helpers of the end-to-end tables (test/e2e.h).
+ * test/e2e/common.c: the helpers of the end-to-end tables (e2e.h).
  * (Hosted only.)
  */
 #define _GNU_SOURCE

@@ -1,5 +1,5 @@
 /*
- * test/event_poll.c: busy polling on the libevent backend
+ * test/event/poll.c: busy polling on the libevent backend
  * (hop_ev_busy_poll). (Hosted only.)
  *
  * The window's size is read from the backend's private field: these
