@@ -1,7 +1,7 @@
 /*
  * bench/soak_clients.c: the clients of `make soak` (bench/soak.sh). For
  * a set time, threads attack samples/resp-server and samples/http-server
- * at once, the way test/e2e_hostile.c does once each:
+ * at once, the way test/e2e/hostile_clients.c does once each:
  *
  *   churn      connections opened and closed at once, closed without
  *              reading the reply, reset (SO_LINGER 0) in the middle of
