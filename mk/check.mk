@@ -3,7 +3,8 @@
 # README's example and the exported symbols. (check-layering is in
 # mk/lib.mk, beside the source lists it reads.)
 
-.PHONY: check-freestanding check-headers check-knobs check-sizes check-readme check-exports
+.PHONY: check-freestanding check-headers check-knobs check-sizes check-readme check-exports \
+        check-docs
 
 # The core and the bare backend built freestanding must reference no
 # library function but memcpy, memset, memmove and memcmp.
@@ -95,3 +96,7 @@ check-exports: $(SHARED_LIB)
 	    grep -v '^hop_' || true); \
 	if [ -n "$$bad" ]; then echo "exported: $$bad"; exit 1; fi
 	@echo "== exports: only hop_*"
+
+## check-docs: every public function and macro has an entry in doc/reference/
+check-docs:
+	@sh test/tools/documented.sh

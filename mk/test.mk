@@ -80,7 +80,7 @@ test: $(RUNNERS) $(SAMPLES:%=$(BUILDDIR)/samples/%)
 check: deps
 	@$(MAKE) --no-print-directory all test samples check-freestanding \
 	    check-layering check-headers check-sizes check-readme check-exports \
-	    check-fuzz-replay check-knobs check-lib-switch check-make
+	    check-docs check-fuzz-replay check-knobs check-lib-switch check-make
 	@echo "== make check: all passed"
 
 ## check-lib-switch: the library and the suite built with HOP_RESUME_SWITCH
