@@ -353,7 +353,7 @@ typedef struct {
     hop_frame hdr;
     hop_reader_frame rf;
     conn *c;
-    long len;
+    long len;            /* the string's length, or -1 before its header */
 } bulk_frame;
 
 /* read_command: parse one command into the connection's arguments. */
@@ -704,92 +704,119 @@ static size_t buffered_line(const conn *c)
     return q != NULL ? (size_t)(q - p) + 1 : 0;
 }
 
+/* What bulk_take made of the bytes buffered. */
+enum {
+    BULK_TAKEN,  /* the string is the next argument */
+    BULK_MORE,   /* more bytes are needed (the header may be taken) */
+    BULK_BAD,    /* malformed: a protocol error */
+    BULK_NOMEM   /* out of memory */
+};
+
+/*
+ * Take as much of a bulk string ("$5\r\nvalue\r\n") as the reader holds:
+ * its header line when *len is -1 (it is not taken yet), which sets *len;
+ * then, when they are all buffered, its bytes and CR LF, which become the
+ * next argument. A string too long for the reader is left to read_bulk
+ * once its header is taken. Nothing is taken when the result is
+ * BULK_BAD (*why says what is wrong) or BULK_NOMEM. Both the parser's
+ * fast path (a pipeline already read) and read_bulk parse with it.
+ */
+static int bulk_take(conn *c, long *len, const char **why)
+{
+    const char *p = hop_reader_data(&c->r);
+    size_t n;
+    long l;
+
+    if (*len < 0) {
+        n = buffered_line(c);
+        if (n == 0)
+            return BULK_MORE;
+        if (p[0] != '$') {
+            *why = "expected '$'";
+            return BULK_BAD;
+        }
+        l = parse_len(p, n);
+        if (l < 0 || l > opt.max_bulk) {
+            *why = "invalid bulk length";
+            return BULK_BAD;
+        }
+        hop_reader_consume(&c->r, n);
+        *len = l;
+    }
+    if ((size_t)*len + 2 > READ_BUF ||
+        hop_reader_len(&c->r) < (size_t)*len + 2)
+        return BULK_MORE;
+    p = hop_reader_data(&c->r);
+    if (p[*len] != '\r' || p[*len + 1] != '\n') {
+        *why = "bulk not followed by CRLF";
+        return BULK_BAD;
+    }
+    if (push_arg(c, p, (size_t)*len) != 0)
+        return BULK_NOMEM;
+    hop_reader_consume(&c->r, (size_t)*len + 2);
+    return BULK_TAKEN;
+}
+
 static hop_step bulk_step(hop_gen *g, hop_frame *f)
 {
     bulk_frame *self = (bulk_frame *)f;
     conn *c = self->c;
-    const char *p;
-    size_t n;
+    const char *p, *why = NULL;
+    int r;
     HOP_BEGIN(g, self);
-    n = buffered_line(c);
-    if (n == 0) { /* not all here: await the rest */
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
-        n = (size_t)HOP_VALUE(self);
+    for (;;) {
+        r = bulk_take(c, &self->len, &why);
+        if (r == BULK_TAKEN)
+            HOP_RETURN(self, 0);
+        if (r == BULK_BAD)
+            HOP_RAISE_MSG(self, E_PROTO, why);
+        if (r == BULK_NOMEM)
+            HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+        if (self->len < 0) /* the header line */
+            HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, READ_BUF));
+        else if ((size_t)self->len + 2 <= READ_BUF) /* the string */
+            HOP_AWAIT(self, hop_fill(&self->rf, &c->r,
+                                     (size_t)self->len + 2));
+        else
+            break;
     }
+    /* A string too long for the reader goes straight into the argument
+     * buffer. */
+    if (push_arg(c, "", 0) != 0 ||
+        reserve(&c->argbuf, &c->acap, c->alen + (size_t)self->len + 1) != 0)
+        HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
+    c->alen--; /* over the empty argument's NUL */
+    c->argv[c->argc - 1].off = c->alen;
+    c->argv[c->argc - 1].len = (size_t)self->len;
+    HOP_AWAIT(self, hop_reader_read(&self->rf, &c->r, c->argbuf + c->alen,
+                                    (size_t)self->len));
+    c->alen += (size_t)self->len;
+    c->argbuf[c->alen++] = '\0';
+    HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
     p = hop_reader_data(&c->r);
-    if (p[0] != '$')
-        HOP_RAISE_MSG(self, E_PROTO, "expected '$'");
-    self->len = parse_len(p, n);
-    hop_reader_consume(&c->r, n);
-    if (self->len < 0 || self->len > opt.max_bulk)
-        HOP_RAISE_MSG(self, E_PROTO, "invalid bulk length");
-    if ((size_t)self->len + 2 <= READ_BUF) {
-        /* The common case: the string fits in the reader. */
-        if (hop_reader_len(&c->r) < (size_t)self->len + 2)
-            HOP_AWAIT(self, hop_fill(&self->rf, &c->r, (size_t)self->len + 2));
-        p = hop_reader_data(&c->r);
-        if (p[self->len] != '\r' || p[self->len + 1] != '\n')
-            HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
-        if (push_arg(c, p, (size_t)self->len) != 0)
-            HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
-        hop_reader_consume(&c->r, (size_t)self->len + 2);
-    } else {
-        /* A big one goes straight into the argument buffer. */
-        if (push_arg(c, "", 0) != 0 ||
-            reserve(&c->argbuf, &c->acap, c->alen + (size_t)self->len + 1) != 0)
-            HOP_RAISE_MSG(self, HOP_ENOMEM, "out of memory");
-        c->alen--; /* over the empty argument's NUL */
-        c->argv[c->argc - 1].off = c->alen;
-        c->argv[c->argc - 1].len = (size_t)self->len;
-        HOP_AWAIT(self, hop_reader_read(&self->rf, &c->r, c->argbuf + c->alen,
-                                        (size_t)self->len));
-        c->alen += (size_t)self->len;
-        c->argbuf[c->alen++] = '\0';
-        HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
-        p = hop_reader_data(&c->r);
-        if (p[0] != '\r' || p[1] != '\n')
-            HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
-        hop_reader_consume(&c->r, 2);
-    }
+    if (p[0] != '\r' || p[1] != '\n')
+        HOP_RAISE_MSG(self, E_PROTO, "bulk not followed by CRLF");
+    hop_reader_consume(&c->r, 2);
     HOP_END(self);
 }
 
-static hop_frame *read_bulk(bulk_frame *f, conn *c)
+/* Read the rest of a bulk string, of which bulk_take took what was
+ * buffered: len is its length when its header is taken, else -1. */
+static hop_frame *read_bulk(bulk_frame *f, conn *c, long len)
 {
     hop_frame_init(&f->hdr, bulk_step, HOP_COROUTINE);
     f->c = c;
+    f->len = len;
     return &f->hdr;
-}
-
-/*
- * Take a bulk string that is all in the reader already, and well
- * formed: 1, or 0 (nothing taken) when read_bulk must read it, or say
- * what is wrong with it.
- */
-static int bulk_now(conn *c)
-{
-    const char *p = hop_reader_data(&c->r);
-    size_t n = buffered_line(c);
-    long len;
-
-    if (n == 0 || p[0] != '$')
-        return 0;
-    len = parse_len(p, n);
-    if (len < 0 || len > opt.max_bulk ||
-        hop_reader_len(&c->r) < n + (size_t)len + 2 ||
-        p[n + (size_t)len] != '\r' || p[n + (size_t)len + 1] != '\n' ||
-        push_arg(c, p + n, (size_t)len) != 0)
-        return 0;
-    hop_reader_consume(&c->r, n + (size_t)len + 2);
-    return 1;
 }
 
 static hop_step command_step(hop_gen *g, hop_frame *f)
 {
     command_frame *self = (command_frame *)f;
     conn *c = self->c;
-    const char *p;
+    const char *p, *why = NULL;
     size_t n;
+    long len;
     HOP_BEGIN(g, self);
     c->argc = 0;
     c->alen = 0;
@@ -810,9 +837,13 @@ static hop_step command_step(hop_gen *g, hop_frame *f)
     hop_reader_consume(&c->r, n);
     if (self->nargs < -1 || self->nargs > opt.max_args)
         HOP_RAISE_MSG(self, E_PROTO, "invalid multibulk length");
-    for (self->i = 0; self->i < self->nargs; self->i++)
-        if (!bulk_now(c)) /* not all here, or not right: the long way */
-            HOP_AWAIT(self, read_bulk(&self->bulk, c));
+    for (self->i = 0; self->i < self->nargs; self->i++) {
+        /* A string all buffered is taken at once; read_bulk reads the
+         * rest of one that is not (or raises what is wrong with it). */
+        len = -1;
+        if (bulk_take(c, &len, &why) != BULK_TAKEN)
+            HOP_AWAIT(self, read_bulk(&self->bulk, c, len));
+    }
     HOP_RETURN(self, c->argc);
     HOP_END(self);
 }
