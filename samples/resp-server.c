@@ -1061,10 +1061,10 @@ static void cmd_incr(conn *c)
 }
 
 
-/* DEL and EXISTS: how many of the keys there were (DEL removes them). */
-static void cmd_del_exists(conn *c)
+/* How many of the keys from argument 1 on there are; del: remove
+ * them. */
+static long count_keys(conn *c, int del)
 {
-    int del = is(c, 0, "DEL");
     long i, n = 0;
 
     for (i = 1; i < c->argc; i++) {
@@ -1075,7 +1075,17 @@ static void cmd_del_exists(conn *c)
                 unlink_free(p);
         }
     }
-    out_int(c, ':', n);
+    return n;
+}
+
+static void cmd_del(conn *c)
+{
+    out_int(c, ':', count_keys(c, 1));
+}
+
+static void cmd_exists(conn *c)
+{
+    out_int(c, ':', count_keys(c, 0));
 }
 
 static void cmd_mget(conn *c)
@@ -1165,27 +1175,43 @@ static void cmd_quit(conn *c)
     c->quit = 1;
 }
 
+/* A command's flags. */
+enum {
+    CMD_GROWS = 1 /* may add to the data set: refused past --maxmemory */
+};
+
 /*
- * The commands. arity is Redis's: n for exactly n arguments (the name
- * included), -n for at least n; a command outside it gets Redis's
- * "wrong number of arguments" with its name in lower case. grows: the
- * command may add to the data set, and is refused past --maxmemory.
+ * The commands, looked up by name in any case, as Redis does. arity is
+ * Redis's: n for exactly n arguments (the name included), -n for at
+ * least n; a command outside it gets Redis's "wrong number of arguments"
+ * with its name in lower case.
  */
 static const struct command {
-    const char *name;
+    const char *name;        /* in lower case */
     int arity;
-    int grows;
     void (*run)(conn *c);
+    unsigned flags;          /* CMD_* */
 } commands[] = {
-    {"get", 2, 0, cmd_get},           {"set", -3, 1, cmd_set},
-    {"ping", -1, 0, cmd_ping},        {"echo", 2, 0, cmd_echo},
-    {"del", -2, 0, cmd_del_exists},   {"exists", -2, 0, cmd_del_exists},
-    {"incr", 2, 1, cmd_incr},         {"mget", -2, 0, cmd_mget},
-    {"mset", -3, 1, cmd_mset},        {"dbsize", 1, 0, cmd_dbsize},
-    {"flushall", -1, 0, cmd_flush},   {"flushdb", -1, 0, cmd_flush},
-    {"command", -1, 0, cmd_command},  {"config", -2, 0, cmd_config},
-    {"quit", -1, 0, cmd_quit},
+    {"get", 2, cmd_get, 0},             {"set", -3, cmd_set, CMD_GROWS},
+    {"ping", -1, cmd_ping, 0},          {"echo", 2, cmd_echo, 0},
+    {"del", -2, cmd_del, 0},            {"exists", -2, cmd_exists, 0},
+    {"incr", 2, cmd_incr, CMD_GROWS},   {"mget", -2, cmd_mget, 0},
+    {"mset", -3, cmd_mset, CMD_GROWS},  {"dbsize", 1, cmd_dbsize, 0},
+    {"flushall", -1, cmd_flush, 0},     {"flushdb", -1, cmd_flush, 0},
+    {"command", -1, cmd_command, 0},    {"config", -2, cmd_config, 0},
+    {"quit", -1, cmd_quit, 0},
 };
+
+/* The command named by argument 0, in any case, or NULL. */
+static const struct command *find_command(const conn *c)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (is(c, 0, commands[k].name))
+            return &commands[k];
+    return NULL;
+}
 
 /*
  * Whether the command may run under --maxmemory: whether the data set
@@ -1224,22 +1250,17 @@ static void shrink_args(conn *c, size_t keep)
  * reply. */
 static void dispatch(conn *c)
 {
-    const struct command *cmd;
-    size_t k;
+    const struct command *cmd = find_command(c);
 
-    for (k = 0; k < sizeof commands / sizeof commands[0]; k++)
-        if (is(c, 0, commands[k].name))
-            break;
-    if (k == sizeof commands / sizeof commands[0]) {
+    if (cmd == NULL) {
         unknown_command(c);
         return;
     }
-    cmd = &commands[k];
     if (cmd->arity > 0 ? c->argc != cmd->arity : c->argc < -cmd->arity) {
         wrong_args(c, cmd->name);
         return;
     }
-    if (cmd->grows && opt.maxmemory > 0 && !fits(c)) {
+    if ((cmd->flags & CMD_GROWS) && opt.maxmemory > 0 && !fits(c)) {
         out_str(c, "-OOM command not allowed when used memory > "
                    "'maxmemory'.\r\n");
         return;
