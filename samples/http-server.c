@@ -100,7 +100,12 @@
 #endif
 #endif
 
-#define E_HTTP 1 /* the sample's own error: answer with status and close */
+/*
+ * The sample's own errors are HTTP statuses: the request parser raises
+ * the status to answer with (400 to 599, which no errno value nor hop's
+ * codes can be), and the session answers it and closes.
+ */
+#define IS_STATUS(err) ((err) >= 400 && (err) <= 599)
 
 static struct {
     const char *bind;
@@ -136,12 +141,24 @@ typedef struct {
     int expect;         /* Expect: 100-continue */
     long long length;   /* Content-Length */
     size_t head;        /* bytes of the head (or trailers) read so far */
-    int too_long;       /* the status for a line past its limit */
 } request;
+
+/* read_head_line: a line of the head, the chunked framing or the
+ * trailers. */
+typedef struct {
+    hop_frame hdr;
+    HOP_TRIES(1);
+    hop_reader_frame rf;
+    hop_reader *r;
+    size_t max;         /* the line's limit */
+    int too_long;       /* the status to raise past it */
+    size_t n;           /* the line's length */
+} line_frame;
 
 /* read_body: Content-Length or chunked, into conn's body buffer. */
 typedef struct {
     hop_frame hdr;
+    line_frame ln;
     hop_reader_frame rf;
     conn *c;
     long long size;     /* of the chunk being read */
@@ -150,7 +167,7 @@ typedef struct {
 /* read_request: the request line, the headers, the body. */
 typedef struct {
     hop_frame hdr;
-    hop_reader_frame rf;
+    line_frame ln;
     body_frame bd;
     conn *c;
 } request_frame;
@@ -165,6 +182,15 @@ typedef struct {
 } file_frame;
 
 
+/* What a reply sends after its head, which respond puts in the writer. */
+typedef struct {
+    int file;           /* a file, open, or -1 */
+    long long flen;     /* its size */
+    int echo;           /* the body, from where it is (too big to copy
+                           into the writer) */
+} after_head;
+
+/* The connection's task. */
 typedef struct {
     hop_frame hdr;
     HOP_TRIES(3);
@@ -177,11 +203,7 @@ typedef struct {
     hop_linger_frame lg;
     conn *c;
     int reading;        /* a request has begun to arrive */
-    int status;         /* of the error being answered */
-    int file;           /* a file to send after the head, or -1 */
-    long long flen;
-    int echo;           /* the body to send after the head, from where
-                           it is (too big to copy into the writer) */
+    after_head next;    /* what the reply sends after its head */
     int grown;          /* the writer grew for this reply */
 } session_frame;
 
@@ -568,11 +590,35 @@ static int parse_header(conn *c, const char *p, size_t n)
     return 0;
 }
 
-#define FAIL(self, code)                                                     \
-    do {                                                                     \
-        (self)->c->session.status = (code);                                  \
-        HOP_RAISE(self, E_HTTP);                                             \
-    } while (0)
+/*
+ * Read a line of at most max bytes into the reader, as hop_read_line
+ * does, and return its length; a longer line raises the status
+ * too_long, which is what the limit of that line is in the protocol (414
+ * for the request line, 431 for a header...).
+ */
+static hop_step line_step(hop_gen *g, hop_frame *f)
+{
+    line_frame *self = (line_frame *)f;
+    HOP_BEGIN(g, self);
+    HOP_TRY(self);
+        HOP_AWAIT(self, hop_read_line(&self->rf, self->r, self->max));
+        self->n = (size_t)HOP_VALUE(self);
+    HOP_CATCH_IF(self, HOP_ERROR(self) == -EMSGSIZE);
+        HOP_RAISE(self, self->too_long);
+    HOP_END_TRY(self);
+    HOP_RETURN(self, (hop_value)self->n);
+    HOP_END(self);
+}
+
+static hop_frame *read_head_line(line_frame *f, conn *c, size_t max,
+                                 int too_long)
+{
+    hop_frame_init(&f->hdr, line_step, HOP_COROUTINE);
+    f->r = &c->r;
+    f->max = max;
+    f->too_long = too_long;
+    return &f->hdr;
+}
 
 /* -- the body ---------------------------------------------------------------- */
 
@@ -619,24 +665,23 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
     c->blen = 0;
     if (!c->req.chunked) { /* one piece, of Content-Length bytes */
         if (c->req.length > opt.max_body)
-            FAIL(self, 413);
+            HOP_RAISE(self, 413);
         if (reserve(c, (size_t)c->req.length) != 0)
-            FAIL(self, 500);
+            HOP_RAISE(self, 500);
         self->size = c->req.length;
     }
     for (;;) {
         if (c->req.chunked) { /* the next chunk's size line */
-            c->req.too_long = 400;
-            HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, 256));
+            HOP_AWAIT(self, read_head_line(&self->ln, c, 256, 400));
             n = (size_t)HOP_VALUE(self);
             self->size = hex_size(hop_reader_data(&c->r), n);
             hop_reader_consume(&c->r, n);
             if (self->size < 0)
-                FAIL(self, 400);
+                HOP_RAISE(self, 400);
             if (self->size == 0)
                 break;
             if ((long long)c->blen + self->size > opt.max_body)
-                FAIL(self, 413);
+                HOP_RAISE(self, 413);
         }
         while (self->size > 0) {
             HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 1));
@@ -644,7 +689,7 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             if ((long long)take > self->size)
                 take = (size_t)self->size;
             if ((st = body_add(c, hop_reader_data(&c->r), take)) != 0)
-                FAIL(self, st);
+                HOP_RAISE(self, st);
             hop_reader_consume(&c->r, take);
             self->size -= (long long)take;
         }
@@ -652,24 +697,23 @@ static hop_step body_step(hop_gen *g, hop_frame *f)
             HOP_RETURN(self, 0);
         HOP_AWAIT(self, hop_fill(&self->rf, &c->r, 2));
         if (memcmp(hop_reader_data(&c->r), "\r\n", 2) != 0)
-            FAIL(self, 400);
+            HOP_RAISE(self, 400);
         hop_reader_consume(&c->r, 2);
     }
     /* Trailers, up to the empty line: within --max-header, like the
      * head. */
     c->req.head = 0;
-    c->req.too_long = 431;
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
+        HOP_AWAIT(self, read_head_line(&self->ln, c, head_room(c), 431));
         n = (size_t)HOP_VALUE(self);
         c->req.head += n;
         if (c->req.head > (size_t)opt.max_header)
-            FAIL(self, 431);
+            HOP_RAISE(self, 431);
         end = n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r');
         if (!end && !field_ok(hop_reader_data(&c->r),
                               n - (hop_reader_data(&c->r)[n - 2] == '\r'
                                        ? 2 : 1)))
-            FAIL(self, 400); /* (the trailers are dropped, but checked) */
+            HOP_RAISE(self, 400); /* (the trailers are dropped, but checked) */
         hop_reader_consume(&c->r, n);
         if (end)
             break;
@@ -692,30 +736,28 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
     int st;
     HOP_BEGIN(g, self);
     memset(&c->req, 0, sizeof c->req);
-    c->req.too_long = 414;
     /* The request line (empty lines before it are skipped). */
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
+        HOP_AWAIT(self, read_head_line(&self->ln, c, head_room(c), 414));
         n = (size_t)HOP_VALUE(self);
         c->req.head += n;
         if (n > 2 || (n == 2 && hop_reader_data(&c->r)[0] != '\r'))
             break;
         hop_reader_consume(&c->r, n);
         if (c->req.head >= (size_t)opt.max_header)
-            FAIL(self, 400);
+            HOP_RAISE(self, 400);
     }
     st = parse_request_line(c, hop_reader_data(&c->r), n);
     hop_reader_consume(&c->r, n);
     if (st != 0)
-        FAIL(self, st);
-    c->req.too_long = 431;
+        HOP_RAISE(self, st);
     /* The headers, up to the empty line. */
     for (;;) {
-        HOP_AWAIT(self, hop_read_line(&self->rf, &c->r, head_room(c)));
+        HOP_AWAIT(self, read_head_line(&self->ln, c, head_room(c), 431));
         n = (size_t)HOP_VALUE(self);
         c->req.head += n;
         if (c->req.head > (size_t)opt.max_header)
-            FAIL(self, 431);
+            HOP_RAISE(self, 431);
         if (n == 1 || (n == 2 && hop_reader_data(&c->r)[0] == '\r')) {
             hop_reader_consume(&c->r, n);
             break;
@@ -724,10 +766,10 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
         st = parse_header(c, hop_reader_data(&c->r), n);
         hop_reader_consume(&c->r, n + (hop_reader_data(&c->r)[n] == '\r' ? 2 : 1));
         if (st != 0)
-            FAIL(self, st);
+            HOP_RAISE(self, st);
     }
     if (c->req.chunked && c->req.has_length)
-        FAIL(self, 400);
+        HOP_RAISE(self, 400);
     /* Persistence (RFC 9112, 9.3): "close" ends it in either version;
      * HTTP/1.0 persists only when it asks, and not with a
      * Transfer-Encoding, whose framing it cannot be trusted with (6.1). */
@@ -735,7 +777,7 @@ static hop_step request_step(hop_gen *g, hop_frame *f)
                         (c->req.minor == 1 ||
                          (c->req.conn_keep && !c->req.chunked));
     if (c->req.has_length && c->req.length > opt.max_body)
-        FAIL(self, 413);
+        HOP_RAISE(self, 413);
     if (c->req.chunked || c->req.length > 0) {
         if (c->req.expect && c->req.minor == 1)
             out_str(c, "HTTP/1.1 100 Continue\r\n\r\n");
@@ -1038,16 +1080,17 @@ static hop_frame *send_file(file_frame *f, conn *c, int fd, long long size)
 
 /* -- answering ---------------------------------------------------------------- */
 
-/* Answer the request read; sets session.file for a file to send. */
-static void respond(conn *c)
+/* Answer the request read; in *next, what to send after the reply's
+ * head: a file, or the body (a big echo), or nothing. */
+static void respond(conn *c, after_head *next)
 {
     request *rq = &c->req;
     int get = strcmp(rq->method, "GET") == 0;
     int headreq = strcmp(rq->method, "HEAD") == 0;
 
     c->close = !rq->keep_alive;
-    c->session.file = -1;
-    c->session.echo = 0;
+    next->file = -1;
+    next->echo = 0;
     if (strcmp(rq->method, "POST") == 0) {
         if (strcmp(rq->path, "/echo") != 0) {
             reply(c, 405, 1);
@@ -1057,7 +1100,7 @@ static void respond(conn *c)
         if (c->blen <= OUT_HIGH)
             out(c, c->body, c->blen);
         else
-            c->session.echo = 1;
+            next->echo = 1;
         return;
     }
     if (!get && !headreq) {
@@ -1080,8 +1123,8 @@ static void respond(conn *c)
         }
         head(c, 200, mime(rq->path), size);
         if (get && size > 0) {
-            c->session.file = fd;
-            c->session.flen = size;
+            next->file = fd;
+            next->flen = size;
         } else {
             close(fd);
         }
@@ -1101,9 +1144,9 @@ static void release(conn *c)
 {
     worker *w = c->w;
 
-    if (c->session.file >= 0)
-        close(c->session.file);
-    c->session.file = -1;
+    if (c->session.next.file >= 0)
+        close(c->session.next.file);
+    c->session.next.file = -1;
     body_shrink(c);
     hop_writer_cleanup(&c->wr);
     hop_stream_close(&c->s);
@@ -1118,7 +1161,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
     conn *c = self->c;
     int err;
     HOP_BEGIN(g, self);
-    self->file = -1;
+    self->next.file = -1;
     self->reading = 0;
     HOP_TRY(self);
         while (!c->close) {
@@ -1132,13 +1175,13 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
                 HOP_AWAIT(self, read_request(&self->rq, c));
             HOP_END_TIMEOUT(self, &self->req_sc);
             self->reading = 0;
-            respond(c);
-            self->grown = self->file >= 0 || self->echo;
-            if (self->file >= 0) { /* (the head goes out with it) */
-                HOP_AWAIT(self, send_file(&self->ff, c, self->file,
-                                          self->flen));
-                close(self->file);
-                self->file = -1;
+            respond(c, &self->next);
+            self->grown = self->next.file >= 0 || self->next.echo;
+            if (self->next.file >= 0) { /* (the head goes out with it) */
+                HOP_AWAIT(self, send_file(&self->ff, c, self->next.file,
+                                          self->next.flen));
+                close(self->next.file);
+                self->next.file = -1;
             }
             /* A big echo (the head, then the body from where it is),
              * and replies that made the writer grow, go out now, and
@@ -1148,7 +1191,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
             if (self->grown || hop_writer_len(&c->wr) >= OUT_HIGH) {
                 HOP_TIMEOUT(self, &self->idle, HOP_SEC(opt.idle));
                     HOP_AWAIT(self, hop_flush(&self->fl, &c->wr));
-                    if (self->echo)
+                    if (self->next.echo)
                         HOP_AWAIT(self, hop_write_all(&self->fl, &c->s,
                                                       c->body, c->blen));
                 HOP_END_TIMEOUT(self, &self->idle);
@@ -1163,8 +1206,7 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
          * connection and drop the end of the reply. */
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    (size_t)opt.max_header, HOP_SEC(1)));
-    HOP_CATCH_IF(self, HOP_ERROR(self) == E_HTTP ||
-                           HOP_ERROR(self) == -EMSGSIZE ||
+    HOP_CATCH_IF(self, IS_STATUS(HOP_ERROR(self)) ||
                            (HOP_ERROR(self) == HOP_ETIMEDOUT &&
                             self->reading &&
                             hop_stream_send_timed_out(&c->s) != 1));
@@ -1173,12 +1215,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
          * first: they are whole (a reply is put at once, and these
          * errors come only while a request is read). */
         err = HOP_ERROR(self);
-        if (err == -EMSGSIZE) /* a line past its limit */
-            self->status = c->req.too_long;
-        else if (err == HOP_ETIMEDOUT)
-            self->status = 408;
         c->close = 1;
-        reply(c, self->status, 1);
+        reply(c, err == HOP_ETIMEDOUT ? 408 : err, 1);
         HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->wr), err);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
                                    (size_t)opt.max_header, HOP_SEC(1)));
@@ -1198,8 +1236,9 @@ typedef struct {
     HOP_TRIES(1);
     hop_accept_frame af;
     hop_sleep_frame sl;
+    int err;            /* what the accept failed with, or 0 */
     worker *w;
-    int fd;
+    int fd;             /* the connection accepted */
     int i;
 } accept_frame;
 
@@ -1225,7 +1264,7 @@ static void start_session(worker *w, int fd)
     c->in_use = 1;
     c->req.head = 0;
     c->session.c = c;
-    c->session.file = -1;
+    c->session.next.file = -1;
     hop_frame_init(&c->session.hdr, session_step, HOP_COROUTINE);
     hop_task_init(&c->task, &w->loop, &c->session.hdr, "session");
     hop_spawn(&c->task);
@@ -1240,14 +1279,14 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
     HOP_TRY(self);
         for (;;) {
             HOP_AWAIT_CATCH(self, hop_accept(&self->af, &self->w->ls),
-                            self->fd);
-            if (self->fd == -EMFILE || self->fd == -ENFILE ||
-                self->fd == -ENOBUFS || self->fd == -ENOMEM) {
+                            self->err);
+            if (self->err == -EMFILE || self->err == -ENFILE ||
+                self->err == -ENOBUFS || self->err == -ENOMEM) {
                 HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
                 continue;
             }
-            if (self->fd < 0)
-                HOP_RAISE(self, self->fd);
+            if (self->err != 0)
+                HOP_RAISE(self, self->err);
             self->fd = (int)HOP_VALUE(self);
             if (self->w->free_conns == NULL) {
                 (void)send(self->fd, busy, sizeof busy - 1, MSG_NOSIGNAL);
@@ -1312,7 +1351,7 @@ static int worker_init(worker *w, int idx)
         c->rbuf = malloc((size_t)opt.max_header + 1);
         if (c->rbuf == NULL)
             return -1;
-        c->session.file = -1;
+        c->session.next.file = -1;
         c->next_free = w->free_conns;
         w->free_conns = c;
     }

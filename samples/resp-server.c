@@ -375,6 +375,7 @@ typedef struct {
     hop_io_frame fl;
     hop_linger_frame lg;
     conn *c;
+    int err;             /* what the flush of the replies failed with */
 } session_frame;
 
 struct conn {
@@ -1323,8 +1324,8 @@ static hop_step session_step(hop_gen *g, hop_frame *f)
         out_err(c, "Protocol error: ", HOP_ERROR(self) == E_PROTO
                                            ? HOP_ERROR_MSG(self)
                                            : "too big request line");
-        HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->w), c->quit);
-        if (c->quit == HOP_ETIMEDOUT &&
+        HOP_AWAIT_CATCH(self, hop_flush(&self->fl, &c->w), self->err);
+        if (self->err == HOP_ETIMEDOUT &&
             hop_stream_send_timed_out(&c->s) == 1)
             send_timed_out(c);
         HOP_AWAIT(self, hop_linger(&self->lg, &c->s, c->rbuf,
@@ -1358,8 +1359,9 @@ typedef struct {
     HOP_TRIES(1);
     hop_accept_frame af;
     hop_sleep_frame sl;
+    int err;            /* what the accept failed with, or 0 */
     hop_stream *ls;
-    int fd;
+    int fd;             /* the connection accepted */
     int i;
 } accept_frame;
 
@@ -1468,17 +1470,17 @@ static hop_step accept_step(hop_gen *g, hop_frame *f)
     HOP_BEGIN(g, self);
     HOP_TRY(self);
         for (;;) {
-            HOP_AWAIT_CATCH(self, hop_accept(&self->af, self->ls), self->fd);
-            if (self->fd == -EMFILE || self->fd == -ENFILE ||
-                self->fd == -ENOBUFS || self->fd == -ENOMEM) {
+            HOP_AWAIT_CATCH(self, hop_accept(&self->af, self->ls), self->err);
+            if (self->err == -EMFILE || self->err == -ENFILE ||
+                self->err == -ENOBUFS || self->err == -ENOMEM) {
                 /* Out of descriptors: let some clients go first. */
                 HOP_AWAIT(self, hop_sleep(&self->sl, HOP_MSEC(100)));
                 continue;
             }
-            if (self->fd < 0 && one_connection(-self->fd))
+            if (self->err != 0 && one_connection(-self->err))
                 continue;
-            if (self->fd < 0)
-                HOP_RAISE(self, self->fd);
+            if (self->err != 0)
+                HOP_RAISE(self, self->err);
             self->fd = (int)HOP_VALUE(self);
             if (free_conns == NULL) {
                 (void)send(self->fd, full, sizeof full - 1, MSG_NOSIGNAL);

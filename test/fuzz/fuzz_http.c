@@ -30,7 +30,7 @@ static void setup(void)
     c = &w->conns[0];
     c->w = w;
     c->rbuf = malloc((size_t)opt.max_header + 1);
-    c->session.file = -1;
+    c->session.next.file = -1;
     w->free_conns = c;
     if (c->rbuf == NULL || hop_ev_init(&w->loop, &w->ev) != 0)
         abort();
