@@ -67,6 +67,12 @@ HEADERS := include/hop.h $(wildcard include/hop/*.h)
 TEST_SRC := $(wildcard test/*.c test/conformance/*.c)
 TEST_HDRS := $(wildcard test/*.h test/conformance/*.h)
 SAMPLES := $(basename $(notdir $(wildcard samples/*.c)))
+# The samples' modules: samples/<name>-server.c links samples/common/*.c
+# and samples/<name>/*.c; the tests and the fuzz targets link them too.
+SAMPLE_MODS_resp-server := $(wildcard samples/common/*.c samples/resp/*.c)
+SAMPLE_MODS_http-server := $(wildcard samples/common/*.c samples/http/*.c)
+SAMPLE_MODS := $(sort $(SAMPLE_MODS_resp-server) $(SAMPLE_MODS_http-server))
+SAMPLE_MOD_HDRS := $(wildcard samples/common/*.h samples/resp/*.h samples/http/*.h)
 VARIANTS := switch labels
 RESUME_switch := 1
 RESUME_labels := 2
@@ -149,7 +155,7 @@ $(BUILDDIR)/hop.pc: hop.pc.in $(VERSION_H) $(PC_STAMP)
 
 # The runner, built once per resume variant.
 define variant_rules
-$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
+$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(SAMPLE_MOD_HDRS) $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
@@ -157,7 +163,8 @@ $(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h
 	    -DHOP_TEST_VARIANT='"$(1)"' -DHOP_TEST_SAMPLES='"$(BUILDDIR)/samples"' \
 	    -c $$< -o $$@
 
-$(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
+$(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) \
+    $(SAMPLE_MODS_resp-server:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
 	$$(call say,LD,$$@)
 	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS) $$(EVENT_LIBS)
 endef
@@ -306,7 +313,11 @@ check-exports: $(SHARED_LIB)
 $(BUILDDIR)/samples/%: samples/%.c $(STATIC_LIB) $(HEADERS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) -pthread $< $(STATIC_LIB) $(EVENT_LIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(HOP_CFLAGS) -pthread $(filter %.c,$^) \
+	    $(STATIC_LIB) $(EVENT_LIBS) -o $@
+
+$(BUILDDIR)/samples/resp-server: $(SAMPLE_MODS_resp-server) $(SAMPLE_MOD_HDRS)
+$(BUILDDIR)/samples/http-server: $(SAMPLE_MODS_http-server) $(SAMPLE_MOD_HDRS)
 
 # Samples that run to their end by themselves; the servers are driven by
 # the end-to-end tests and by make demo.
@@ -382,20 +393,22 @@ FUZZ_CC ?= clang
 FUZZ_SRC := $(CORE_SRC) $(EVENT_SRC) $(IO_SRC)
 FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) lib/core/internal.h lib/io/io_internal.h
 
-$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h samples/%-server.c \
-    $(FUZZ_DEPS)
+$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h $(SAMPLE_MODS) \
+    $(SAMPLE_MOD_HDRS) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [libFuzzer])
 	$(Q)$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude -Ilib/core \
-	    $(EVENT_CFLAGS) $< $(FUZZ_SRC) $(EVENT_LIBS) -pthread -o $@
+	    $(EVENT_CFLAGS) $< $(SAMPLE_MODS_$*-server) $(FUZZ_SRC) $(EVENT_LIBS) \
+	    -pthread -o $@
 
 $(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c test/fuzz/session.h \
-    samples/%-server.c $(STATIC_LIB) $(HEADERS)
+    $(SAMPLE_MODS) $(SAMPLE_MOD_HDRS) $(STATIC_LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [replay])
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -std=c99 -Wall -Wextra -Werror \
-	    -Wno-unused-function -Iinclude $< test/fuzz/replay.c $(STATIC_LIB) \
+	    -Wno-unused-function -Iinclude $< test/fuzz/replay.c \
+	    $(SAMPLE_MODS_$*-server) $(STATIC_LIB) \
 	    $(EVENT_LIBS) -pthread -o $@
 
 fuzz: $(FUZZ_TARGETS:%=$(BUILDDIR)/fuzz/fuzz_%)
