@@ -90,6 +90,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common/server.h"
 #ifdef __linux__
 #include <sys/syscall.h>
 #if defined(SYS_openat2) && defined(__has_include)
@@ -1313,29 +1315,6 @@ static void stop_now(hop_post *p)
     hop_task_cancel(&w->acceptor, "signal");
 }
 
-static int listen_on(int port, int reuseport, struct sockaddr_in *sa)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
-    socklen_t len = sizeof *sa;
-
-    if (fd < 0)
-        return -1;
-    memset(sa, 0, sizeof *sa);
-    sa->sin_family = AF_INET;
-    sa->sin_port = htons((unsigned short)port);
-    if (inet_pton(AF_INET, opt.bind, &sa->sin_addr) != 1 ||
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        (reuseport &&
-         setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
-        bind(fd, (struct sockaddr *)sa, sizeof *sa) != 0 ||
-        listen(fd, 511) != 0 ||
-        getsockname(fd, (struct sockaddr *)sa, &len) != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 static accept_frame *accept_frames;
 
 static int worker_init(worker *w, int idx)
@@ -1497,7 +1476,7 @@ int main(int argc, char **argv)
     for (i = 0; i < opt.threads; i++) {
         /* The first listener takes the port; the others share it. */
         int port = i == 0 ? opt.port : ntohs(sa.sin_port);
-        workers[i].lfd = listen_on(port, opt.threads > 1, &sa);
+        workers[i].lfd = server_listen(opt.bind, port, opt.threads > 1, &sa);
         if (workers[i].lfd < 0 || worker_init(&workers[i], i) != 0) {
             fprintf(stderr, "http-server: cannot listen on %s:%d: %s\n",
                     opt.bind, opt.port, strerror(errno));
