@@ -13,21 +13,22 @@ FUZZ_CC ?= clang
 FUZZ_SRC := $(CORE_SRC) $(EVENT_SRC) $(IO_SRC)
 FUZZ_DEPS := $(FUZZ_SRC) $(HEADERS) $(LIB_PRIV_HDRS)
 
-$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h samples/%-server.c \
-    $(FUZZ_DEPS)
+$(BUILDDIR)/fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/session.h $(SAMPLE_MODS) \
+    $(SAMPLE_MOD_HDRS) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [libFuzzer])
 	$(Q)$(FUZZ_CC) -std=c99 -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=all -Wno-unused-function -Iinclude $(LIB_PRIV_INC) \
-	    $(EVENT_CFLAGS) $< $(FUZZ_SRC) $(EVENT_LIBS) -pthread -o $@
+	    $(EVENT_CFLAGS) $< $(SAMPLE_MODS_$*-server) $(FUZZ_SRC) $(EVENT_LIBS) \
+	    -pthread -o $@
 
 $(BUILDDIR)/fuzz-replay/replay_%: test/fuzz/fuzz_%.c test/fuzz/replay.c test/fuzz/session.h \
-    samples/%-server.c $(STATIC_LIB) $(HEADERS)
+    $(SAMPLE_MODS) $(SAMPLE_MOD_HDRS) $(STATIC_LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$< [replay])
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -std=c99 -Wall -Wextra -Werror \
-	    -Wno-unused-function -Iinclude $< test/fuzz/replay.c $(STATIC_LIB) \
-	    $(EVENT_LIBS) -pthread -o $@
+	    -Wno-unused-function -Iinclude $< test/fuzz/replay.c \
+	    $(SAMPLE_MODS_$*-server) $(STATIC_LIB) $(EVENT_LIBS) -pthread -o $@
 
 ## fuzz: run each libFuzzer target (clang) for FUZZ_TIME s from its seed corpus
 # A crash stops it and leaves the input in build/fuzz/.

@@ -50,7 +50,7 @@ $(eval $(call suites_h,$(BUILDDIR)/test/suites.h,$(TEST_SRC)))
 
 # The runner, built once per resume variant.
 define variant_rules
-$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
+$(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(SAMPLE_MOD_HDRS) $(BUILDDIR)/test/suites.h $(FLAGS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(call say,CC,$$< [$(1)])
 	$$(Q)$$(CC) $$(CPPFLAGS) $$(CFLAGS) $$(HOP_CFLAGS) $$(CHECK_CFLAGS) \
@@ -58,7 +58,8 @@ $(BUILDDIR)/test/$(1)/%.o: %.c $(HEADERS) $(TEST_HDRS) $(BUILDDIR)/test/suites.h
 	    -DHOP_TEST_VARIANT='"$(1)"' -DHOP_TEST_SAMPLES='"$(BUILDDIR)/samples"' \
 	    -c $$< -o $$@
 
-$(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
+$(BUILDDIR)/test/$(1)/hop-test: $(TEST_SRC:%.c=$(BUILDDIR)/test/$(1)/%.o) \
+    $(SAMPLE_MODS_resp-server:%.c=$(BUILDDIR)/test/$(1)/%.o) $(STATIC_LIB)
 	$$(call say,LD,$$@)
 	$$(Q)$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(CHECK_LIBS) $$(EVENT_LIBS)
 endef

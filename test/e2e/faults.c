@@ -1,7 +1,8 @@
 /*
- * test/e2e_faults.c: fault injection into samples/resp-server.c. The
- * server (included, so that its system calls go through hop_io_set_sys)
- * runs in a thread of its own; for each kind of fault and for N over a
+ * test/e2e_faults.c: fault injection into samples/resp-server. The
+ * server (its modules under samples/resp/ and samples/common/, linked
+ * here, so that its system calls go through hop_io_set_sys) runs in a
+ * thread of its own; for each kind of fault and for N over a
  * range, the Nth read, write, accept4 (also with the errors Linux
  * reports there for the network of the new connection) or allocation
  * by hop's I/O layer (the connections' writers) from then on fails, and
@@ -12,16 +13,19 @@
  * (Hosted only.)
  */
 #define _GNU_SOURCE
-#define SAMPLE_NO_MAIN
-#if defined(__GNUC__)
-#pragma GCC diagnostic ignored "-Wunused-function"
-#endif
-#include "../samples/resp-server.c"
-
+#include <arpa/inet.h>
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <time.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../samples/resp/session.h"
 #include "t.h"
 
 /* -- the faults ----------------------------------------------------------- */
@@ -87,9 +91,16 @@ static void arm(int call, int n, int err)
 /* -- the server in a thread --------------------------------------------------- */
 
 static hop_loop loop;
-static hop_stream ls;
-static accept_frame af;
+static hop_ev ev;
+static hop_post stop_post;
+static server srv;
 static int port;
+
+static void stop_now(hop_post *p)
+{
+    (void)p;
+    server_stop(&srv);
+}
 
 static void *serve(void *unused)
 {
@@ -101,55 +112,32 @@ static void *serve(void *unused)
 static void server_up(pthread_t *th)
 {
     struct sockaddr_in sa;
-    int i, fd;
+    int fd;
 
-    opt.max_clients = 8;
-    opt.timeout = 2;
-    conns = calloc((size_t)opt.max_clients, sizeof *conns);
-    db.nslots = 64;
-    db.slots = calloc(db.nslots, sizeof *db.slots);
-    T_ASSERT(conns != NULL && db.slots != NULL);
-    free_conns = NULL;
-    for (i = opt.max_clients - 1; i >= 0; i--) {
-        conns[i].next_free = free_conns;
-        free_conns = &conns[i];
-    }
+    resp_opt.max_clients = 8;
+    resp_opt.timeout = 2;
     T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
     T_EQ(hop_ev_enable_posts(&ev), 0);
-    db.loop = &loop;
-    fd = listen_on("127.0.0.1", 0, &sa);
+    T_EQ(store_init(&loop, 64), 0);
+    T_EQ(resp_sessions_init(&srv, &loop), 0);
+    fd = server_listen("127.0.0.1", 0, 0, &sa);
     T_ASSERT(fd >= 0);
     port = ntohs(sa.sin_port);
-    T_EQ(hop_stream_init(&ls, &loop, fd), HOP_OK);
-    af.ls = &ls;
-    hop_frame_init(&af.hdr, accept_step, HOP_COROUTINE);
-    T_EQ(hop_task_init(&acceptor, &loop, &af.hdr, "acceptor"), HOP_OK);
-    T_EQ(hop_spawn(&acceptor), HOP_OK);
+    T_EQ(server_start(&srv, fd), HOP_OK);
     hop_io_set_sys(&faulty);
     T_EQ(pthread_create(th, NULL, serve, NULL), 0);
 }
 
 static void server_down(pthread_t th)
 {
-    int i;
-
     T_EQ(hop_ev_post(&ev, &stop_post, stop_now), HOP_OK);
     T_EQ(pthread_join(th, NULL), 0);
     hop_io_set_sys(NULL);
-    T_EQ(hop_task_status(&acceptor), HOP_TASK_CANCELLED);
-    T_EQ(nclients, 0);
-    T_EQ(hop_stream_close(&ls), HOP_OK);
-    store_flush();
-    for (i = 0; i < opt.max_clients; i++) {
-        free(conns[i].argbuf);
-        free(conns[i].argv);
-        hop_task_cleanup(&conns[i].task);
-    }
-    free(conns);
-    free(db.slots);
-    conns = NULL;
-    db.slots = NULL;
-    T_EQ(hop_task_cleanup(&acceptor), HOP_OK);
+    T_EQ(hop_task_status(&srv.acceptor), HOP_TASK_CANCELLED);
+    T_EQ(srv.nclients, 0);
+    T_EQ(server_cleanup(&srv), HOP_OK);
+    resp_sessions_cleanup(&srv);
+    store_cleanup();
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
     T_EQ(hop_ev_cleanup(&ev), HOP_OK);
 }

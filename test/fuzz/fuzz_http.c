@@ -1,38 +1,37 @@
 /*
  * test/fuzz/fuzz_http.c: a libFuzzer target for the HTTP server's
  * request path. Each input is sent whole over a socketpair to a session
- * of samples/http-server.c (included: the real request reader, body
- * reader and replies, serving files from test/fuzz/www), the write side
- * is shut, and the loop runs until the session has closed its end.
- * Built like test/fuzz/fuzz_resp.c.
+ * of samples/http-server (its modules under samples/http/ are linked:
+ * the real request reader, body reader and replies, serving files from
+ * test/fuzz/www), the write side is shut, and the loop runs until the
+ * session has closed its end. Built like test/fuzz/fuzz_resp.c.
  */
-#define SAMPLE_NO_MAIN
-#include "../../samples/http-server.c"
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "../../samples/http/files.h"
+#include "../../samples/http/session.h"
 #include "session.h"
 
-static worker *w;
+static hop_loop loop;
+static hop_ev ev;
+static http_sessions hs;
 
 static void setup(void)
 {
-    conn *c;
+    static int done;
 
-    if (w != NULL)
+    if (done)
         return;
-    opt.max_clients = 1;
-    opt.max_header = 1024;
-    opt.max_body = 4096;
-    (void)root_open("test/fuzz/www");
-    w = calloc(1, sizeof *w);
-    if (w == NULL)
-        abort();
-    w->conns = calloc(1, sizeof *w->conns);
-    c = &w->conns[0];
-    c->w = w;
-    c->rbuf = malloc((size_t)opt.max_header + 1);
-    c->session.file = -1;
-    w->free_conns = c;
-    if (c->rbuf == NULL || hop_ev_init(&w->loop, &w->ev) != 0)
+    done = 1;
+    http_opt.max_clients = 1;
+    http_opt.max_header = 1024;
+    http_opt.max_body = 4096;
+    (void)files_root_open("test/fuzz/www");
+    if (hop_ev_init(&loop, &ev) != 0 || http_sessions_init(&hs, &loop) != 0)
         abort();
 }
 
@@ -40,15 +39,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    server_slot *slot;
     int sv[2];
 
     setup();
     if (feed(data, size, sv) != 0)
         return 0;
-    start_session(w, sv[0]);
-    run_session(&w->loop, sv[1], &w->conns[0].task);
-    if (w->free_conns == NULL || w->conns[0].in_use ||
-        hop_task_status(&w->conns[0].task) == HOP_TASK_RUNNING)
+    slot = server_take(&hs.srv, sv[0], NULL, 0);
+    if (slot == NULL)
+        abort();
+    run_session(&loop, sv[1], &slot->task);
+    /* The session has ended: its slot is free again. */
+    if (hs.srv.free == NULL || slot->in_use ||
+        hop_task_status(&slot->task) == HOP_TASK_RUNNING)
         abort();
     return 0;
 }
