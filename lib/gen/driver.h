@@ -49,6 +49,10 @@ void hop__exc_reset(hop_exc *e, int code, const char *msg, int ctx);
 int hop__exc_write(const hop_exc *e, hop_write_fn w, void *ctx,
                    const char *(*str)(int));
 
+/* Write v / 10^k (toward zero) in decimal through w: 0 or w's result.
+ * (No division: nothing from libgcc on a core without one.) */
+int hop__write_scaled(hop_write_fn w, void *ctx, long long v, unsigned k);
+
 /* 'task 3 "name" (spawned at f.c:9)', the name and site when known (the
  * origin of an error that came through a join). */
 int hop__put_task(hop_write_fn w, void *ctx, uint32_t id, const char *name,

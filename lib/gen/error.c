@@ -168,16 +168,46 @@ static void out_pad(out_buf *o, char c, int n)
         out_c(o, c);
 }
 
+/*
+ * u / 10, its remainder in *rem, with shifts and adds only: a Cortex-M0
+ * has no divide instruction, and a 64-bit division would link libgcc's
+ * (about 900 bytes). q below is u * 0.8 from below, then / 8.
+ */
+static unsigned long long div10(unsigned long long u, unsigned *rem)
+{
+    unsigned long long q = (u >> 1) + (u >> 2);
+    unsigned long long r;
+
+    q += q >> 4;
+    q += q >> 8;
+    q += q >> 16;
+    q += q >> 32;
+    q >>= 3;
+    r = u - ((q << 3) + (q << 1));
+    if (r > 9) {
+        q++;
+        r -= 10;
+    }
+    *rem = (unsigned)r;
+    return q;
+}
+
 /* The digits of u in base (10 or 16), into the end of buf; returns the
  * first. */
 static char *digits(char *end, unsigned long long u, unsigned base,
                     int upper)
 {
     const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    unsigned r;
 
     do {
-        *--end = d[u % base];
-        u /= base;
+        if (base == 16) {
+            r = (unsigned)(u & 15u);
+            u >>= 4;
+        } else {
+            u = div10(u, &r);
+        }
+        *--end = d[r];
     } while (u != 0);
     return end;
 }
@@ -389,24 +419,31 @@ int hop_write_str(hop_write_fn w, void *ctx, const char *s)
     return n == 0 ? 0 : w(ctx, s, n);
 }
 
-int hop_write_int(hop_write_fn w, void *ctx, long long v)
+int hop__write_scaled(hop_write_fn w, void *ctx, long long v, unsigned k)
 {
     char buf[24];
-    char *p = buf + sizeof buf;
+    char *end = buf + sizeof buf - 1;
     unsigned long long u =
         v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    char *p;
 
     if (w == NULL)
         return HOP_EINVAL;
-
-    *--p = '\0';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
+    *end = '\0';
+    p = digits(end, u, 10, 0);
+    /* Drop the last k digits: v / 10^k, toward zero. */
+    end = (size_t)(end - p) > k ? end - k : p;
+    if (end == p)
+        *--p = '0';
+    else if (v < 0)
         *--p = '-';
+    *end = '\0';
     return hop_write_str(w, ctx, p);
+}
+
+int hop_write_int(hop_write_fn w, void *ctx, long long v)
+{
+    return hop__write_scaled(w, ctx, v, 0);
 }
 
 /* "HOP_NAME (code)" for hop's codes, just the code for any other. */

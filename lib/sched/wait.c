@@ -59,7 +59,7 @@ static int sleep_describe(hop_waitable *w, const hop_task *t,
     d = s->when - hop_loop_now(hop__task_loop(t));
     r = hop_write_str(wr, ctx, d < 0 ? "deadline -" : "deadline +");
     if (r == 0)
-        r = hop_write_int(wr, ctx, (d < 0 ? -d : d) / 1000000);
+        r = hop__write_scaled(wr, ctx, d < 0 ? -d : d, 6);
     return r == 0 ? hop_write_str(wr, ctx, " ms") : r;
 }
 

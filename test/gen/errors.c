@@ -640,6 +640,69 @@ static void err_exc_write_stops(void)
     T_EQ(hop_exc_write(NULL, wb_write, &b), HOP_EINVAL);
 }
 
+/* -- hop_write_str and hop_write_int ------------------------------------------ */
+
+static const char *int_text(long long v, wbuf *b)
+{
+    wb_reset(b, 0, 0);
+    T_EQ(hop_write_int(wb_write, b, v), HOP_OK);
+    return b->out.s;
+}
+
+/* hop_write_int writes every value as the test's own conversion does
+ * (it divides by ten with shifts: the edges of each power of ten, the
+ * ends of the range and a spread of others). */
+static void err_write_int(void)
+{
+    static const long long fixed[] = {0, 1, -1, 9, 10, 99, 100, 4294967295LL,
+                                      4294967296LL, INT64_MAX, INT64_MIN,
+                                      INT64_MIN + 1, -9223372036854775807LL};
+    unsigned long long x = 0x9e3779b97f4a7c15ull;
+    long long p = 1;
+    char want[24];
+    wbuf b;
+    int i;
+
+    for (i = 0; i < (int)(sizeof fixed / sizeof fixed[0]); i++)
+        T_STREQ(int_text(fixed[i], &b), t_itoa(fixed[i], want));
+    for (i = 0; i < 18; i++) {
+        p *= 10;
+        T_STREQ(int_text(p - 1, &b), t_itoa(p - 1, want));
+        T_STREQ(int_text(p, &b), t_itoa(p, want));
+        T_STREQ(int_text(-p - 1, &b), t_itoa(-p - 1, want));
+    }
+    for (i = 0; i < 20000; i++) {
+        long long v;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        v = (long long)(x >> (i % 60));
+        if (i % 2)
+            v = -v;
+        T_STREQ(int_text(v, &b), t_itoa(v, want));
+    }
+    T_EQ(hop_write_int(NULL, &b, 1), HOP_EINVAL);
+    wb_reset(&b, 1, 42);
+    T_EQ(hop_write_int(wb_write, &b, 7), 42);
+}
+
+static void err_write_str(void)
+{
+    wbuf b;
+
+    wb_reset(&b, 0, 0);
+    T_EQ(hop_write_str(wb_write, &b, "abc"), HOP_OK);
+    T_EQ(hop_write_str(wb_write, &b, ""), HOP_OK); /* no call for "" */
+    T_EQ(hop_write_str(wb_write, &b, "d"), HOP_OK);
+    T_STREQ(b.out.s, "abcd");
+    T_EQ(b.calls, 2);
+    T_EQ(hop_write_str(NULL, &b, "x"), HOP_EINVAL);
+    T_EQ(hop_write_str(wb_write, &b, NULL), HOP_EINVAL);
+    wb_reset(&b, 1, -9);
+    T_EQ(hop_write_str(wb_write, &b, "x"), -9);
+}
+
 /* -- the record of a handle ---------------------------------------------------- */
 
 typedef struct {
@@ -709,6 +772,8 @@ const t_case t_cases_gen_errors[] = {
     T_CASE(err_exc_write_user_code),
     T_CASE(err_exc_write_stops),
     T_CASE(err_exc_fresh),
+    T_CASE(err_write_int),
+    T_CASE(err_write_str),
     T_CASE(err_version),
     T_END,
 };
