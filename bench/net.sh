@@ -96,7 +96,7 @@ resp_run() {
     unserve
 }
 if command -v redis-server > /dev/null && command -v redis-benchmark > /dev/null; then
-    # "_poll": the same sample with --busy-poll 50 (hop_ev_busy_poll).
+    # "_poll": the same sample with --busy-poll 50 (hop_libevent_busy_poll).
     for p in 1 16 64; do
         n=$((100000 * p))
         H=() P=() R=()

@@ -20,7 +20,7 @@
 #include "hop/scope.h"
 #include "hop/ram.h"
 #include "hop/waitable.h"
-#include "hop/event.h"
+#include "hop/libevent.h"
 #include "hop/io.h"
 #include "hop/bare.h"
 #include "hop/sync.h"

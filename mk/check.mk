@@ -7,7 +7,9 @@
         check-docs
 
 # The core and the bare backend built freestanding must reference no
-# library function but memcpy, memset, memmove and memcmp.
+# library function but memcpy, memset, memmove and memcmp. (Built as
+# position-dependent code, as firmware is: a host compiler that makes
+# PIE by default would reach other files' functions through a GOT.)
 FREE_INC = $(shell d=$$($(CC) -print-file-name=include); \
     [ -f "$$d/stddef.h" ] || d=$$($(CC) -print-resource-dir)/include; echo $$d)
 ## check-freestanding: the core and bare built freestanding reference only mem*
@@ -15,8 +17,9 @@ check-freestanding:
 	@mkdir -p $(BUILDDIR)/free
 	@for f in $(FREE_SRC); do \
 	    o=$(BUILDDIR)/free/$$(basename $$(dirname $$f))_$$(basename $$f .c).o; \
-	    $(CC) -std=c99 $(WARN) -Os -ffreestanding -fno-builtin -nostdinc \
-	        -isystem $(FREE_INC) -Iinclude $(FREE_CPPFLAGS) -c $$f -o $$o || exit 1; \
+	    $(CC) -std=c99 $(WARN) -Os -ffreestanding -fno-builtin -fno-pie \
+	        -nostdinc -isystem $(FREE_INC) -Iinclude $(FREE_CPPFLAGS) \
+	        -c $$f -o $$o || exit 1; \
 	done
 	@$(NM) --defined-only $(BUILDDIR)/free/*.o | awk 'NF == 3 {print $$3}' | \
 	    sort -u > $(BUILDDIR)/free/defined

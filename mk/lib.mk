@@ -26,7 +26,7 @@ SCHED_SRC := $(wildcard lib/sched/*.c)
 SYNC_SRC := $(wildcard lib/sync/*.c)
 CORE_SRC := $(GEN_SRC) $(SCHED_SRC) $(SYNC_SRC)
 BARE_SRC := $(wildcard lib/bare/*.c)
-EVENT_SRC := $(wildcard lib/event/*.c)
+EVENT_SRC := $(wildcard lib/libevent/*.c)
 IO_SRC := $(wildcard lib/io/*.c)
 FREE_SRC := $(CORE_SRC) $(BARE_SRC)
 LIB_SRC := $(CORE_SRC) $(EVENT_SRC) $(BARE_SRC) $(IO_SRC)
@@ -44,14 +44,14 @@ $(BUILDDIR)/obj/lib/%.o: lib/%.c $(HEADERS) $(LIB_PRIV_HDRS) $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) \
-	    $(if $(filter lib/event/% lib/io/%,$<),$(EVENT_CFLAGS)) -c $< -o $@
+	    $(if $(filter lib/libevent/% lib/io/%,$<),$(EVENT_CFLAGS)) -c $< -o $@
 
 # Dependencies point one way. By includes: the strata (lib/gen,
 # lib/sched, lib/sync), lib/bare and the freestanding headers include
-# nothing but <stddef.h>, <stdint.h> and hop's own headers (hop/event.h,
+# nothing but <stddef.h>, <stdint.h> and hop's own headers (hop/libevent.h,
 # the libevent layer's header, names libevent types only); by symbols,
 # which includes cannot hide: test/tools/layering.sh on the objects.
-FREE_HEADERS := $(filter-out include/hop/event.h,$(HEADERS))
+FREE_HEADERS := $(filter-out include/hop/libevent.h,$(HEADERS))
 .PHONY: check-layering
 ## check-layering: the strata point one way, by includes and by the objects' symbols (nm)
 check-layering: $(LIB_OBJ)
@@ -60,9 +60,9 @@ check-layering: $(LIB_OBJ)
 	    $(FREE_HEADERS) | \
 	    grep -v -e '<stddef\.h>' -e '<stdint\.h>' -e 'lib/gen/error\.c:.*<stdarg\.h>' || true); \
 	if [ -n "$$bad" ]; then echo "layering: $$bad"; exit 1; fi
-	@bad=$$(grep -ln 'hop/event\.h\|event2/\|hop/bare\.h' $(CORE_SRC) || true); \
+	@bad=$$(grep -ln 'hop/libevent\.h\|event2/\|hop/bare\.h' $(CORE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: core uses a backend layer: $$bad"; exit 1; fi
-	@bad=$$(grep -ln 'hop/event\.h\|event2/' $(BARE_SRC) || true); \
+	@bad=$$(grep -ln 'hop/libevent\.h\|event2/' $(BARE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: bare uses the event layer: $$bad"; exit 1; fi
 	@bad=$$(grep -ln 'hop/io\.h\|io_internal\.h' $(CORE_SRC) $(EVENT_SRC) $(BARE_SRC) || true); \
 	if [ -n "$$bad" ]; then echo "layering: a lower layer uses lib/io: $$bad"; exit 1; fi

@@ -23,10 +23,10 @@
 #   TEST_EV_SRC     the libevent side: its backend for the cases marked
 #                   T_RT, the event and io tables, the end-to-end tests
 #   TEST_SRC        all of them: the host runner
-TEST_DIRS := common gen sched sync event bare e2e conformance
+TEST_DIRS := common gen sched sync libevent bare e2e conformance
 TEST_MAIN_SRC := test/common/check_main.c
 TEST_HELPER_SRC := test/common/t.c
-TEST_EV_SRC := test/common/t_ev.c $(wildcard test/event/*.c test/e2e/*.c)
+TEST_EV_SRC := test/common/t_ev.c $(wildcard test/libevent/*.c test/e2e/*.c)
 TEST_FREE_SRC := $(filter-out $(TEST_MAIN_SRC) $(TEST_EV_SRC), \
     $(wildcard $(TEST_DIRS:%=test/%/*.c)))
 TEST_SRC := $(TEST_MAIN_SRC) $(TEST_FREE_SRC) $(TEST_EV_SRC)

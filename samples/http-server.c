@@ -102,7 +102,7 @@ static struct {
 typedef struct {
     pthread_t thread;
     hop_loop loop;
-    hop_ev ev;
+    hop_libevent ev;
     hop_post stop;
     http_sessions hs;
     int failed;
@@ -121,8 +121,8 @@ static void stop_now(hop_post *p)
  * 0, or -1. */
 static int worker_init(worker *w, int fd)
 {
-    if (hop_ev_init(&w->loop, &w->ev) != HOP_OK ||
-        hop_ev_enable_posts(&w->ev) != 0 ||
+    if (hop_libevent_init(&w->loop, &w->ev) != HOP_OK ||
+        hop_libevent_enable_posts(&w->ev) != 0 ||
         http_sessions_init(&w->hs, &w->loop) != 0 ||
         server_start(&w->hs.srv, fd) != HOP_OK)
         return -1;
@@ -145,7 +145,7 @@ static void worker_cleanup(worker *w)
         w->failed = 1;
     http_sessions_cleanup(&w->hs);
     if (hop_loop_cleanup(&w->loop) != HOP_OK ||
-        hop_ev_cleanup(&w->ev) != HOP_OK)
+        hop_libevent_cleanup(&w->ev) != HOP_OK)
         w->failed = 1;
 }
 
@@ -155,7 +155,7 @@ static void on_signal(int sig)
 
     (void)sig;
     for (i = 0; i < opt.threads; i++)
-        hop_ev_post(&workers[i].ev, &workers[i].stop, stop_now);
+        hop_libevent_post(&workers[i].ev, &workers[i].stop, stop_now);
 }
 
 static int usage(void)

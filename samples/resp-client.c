@@ -383,7 +383,7 @@ static hop_step session(hop_gen *g, hop_frame *f)
 int main(int argc, char **argv)
 {
     static hop_loop loop;
-    static hop_ev ev;
+    static hop_libevent ev;
     static session_frame sf;
     static hop_task t;
     int i, r = 1;
@@ -400,9 +400,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: resp-client [--host NAME] [--port N]\n");
         return 2;
     }
-    if (hop_ev_init(&loop, &ev) != HOP_OK)
+    if (hop_libevent_init(&loop, &ev) != HOP_OK)
         return 1;
-    dns = evdns_base_new(hop_ev_base(&loop), 0);
+    dns = evdns_base_new(hop_libevent_base(&loop), 0);
     if (dns == NULL || evdns_base_load_hosts(dns, NULL) != 0)
         fprintf(stderr, "resp-client: no hosts file: numeric hosts only\n");
     hop_frame_init(&sf.hdr, session, HOP_COROUTINE);
@@ -421,6 +421,6 @@ int main(int argc, char **argv)
     if (dns != NULL)
         evdns_base_free(dns, 0);
     hop_loop_cleanup(&loop);
-    hop_ev_cleanup(&ev);
+    hop_libevent_cleanup(&ev);
     return r;
 }

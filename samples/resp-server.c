@@ -68,10 +68,10 @@
 static struct {
     const char *bind;
     int port;
-    long busy_poll; /* microseconds: hop_ev_busy_poll's limit */
+    long busy_poll; /* microseconds: hop_libevent_busy_poll's limit */
 } opt = {"127.0.0.1", 6379, 0};
 
-static hop_ev ev;
+static hop_libevent ev;
 static hop_post stop_post;
 static server srv;
 
@@ -84,7 +84,7 @@ static void stop_now(hop_post *p)
 static void on_signal(int sig)
 {
     (void)sig;
-    hop_ev_post(&ev, &stop_post, stop_now);
+    hop_libevent_post(&ev, &stop_post, stop_now);
 }
 
 static int usage(void)
@@ -164,8 +164,9 @@ int main(int argc, char **argv)
         if (i + 1 == argc || set_option(argv[i], argv[i + 1]) != 0)
             return usage();
 
-    if (hop_ev_init(&loop, &ev) != HOP_OK || hop_ev_enable_posts(&ev) != 0 ||
-        hop_ev_busy_poll(&ev, HOP_USEC(opt.busy_poll)) != HOP_OK) {
+    if (hop_libevent_init(&loop, &ev) != HOP_OK ||
+        hop_libevent_enable_posts(&ev) != 0 ||
+        hop_libevent_busy_poll(&ev, HOP_USEC(opt.busy_poll)) != HOP_OK) {
         fprintf(stderr, "resp-server: cannot set up the loop\n");
         return 1;
     }
@@ -196,7 +197,8 @@ int main(int argc, char **argv)
         r = 1;
     resp_sessions_cleanup(&srv);
     store_cleanup();
-    if (hop_loop_cleanup(&loop) != HOP_OK || hop_ev_cleanup(&ev) != HOP_OK)
+    if (hop_loop_cleanup(&loop) != HOP_OK ||
+        hop_libevent_cleanup(&ev) != HOP_OK)
         r = 1;
     printf("resp-server: stopped\n");
     return r == HOP_OK ? 0 : 1;

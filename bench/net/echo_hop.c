@@ -81,7 +81,7 @@ static hop_step acceptor(hop_gen *g, hop_frame *f)
 int main(int argc, char **argv)
 {
     static hop_loop loop;
-    static hop_ev ev;
+    static hop_libevent ev;
     static hop_stream ls;
     static accept_frame af;
     static hop_task t;
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
-        listen(fd, 1024) != 0 || hop_ev_init(&loop, &ev) != HOP_OK ||
+        listen(fd, 1024) != 0 || hop_libevent_init(&loop, &ev) != HOP_OK ||
         hop_stream_init(&ls, &loop, fd) != HOP_OK)
         return 1;
     af.ls = &ls;

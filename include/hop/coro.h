@@ -76,12 +76,12 @@
 #define HOP__QUERY (-4095) /* in the reserved band, never raised */
 
 /* What a try block has pending (hop_try.mode). */
-#define HOP__T_BODY 0       /* running its body; nothing pending */
-#define HOP__T_ERROR 1      /* an error left the body; handlers are tried */
-#define HOP__T_HANDLED 2    /* a handler caught the error */
-#define HOP__T_OK 3         /* cleanup after a normal end */
-#define HOP__T_UNWIND_ERR 4 /* cleanup, then the error goes on */
-#define HOP__T_UNWIND_RET 5 /* cleanup, then the return goes on */
+#define HOP__TRY_BODY 0       /* running its body; nothing pending */
+#define HOP__TRY_ERROR 1      /* an error left the body; handlers are tried */
+#define HOP__TRY_HANDLED 2    /* a handler caught the error */
+#define HOP__TRY_OK 3         /* cleanup after a normal end */
+#define HOP__TRY_UNWIND_ERR 4 /* cleanup, then the error goes on */
+#define HOP__TRY_UNWIND_RET 5 /* cleanup, then the return goes on */
 
 static inline hop_step hop__step(intptr_t op, hop_value v)
 {
@@ -113,22 +113,22 @@ static inline int32_t hop__to_try(hop_gen *g, hop_try *t, int32_t mode,
 
 static inline int hop__take(hop_try *t)
 {
-    t->mode = HOP__T_HANDLED;
+    t->mode = HOP__TRY_HANDLED;
     return 1;
 }
 
 static inline void hop__settle(hop_try *t)
 {
-    if (t->mode == HOP__T_BODY || t->mode == HOP__T_HANDLED)
-        t->mode = HOP__T_OK;
-    else if (t->mode == HOP__T_ERROR)
-        t->mode = HOP__T_UNWIND_ERR;
+    if (t->mode == HOP__TRY_BODY || t->mode == HOP__TRY_HANDLED)
+        t->mode = HOP__TRY_OK;
+    else if (t->mode == HOP__TRY_ERROR)
+        t->mode = HOP__TRY_UNWIND_ERR;
 }
 
 static inline int hop__has_err(const hop_try *t)
 {
-    return t->mode == HOP__T_ERROR || t->mode == HOP__T_HANDLED ||
-           t->mode == HOP__T_UNWIND_ERR;
+    return t->mode == HOP__TRY_ERROR || t->mode == HOP__TRY_HANDLED ||
+           t->mode == HOP__TRY_UNWIND_ERR;
 }
 
 static inline int hop__err_of(const hop_try *t)
@@ -166,7 +166,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  */
 #define HOP__HAS(tag_) (sizeof(struct tag_) > 1)
 #define HOP__IDX(tag_) (sizeof(struct tag_) > 1 ? sizeof(struct tag_) - 2 : 0)
-#define HOP__SLOT(self, k_)                                                   \
+#define HOP__SLOT(self, k_)                                                  \
     ((hop_try *)(void *)((char *)(void *)(self) + sizeof(hop_frame)) + (k_))
 #define HOP__TS(self) (&(self)->hop_tries[sizeof(struct hop__od) - 1])
 
@@ -176,7 +176,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 #define HOP__LABEL HOP__CAT(hop__l, __LINE__)
 #define HOP__LC_VALUE ((int32_t)__extension__(&&HOP__LABEL - &&hop__base))
 #define HOP__LC_LABEL HOP__LABEL:
-#define HOP__JUMP(self, x_)                                                   \
+#define HOP__JUMP(self, x_)                                                  \
     __extension__({ goto *(&&hop__base + (x_)); })
 #define HOP__DISPATCH(self)                                                  \
     HOP__JUMP(self, HOP__F(self)->lc); /* lc 0: hop__base, the start */      \
@@ -187,9 +187,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 
 #define HOP__LC_VALUE ((int32_t)__LINE__)
 #define HOP__LC_LABEL case __LINE__:
-#define HOP__JUMP(self, x_)                                                   \
+#define HOP__JUMP(self, x_)                                                  \
     do {                                                                     \
-        HOP__F(self)->lc = (x_);                                              \
+        HOP__F(self)->lc = (x_);                                             \
         goto hop__dispatch;                                                  \
     } while (0)
 #define HOP__DISPATCH(self)                                                  \
@@ -203,25 +203,25 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
 #endif
 
 /* Send the error e (message m) to where the tags U and H say. */
-#define HOP__ROUTE_ERR(self, U, H, e_, m_)                                     \
+#define HOP__ROUTE_ERR(self, U, H, e_, m_)                                   \
     do {                                                                     \
         if (!HOP__HAS(U))                                                    \
-            return hop__step(HOP_STEP_RAISE, (hop_value)(e_));                \
+            return hop__step(HOP_STEP_RAISE, (hop_value)(e_));               \
         HOP__JUMP(self,                                                      \
                   hop__to_try(hop__g, HOP__SLOT(self, HOP__IDX(U)),          \
-                              sizeof(struct H) > 1 ? HOP__T_UNWIND_ERR       \
-                                                   : HOP__T_ERROR,           \
-                              (hop_value)(e_), (m_)));                         \
+                              sizeof(struct H) > 1 ? HOP__TRY_UNWIND_ERR     \
+                                                   : HOP__TRY_ERROR,         \
+                              (hop_value)(e_), (m_)));                       \
     } while (0)
 
 /* Send the return value v to where the tag U says. */
-#define HOP__ROUTE_RET(self, U, v_)                                           \
+#define HOP__ROUTE_RET(self, U, v_)                                          \
     do {                                                                     \
-        hop_value hop__rv = (hop_value)(v_);                                  \
+        hop_value hop__rv = (hop_value)(v_);                                 \
         if (!HOP__HAS(U))                                                    \
             return hop__step(HOP_STEP_RETURN, hop__rv);                      \
         HOP__JUMP(self, hop__to_try(hop__g, HOP__SLOT(self, HOP__IDX(U)),    \
-                                    HOP__T_UNWIND_RET, hop__rv,              \
+                                    HOP__TRY_UNWIND_RET, hop__rv,            \
                                     (const char *)0));                       \
     } while (0)
 
@@ -230,9 +230,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
     (HOP__HAS(hop__xc) ? hop__err_of(HOP__SLOT(self, HOP__IDX(hop__xc))) : 0)
 
 /* Suspend with the record (op, v); execution resumes right after. */
-#define HOP__SUSPEND_AT(self, op_, v_)                                         \
+#define HOP__SUSPEND_AT(self, op_, v_)                                       \
     HOP__F(self)->lc = HOP__LC_VALUE;                                        \
-    return hop__step((op_), (v_));                                             \
+    return hop__step((op_), (v_));                                           \
     HOP__LC_LABEL
 
 /* After a resume: an error delivered here is raised here. */
@@ -284,9 +284,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * resume, HOP_VALUE(self) is the value sent (HOP_EMPTY after next), or
  * the error thrown in is raised here.
  */
-#define HOP_YIELD(self, v_)                                                   \
+#define HOP_YIELD(self, v_)                                                  \
     do {                                                                     \
-        HOP__SUSPEND_AT(self, HOP_STEP_YIELD, (hop_value)(v_));               \
+        HOP__SUSPEND_AT(self, HOP_STEP_YIELD, (hop_value)(v_));              \
         HOP__CHECK_ERR(self);                                                \
     } while (0)
 
@@ -296,9 +296,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * its yields, sends and throws (PEP 380). Resumes with HOP_VALUE(self) =
  * the child's return value, or raises the child's error here.
  */
-#define HOP_AWAIT(self, child_)                                               \
+#define HOP_AWAIT(self, child_)                                              \
     do {                                                                     \
-        HOP__SUSPEND_AT(self, HOP_STEP_CALL, hop__frame_value(child_));       \
+        HOP__SUSPEND_AT(self, HOP_STEP_CALL, hop__frame_value(child_));      \
         HOP__CHECK_ERR(self);                                                \
     } while (0)
 
@@ -308,13 +308,13 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * being raised. HOP_EEXIT and HOP_ECANCELED are still raised here: close
  * and cancellation cannot be swallowed by accident.
  */
-#define HOP_AWAIT_CATCH(self, child_, err_)                                    \
+#define HOP_AWAIT_CATCH(self, child_, err_)                                  \
     do {                                                                     \
-        HOP__SUSPEND_AT(self, HOP_STEP_CALL, hop__frame_value(child_));       \
+        HOP__SUSPEND_AT(self, HOP_STEP_CALL, hop__frame_value(child_));      \
         if (!hop__ordinary(hop__g->err)) {                                   \
             HOP__CHECK_ERR(self);                                            \
         }                                                                    \
-        (err_) = hop__g->err;                                                 \
+        (err_) = hop__g->err;                                                \
         if (hop__g->err != 0) {                                              \
             hop__arrive(hop__g, HOP__CTX(self), HOP__SITE);                  \
             hop__g->err = 0;                                                 \
@@ -326,9 +326,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * suspend. The driver sees HOP_WAITING; on resume HOP_VALUE(self) is the
  * value sent, or the error thrown in is raised here.
  */
-#define HOP_SUSPEND(self, w_)                                                 \
+#define HOP_SUSPEND(self, w_)                                                \
     do {                                                                     \
-        HOP__SUSPEND_AT(self, HOP_STEP_SUSPEND, hop__waitable_value(w_));     \
+        HOP__SUSPEND_AT(self, HOP_STEP_SUSPEND, hop__waitable_value(w_));    \
         HOP__CHECK_ERR(self);                                                \
     } while (0)
 
@@ -346,9 +346,9 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * error, it records that error as its context.
  */
 #define HOP_RAISE(self, err_) HOP_RAISE_MSG(self, err_, (const char *)0)
-#define HOP_RAISE_MSG(self, err_, msg_)                                        \
+#define HOP_RAISE_MSG(self, err_, msg_)                                      \
     do {                                                                     \
-        (void)hop__raise(hop__g, (err_), (msg_), HOP__CTX(self), HOP__SITE);   \
+        (void)hop__raise(hop__g, (err_), (msg_), HOP__CTX(self), HOP__SITE); \
         HOP__ROUTE_ERR(self, hop__xu, hop__xh, hop__g->exc->code,            \
                        hop__g->exc->msg);                                    \
     } while (0)
@@ -407,7 +407,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
  * HOP_ALLOC(self, type): a type-sized frame from the handle's arena, or
  * NULL when it has none or it is full. Released when the frame finishes.
  */
-#define HOP_ALLOC(self, type_)                                                \
+#define HOP_ALLOC(self, type_)                                               \
     ((void)(self), (type_ *)hop_frame_alloc(hop__g, sizeof(type_)))
 
 /*
@@ -445,7 +445,7 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
         if ((void *)(self)->hop_tries != (void *)HOP__SLOT(self, 0))         \
             return hop__bad_frame(hop__g, "HOP_TRIES must directly "         \
                                           "follow the frame header");        \
-        HOP__TS(self)->mode = HOP__T_BODY;                                   \
+        HOP__TS(self)->mode = HOP__TRY_BODY;                                 \
         HOP__TS(self)->re = HOP__LC_VALUE;                                   \
         if (0) {                                                             \
             HOP__LC_LABEL;                                                   \
@@ -454,21 +454,21 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
             struct hop__xd { char c[sizeof(struct hop__od) + 1]; };          \
             struct hop__xu { char c[sizeof(struct hop__od) + 1]; };          \
             struct hop__xh { char c[1]; };                                   \
-            if (HOP__TS(self)->mode == HOP__T_BODY) {                        \
+            if (HOP__TS(self)->mode == HOP__TRY_BODY) {                      \
                 (void)0
 
 /* HOP_CATCH_IF(self, cond): a handler for errors for which cond holds. */
-#define HOP_CATCH_IF(self, cond_)                                             \
+#define HOP_CATCH_IF(self, cond_)                                            \
             }                                                                \
         }                                                                    \
         {                                                                    \
             HOP__HANDLER_TAGS                                                \
-            if (HOP__TS(self)->mode == HOP__T_ERROR && (cond_) &&             \
+            if (HOP__TS(self)->mode == HOP__TRY_ERROR && (cond_) &&          \
                 hop__take(HOP__TS(self))) {                                  \
                 (void)0
 
 /* HOP_CATCH(self, err): a handler for the error code err. */
-#define HOP_CATCH(self, err_)                                                 \
+#define HOP_CATCH(self, err_)                                                \
     HOP_CATCH_IF(self, (int)HOP__TS(self)->pend == (err_))
 
 /* HOP_CATCH_ANY(self): any error but HOP_EEXIT and HOP_ECANCELED. */
@@ -496,12 +496,12 @@ static inline hop_step hop__where_step(hop_gen *g, const hop_where *w,
             }                                                                \
         }                                                                    \
         hop__settle(HOP__TS(self));                                          \
-        if (HOP__TS(self)->mode == HOP__T_UNWIND_ERR) {                      \
+        if (HOP__TS(self)->mode == HOP__TRY_UNWIND_ERR) {                    \
             (void)hop__reraise(hop__g, HOP__TS(self));                       \
             HOP__ROUTE_ERR(self, hop__ou, hop__oh, hop__g->exc->code,        \
                            hop__g->exc->msg);                                \
         }                                                                    \
-        if (HOP__TS(self)->mode == HOP__T_UNWIND_RET)                        \
+        if (HOP__TS(self)->mode == HOP__TRY_UNWIND_RET)                      \
             HOP__ROUTE_RET(self, hop__ou, HOP__TS(self)->pend);              \
     }                                                                        \
     (void)0

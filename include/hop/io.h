@@ -36,7 +36,7 @@
 
 #include <stddef.h>
 
-#include "event.h"
+#include "libevent.h"
 #include "scope.h"
 
 #ifdef __cplusplus
@@ -58,8 +58,8 @@ struct addrinfo;
 typedef struct hop_stream {
     hop_waitable rw;     /* private: readable, for the reading task */
     hop_waitable ww;     /* private: writable, for the writing task */
-    hop_ev_event rev;    /* private: the read event */
-    hop_ev_event wev;    /* private: the write event */
+    hop_libevent_event rev;    /* private: the read event */
+    hop_libevent_event wev;    /* private: the write event */
     hop_loop *loop;      /* private */
     hop_task *reader;    /* private: the task waiting to read */
     hop_task *writer;    /* private: the task waiting to write */

@@ -255,7 +255,7 @@ int hop__stream_is_socket(const hop_stream *s)
 
 int hop_stream_init(hop_stream *s, hop_loop *l, int fd)
 {
-    struct event_base *base = hop_ev_base(l);
+    struct event_base *base = hop_libevent_base(l);
     int fl, type;
     socklen_t tlen = sizeof type;
 

@@ -233,7 +233,7 @@ hop_frame *hop__group_leave(hop_gen *gen, hop_group *g, hop_try *slot)
 {
     (void)gen;
     g->state = G_LEAVING;
-    if (hop__has_err(slot) && slot->mode == HOP__T_UNWIND_ERR) {
+    if (hop__has_err(slot) && slot->mode == HOP__TRY_UNWIND_ERR) {
         int e = (int)slot->pend;
         if (e == HOP_ECANCELED) {
             if (!g->interrupted) {

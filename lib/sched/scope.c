@@ -61,7 +61,7 @@ void hop__scope_leave(hop_gen *g, hop_scope *s, hop_try *slot)
     if (hop__task_take_back(t, s->entry)) {
         /* The interruption was this scope's own: one not delivered yet
          * is withdrawn, and a CANCELLED leaving it is a timeout. */
-        if (slot->mode == HOP__T_UNWIND_ERR && slot->pend == HOP_ECANCELED) {
+        if (slot->mode == HOP__TRY_UNWIND_ERR && slot->pend == HOP_ECANCELED) {
             slot->pend = HOP_ETIMEDOUT;
             slot->msg = NULL;
             hop__exc_new(g, HOP_ETIMEDOUT, NULL, HOP_ECANCELED);

@@ -4,11 +4,11 @@
  */
 #include "t.h"
 
-static hop_ev ev;
+static hop_libevent ev;
 
 static int ev_init(hop_loop *l)
 {
-    int r = hop_ev_init(l, &ev);
+    int r = hop_libevent_init(l, &ev);
 
     /* Cases that fail tasks on purpose check the errors themselves. */
     hop_loop_set_report(l, NULL, NULL);
@@ -18,7 +18,7 @@ static int ev_init(hop_loop *l)
 static int ev_cleanup(hop_loop *l)
 {
     (void)l;
-    return hop_ev_cleanup(&ev);
+    return hop_libevent_cleanup(&ev);
 }
 
 const t_rt_backend t_ev_backend = {"libevent", ev_init, ev_cleanup};

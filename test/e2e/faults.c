@@ -91,7 +91,7 @@ static void arm(int call, int n, int err)
 /* -- the server in a thread --------------------------------------------------- */
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 static hop_post stop_post;
 static server srv;
 static int port;
@@ -116,8 +116,8 @@ static void server_up(pthread_t *th)
 
     resp_opt.max_clients = 8;
     resp_opt.timeout = 2;
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_enable_posts(&ev), 0);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_enable_posts(&ev), 0);
     T_EQ(store_init(&loop, 64), 0);
     T_EQ(resp_sessions_init(&srv, &loop), 0);
     fd = server_listen("127.0.0.1", 0, 0, &sa);
@@ -130,7 +130,7 @@ static void server_up(pthread_t *th)
 
 static void server_down(pthread_t th)
 {
-    T_EQ(hop_ev_post(&ev, &stop_post, stop_now), HOP_OK);
+    T_EQ(hop_libevent_post(&ev, &stop_post, stop_now), HOP_OK);
     T_EQ(pthread_join(th, NULL), 0);
     hop_io_set_sys(NULL);
     T_EQ(hop_task_status(&srv.acceptor), HOP_TASK_CANCELLED);
@@ -139,7 +139,7 @@ static void server_down(pthread_t th)
     resp_sessions_cleanup(&srv);
     store_cleanup();
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- the client ----------------------------------------------------------------- */

@@ -104,7 +104,7 @@ static void resp_partial_and_pipelined(void)
     partial_and_pipelined(NULL);
 }
 
-/* The same with busy polling (hop_ev_busy_poll): gaps of about a
+/* The same with busy polling (hop_libevent_busy_poll): gaps of about a
  * millisecond between the bytes, then none in the pipeline. */
 static void resp_busy_poll(void)
 {

@@ -17,7 +17,7 @@
 #include "session.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 static http_sessions hs;
 
 static void setup(void)
@@ -31,7 +31,8 @@ static void setup(void)
     http_opt.max_header = 1024;
     http_opt.max_body = 4096;
     (void)files_root_open("test/fuzz/www");
-    if (hop_ev_init(&loop, &ev) != 0 || http_sessions_init(&hs, &loop) != 0)
+    if (hop_libevent_init(&loop, &ev) != 0 ||
+        http_sessions_init(&hs, &loop) != 0)
         abort();
 }
 

@@ -17,7 +17,7 @@
 #include "session.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 static server srv;
 
 static void setup(void)
@@ -30,7 +30,7 @@ static void setup(void)
     resp_opt.max_clients = 1;
     resp_opt.max_bulk = 1 << 16;
     resp_opt.max_args = 64;
-    if (hop_ev_init(&loop, &ev) != 0 || store_init(&loop, 64) != 0 ||
+    if (hop_libevent_init(&loop, &ev) != 0 || store_init(&loop, 64) != 0 ||
         resp_sessions_init(&srv, &loop) != 0)
         abort();
 }

@@ -13,7 +13,7 @@
 #          those lib/gen/driver.h declares;
 #   sync   references only what the public headers declare (the waitable
 #          extension API, as a user's own primitive would);
-#   event, bare, io
+#   libevent, bare, io
 #          reference no private (hop__) symbol of another folder that the
 #          public headers (hop/backend.h among them) do not declare.
 #
@@ -26,7 +26,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # Symbols each folder defines and references.
-for d in gen sched sync event bare io; do
+for d in gen sched sync libevent bare io; do
     : >"$tmp/$d.def"
     : >"$tmp/$d.und"
     for o in "$obj"/lib/$d/*.o; do
@@ -75,9 +75,9 @@ comm -23 "$tmp/sync.out" "$tmp/public" >"$tmp/x"
 [ -s "$tmp/x" ] && bad "lib/sync uses what the public headers do not \
 declare:" "$tmp/x"
 
-# event, bare, io: no private symbol of another folder outside the
-# public headers. (io is built on event: hop_ev* is public.)
-for d in event bare io; do
+# libevent, bare, io: no private symbol of another folder outside the
+# public headers. (io is built on libevent: hop_libevent_* is public.)
+for d in libevent bare io; do
     grep '^hop__' "$tmp/$d.out" | sort -u >"$tmp/y" || true
     comm -23 "$tmp/y" "$tmp/public" >"$tmp/x"
     [ -s "$tmp/x" ] && bad "lib/$d uses private symbols that the public \

@@ -1,5 +1,5 @@
 /*
- * test/event/io_misuse.c: streams (hop/io.h) used wrongly or failing on
+ * test/libevent/io_misuse.c: streams (hop/io.h) used wrongly or failing on
  * the libevent backend: misuse, a stream released while woken, huge
  * lengths, and failures of the system calls made on purpose. (Hosted
  * only.)
@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 #include "io.h"
 
@@ -68,7 +68,7 @@ static void io_misuse(void)
     f1.want = 4;
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* waits */
     T_EQ(write(sv[1], "x", 1), 1);
-    T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+    T_ASSERT(event_base_loop(hop_libevent_base(&loop), EVLOOP_NONBLOCK) >= 0);
     T_ASSERT(hop_task_waiting_on(&t1) == NULL); /* woken, not run */
     T_EQ(hop_stream_cleanup(&a), HOP_OK); /* nobody waits: allowed */
     run();
@@ -190,7 +190,8 @@ static void io_released_while_woken(void)
     T_ASSERT(hop_task_waiting_on(&t) == &ls.rw);
     c = dial(&addr);
     for (i = 0; i < 100 && hop_task_waiting_on(&t) != NULL; i++)
-        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+        T_ASSERT(event_base_loop(hop_libevent_base(&loop),
+                                 EVLOOP_NONBLOCK) >= 0);
     T_ASSERT(hop_task_waiting_on(&t) == NULL); /* woken, not run */
     T_EQ(hop_stream_cleanup(&ls), HOP_OK);
     run();
@@ -211,7 +212,8 @@ static void io_released_while_woken(void)
     T_EQ(hop_loop_run(&loop, HOP_RUN_NOWAIT), HOP_OK); /* in progress */
     T_ASSERT(hop_task_waiting_on(&tc) == &cs.ww);
     for (i = 0; i < 100 && hop_task_waiting_on(&tc) != NULL; i++)
-        T_ASSERT(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK) >= 0);
+        T_ASSERT(event_base_loop(hop_libevent_base(&loop),
+                                 EVLOOP_NONBLOCK) >= 0);
     T_ASSERT(hop_task_waiting_on(&tc) == NULL); /* woken, not run */
     T_EQ(hop_stream_cleanup(&cs), HOP_OK);
     run();
@@ -327,7 +329,7 @@ static void io_accept_failures(void)
     loop_down();
 }
 
-const t_case t_cases_event_io_misuse[] = {
+const t_case t_cases_libevent_io_misuse[] = {
     T_CASE(io_misuse),
     T_CASE(io_released_while_woken),
     T_CASE(io_huge_lengths),

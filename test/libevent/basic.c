@@ -1,5 +1,5 @@
 /*
- * test/event/basic.c: the libevent backend with real time and real file
+ * test/libevent/basic.c: the libevent backend with real time and real file
  * descriptors. Timing assertions use generous bounds and never measure
  * speed. (Hosted only: sockets and libevent.)
  */
@@ -11,7 +11,7 @@
 #include "t.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 
 typedef struct {
     hop_frame hdr;
@@ -29,7 +29,7 @@ static void run_and_clean(void)
 {
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- sleeping on the real clock ----------------------------------------- */
@@ -48,8 +48,8 @@ static void ev_sleep(void)
     hop_task t = {0};
     hop_time t0, dt;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_ASSERT(hop_ev_base(&loop) != NULL);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_ASSERT(hop_libevent_base(&loop) != NULL);
     hop_frame_init(&fr.hdr, sleeper, HOP_COROUTINE);
     T_EQ(hop_task_init(&t, &loop, &fr.hdr, "sleeper"), HOP_OK);
     T_EQ(hop_spawn(&t), HOP_OK);
@@ -57,7 +57,7 @@ static void ev_sleep(void)
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     dt = hop_loop_now(&loop) - t0;
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
     /* Not before the deadline; well within a generous bound after it. */
     T_ASSERT(dt >= HOP_MSEC(20));
     T_ASSERT(dt < HOP_SEC(3));
@@ -103,7 +103,7 @@ static void ev_fd_readable(void)
     int sv[2];
 
     T_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     hop_frame_init(&r.hdr, reader, HOP_COROUTINE);
     r.fd = sv[0];
     r.deadline = HOP_FOREVER;
@@ -129,7 +129,7 @@ static void ev_fd_deadline(void)
     int sv[2];
 
     T_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     hop_frame_init(&r.hdr, reader, HOP_COROUTINE);
     r.fd = sv[0];
     r.deadline = hop_loop_now(&loop) + HOP_MSEC(20);
@@ -141,9 +141,9 @@ static void ev_fd_deadline(void)
     T_EQ(r.err, HOP_ETIMEDOUT);
     T_ASSERT(hop_loop_now(&loop) >= r.deadline);
     /* The fd interest is gone: libevent has nothing left to wait for. */
-    T_EQ(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK), 1);
+    T_EQ(event_base_loop(hop_libevent_base(&loop), EVLOOP_NONBLOCK), 1);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
     close(sv[0]);
     close(sv[1]);
 }
@@ -165,7 +165,7 @@ static void ev_fd_cancel(void)
     int sv[2];
 
     T_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     hop_frame_init(&r.hdr, reader, HOP_COROUTINE);
     r.fd = sv[0];
     r.deadline = HOP_FOREVER;
@@ -179,9 +179,9 @@ static void ev_fd_cancel(void)
     hop_spawn(&tc);
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(r.err, HOP_ECANCELED);
-    T_EQ(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK), 1);
+    T_EQ(event_base_loop(hop_libevent_base(&loop), EVLOOP_NONBLOCK), 1);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
     close(sv[0]);
     close(sv[1]);
 }
@@ -207,7 +207,7 @@ static void ev_deadlock(void)
     hop_task tw = {0};
     hop_future fu;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     hop_future_init(&fu, NULL);
     hop_frame_init(&w.hdr, waiter, HOP_COROUTINE);
     w.fut = &fu;
@@ -219,7 +219,7 @@ static void ev_deadlock(void)
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(w.err, HOP_ECANCELED);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- hop tasks in the application's own event_base ------------------------ */
@@ -246,8 +246,8 @@ static void ev_attached(void)
     hop_future fu;
 
     T_ASSERT(base != NULL);
-    T_EQ(hop_ev_attach(&loop, &ev, base), HOP_OK);
-    T_ASSERT(hop_ev_base(&loop) == base);
+    T_EQ(hop_libevent_attach(&loop, &ev, base), HOP_OK);
+    T_ASSERT(hop_libevent_base(&loop) == base);
     hop_future_init(&fu, NULL);
     hop_frame_init(&w.hdr, waiter, HOP_COROUTINE);
     w.fut = &fu;
@@ -271,7 +271,7 @@ static void ev_attached(void)
     T_EQ(hop_loop_tasks(&loop), 0);
     event_free(tm);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
     event_base_free(base);
 }
 
@@ -279,19 +279,19 @@ static void ev_args(void)
 {
     hop_fd_frame fw;
 
-    T_EQ(hop_ev_init(NULL, &ev), HOP_EINVAL);
-    T_EQ(hop_ev_init(&loop, NULL), HOP_EINVAL);
-    T_EQ(hop_ev_attach(&loop, &ev, NULL), HOP_EINVAL);
-    T_ASSERT(hop_ev_base(NULL) == NULL);
+    T_EQ(hop_libevent_init(NULL, &ev), HOP_EINVAL);
+    T_EQ(hop_libevent_init(&loop, NULL), HOP_EINVAL);
+    T_EQ(hop_libevent_attach(&loop, &ev, NULL), HOP_EINVAL);
+    T_ASSERT(hop_libevent_base(NULL) == NULL);
     T_ASSERT(hop_fd_wait(NULL, 0, HOP_READABLE, HOP_FOREVER) == NULL);
     T_ASSERT(hop_fd_wait(&fw, 0, HOP_READABLE, HOP_FOREVER) == &fw.hdr);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_EBUSY);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_EBUSY);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
-const t_case t_cases_event_basic[] = {
+const t_case t_cases_libevent_basic[] = {
     T_CASE(ev_sleep),
     T_CASE(ev_fd_readable),
     T_CASE(ev_fd_deadline),

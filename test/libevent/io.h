@@ -1,5 +1,5 @@
 /*
- * test/event/io.h: the task frame and helpers that the stream tests (io.c,
+ * test/libevent/io.h: the task frame and helpers that the stream tests (io.c,
  * connect.c, io_misuse.c) share.
  */
 #ifndef HOP_TEST_EVENT_IO_H
@@ -20,7 +20,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 
 static inline void pair(int sv[2])

@@ -1,5 +1,5 @@
 /*
- * test/event/send_timeout.c: the send timeout
+ * test/libevent/send_timeout.c: the send timeout
  * (hop_stream_set_send_timeout) of write_all, flush and a reader writing
  * out its writer, over socket pairs on the libevent backend, with
  * deadline scopes around them. (Hosted only.)
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 #include "limits.h"
 
@@ -384,7 +384,7 @@ static void send_timeout_default(void)
     free(src);
 }
 
-const t_case t_cases_event_send_timeout[] = {
+const t_case t_cases_libevent_send_timeout[] = {
     T_CASE(send_timeout_write),
     T_CASE(send_timeout_slow_reader),
     T_CASE(send_timeout_flush),

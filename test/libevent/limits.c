@@ -1,5 +1,5 @@
 /*
- * test/event/limits.c: a writer's memory, which comes back once a big
+ * test/libevent/limits.c: a writer's memory, which comes back once a big
  * reply went out, and a peer that sends and never waits for the replies,
  * over socket pairs on the libevent backend. (Hosted only.)
  */
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 #include "limits.h"
 
@@ -355,7 +355,7 @@ static void reader_bounds_small_writer(void)
     bounds_writer(4096, 2048);
 }
 
-const t_case t_cases_event_limits[] = {
+const t_case t_cases_libevent_limits[] = {
     T_CASE(writer_gives_back),
     T_CASE(reader_bounds_writer),
     T_CASE(reader_bounds_small_writer),

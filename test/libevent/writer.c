@@ -1,5 +1,5 @@
 /*
- * test/event/writer.c: the buffered writer (hop_writer, hop_flush) and a
+ * test/libevent/writer.c: the buffered writer (hop_writer, hop_flush) and a
  * reader that writes its writer out before it waits
  * (hop_reader_set_writer), over socket pairs on the libevent backend.
  * (Hosted only.)
@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 
 static void pair(int sv[2])
@@ -436,7 +436,7 @@ static void reader_write_error(void)
     serve_down(&x);
 }
 
-const t_case t_cases_event_writer[] = {
+const t_case t_cases_libevent_writer[] = {
     T_CASE(writer_put),
     T_CASE(writer_flush_cancel_safe),
     T_CASE(writer_flush_epipe),

@@ -1,5 +1,5 @@
 /*
- * lib/event/backend.c: the libevent backend of the loop.
+ * lib/libevent/backend.c: the libevent backend of the loop.
  *
  * The clock is CLOCK_MONOTONIC in nanoseconds. With a base of its own,
  * hop_loop_run asks wait() to run one libevent iteration, bounded by a
@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hop/event.h"
+#include "hop/libevent.h"
 #include "hop/backend.h"
 #include "hop/waitable.h"
-#include "ev_internal.h"
+#include "libevent_internal.h"
 
 #define EV(x) ((struct event *)(void *)(x).bytes)
 
@@ -50,7 +50,7 @@ static struct timeval until(hop_time deadline)
 }
 
 /* Attached mode: after a pass, arrange for the next one. */
-static void rearm(hop_ev *ev)
+static void rearm(hop_libevent *ev)
 {
     hop_time d = hop_loop_deadline(ev->loop);
 
@@ -66,7 +66,7 @@ static void rearm(hop_ev *ev)
 
 static void runner_cb(evutil_socket_t fd, short what, void *arg)
 {
-    hop_ev *ev = arg;
+    hop_libevent *ev = arg;
 
     (void)fd;
     (void)what;
@@ -76,7 +76,7 @@ static void runner_cb(evutil_socket_t fd, short what, void *arg)
 
 static void timer_cb(evutil_socket_t fd, short what, void *arg)
 {
-    hop_ev *ev = arg;
+    hop_libevent *ev = arg;
 
     ev->expired = 1;
     if (ev->attached)
@@ -91,7 +91,7 @@ static void timer_cb(evutil_socket_t fd, short what, void *arg)
  * ready (or the loop must look again) or the window or the deadline
  * has passed. 1 when the wait is over, 0 to go on and block.
  */
-static int ev_poll(hop_ev *ev, hop_time start, hop_time deadline)
+static int ev_poll(hop_libevent *ev, hop_time start, hop_time deadline)
 {
     hop_loop *l = ev->loop;
     hop_time end = deadline - start > ev->poll ? start + ev->poll : deadline;
@@ -115,7 +115,7 @@ static int ev_poll(hop_ev *ev, hop_time start, hop_time deadline)
  * A timer is the loop's own wake-up and costs no other thread a thing:
  * one within the limit leaves the window as it is.
  */
-static void ev_poll_adapt(hop_ev *ev, hop_time idle, int timer)
+static void ev_poll_adapt(hop_libevent *ev, hop_time idle, int timer)
 {
     if (idle > ev->poll_max) {
         ev->poll /= 2;
@@ -132,7 +132,7 @@ static void ev_poll_adapt(hop_ev *ev, hop_time idle, int timer)
 
 static int ev_wait(void *ctx, hop_time deadline)
 {
-    hop_ev *ev = ctx;
+    hop_libevent *ev = ctx;
     hop_time start = 0;
     int r;
 
@@ -162,14 +162,14 @@ static int ev_wait(void *ctx, hop_time deadline)
 
 static void ev_wake(void *ctx)
 {
-    hop_ev *ev = ctx;
+    hop_libevent *ev = ctx;
 
     event_base_loopbreak(ev->base);
 }
 
 static void ev_notify(void *ctx)
 {
-    hop_ev *ev = ctx;
+    hop_libevent *ev = ctx;
 
     if (ev->attached)
         event_active(EV(ev->runner), EV_READ, 0);
@@ -186,12 +186,12 @@ static const char *errno_str(int err)
     return err < 0 && err > -4000 ? strerror(-err) : hop_strerror(err);
 }
 
-static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
+static int setup(hop_loop *l, hop_libevent *ev, struct event_base *base)
 {
     int r;
 
-    hop__ev_posts_init(ev);
-    if (event_get_struct_event_size() > sizeof(hop_ev_event)) {
+    hop__libevent_posts_init(ev);
+    if (event_get_struct_event_size() > sizeof(hop_libevent_event)) {
         if (ev->owns_base)
             event_base_free(base);
         return HOP_EINVAL;
@@ -214,7 +214,7 @@ static int setup(hop_loop *l, hop_ev *ev, struct event_base *base)
     return r;
 }
 
-int hop_ev_init(hop_loop *l, hop_ev *ev)
+int hop_libevent_init(hop_loop *l, hop_libevent *ev)
 {
     struct event_base *base;
 
@@ -237,7 +237,7 @@ int hop_ev_init(hop_loop *l, hop_ev *ev)
     return setup(l, ev, base);
 }
 
-int hop_ev_attach(hop_loop *l, hop_ev *ev, struct event_base *base)
+int hop_libevent_attach(hop_loop *l, hop_libevent *ev, struct event_base *base)
 {
     int r;
 
@@ -249,7 +249,7 @@ int hop_ev_attach(hop_loop *l, hop_ev *ev, struct event_base *base)
     return r;
 }
 
-int hop_ev_cleanup(hop_ev *ev)
+int hop_libevent_cleanup(hop_libevent *ev)
 {
     if (ev == NULL || ev->base == NULL)
         return HOP_EINVAL;
@@ -257,21 +257,21 @@ int hop_ev_cleanup(hop_ev *ev)
         return HOP_EBUSY; /* the loop is still initialised */
     event_del(EV(ev->timer));
     event_del(EV(ev->runner));
-    hop__ev_posts_cleanup(ev);
+    hop__libevent_posts_cleanup(ev);
     if (ev->owns_base)
         event_base_free(ev->base);
     ev->base = NULL;
     return HOP_OK;
 }
 
-struct event_base *hop_ev_base(const hop_loop *l)
+struct event_base *hop_libevent_base(const hop_loop *l)
 {
-    hop_ev *ev = hop_loop_backend(l, &ev_backend);
+    hop_libevent *ev = hop_loop_backend(l, &ev_backend);
 
     return ev != NULL ? ev->base : NULL;
 }
 
-int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns)
+int hop_libevent_busy_poll(hop_libevent *ev, hop_time max_ns)
 {
     if (ev == NULL || ev->base == NULL || ev->attached || max_ns < 0)
         return HOP_EINVAL;

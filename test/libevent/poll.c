@@ -1,6 +1,6 @@
 /*
- * test/event/poll.c: busy polling on the libevent backend
- * (hop_ev_busy_poll). (Hosted only.)
+ * test/libevent/poll.c: busy polling on the libevent backend
+ * (hop_libevent_busy_poll). (Hosted only.)
  *
  * The window's size is read from the backend's private field: these
  * tests check how it adapts, which the loop's results cannot show.
@@ -15,33 +15,33 @@
 #include "t.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 
 static void args(void)
 {
     struct event_base *base;
-    hop_ev other;
+    hop_libevent other;
 
-    T_EQ(hop_ev_busy_poll(NULL, HOP_USEC(50)), HOP_EINVAL);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&ev, -1), HOP_EINVAL);
-    T_EQ(hop_ev_busy_poll(&ev, HOP_USEC(50)), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(NULL, HOP_USEC(50)), HOP_EINVAL);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, -1), HOP_EINVAL);
+    T_EQ(hop_libevent_busy_poll(&ev, HOP_USEC(50)), HOP_OK);
     T_EQ(ev.poll, 0); /* the window opens on the first short gap */
-    T_EQ(hop_ev_busy_poll(&ev, 0), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, 0), HOP_OK);
     /* Any limit is taken; the window never overflows. */
-    T_EQ(hop_ev_busy_poll(&ev, INT64_MAX), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&ev, 0), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, INT64_MAX), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, 0), HOP_OK);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&ev, HOP_USEC(50)), HOP_EINVAL); /* released */
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, HOP_USEC(50)), HOP_EINVAL); /* released */
 
     /* Attached: the application's loop does the waiting. */
     base = event_base_new();
     T_ASSERT(base != NULL);
-    T_EQ(hop_ev_attach(&loop, &other, base), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&other, HOP_USEC(50)), HOP_EINVAL);
+    T_EQ(hop_libevent_attach(&loop, &other, base), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&other, HOP_USEC(50)), HOP_EINVAL);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&other), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&other), HOP_OK);
     event_base_free(base);
 }
 
@@ -72,7 +72,7 @@ static void *poster(void *arg)
     (void)arg;
     for (i = 0; i < NPOSTS; i++) {
         nanosleep(&ts, NULL);
-        hop_ev_post(&ev, &posts[i], got);
+        hop_libevent_post(&ev, &posts[i], got);
     }
     return NULL;
 }
@@ -110,11 +110,11 @@ static void adapts(void)
     pthread_t th;
 
     t_fill(&t, sizeof t, 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_enable_posts(&ev), HOP_OK);
     /* (A small limit: a spinning loop may hold up the posting thread
      * where the machine shares one processor between them.) */
-    T_EQ(hop_ev_busy_poll(&ev, HOP_MSEC(2)), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, HOP_MSEC(2)), HOP_OK);
     hop_future_init(&done, NULL);
     received = 0;
     widest = 0;
@@ -131,7 +131,7 @@ static void adapts(void)
     T_ASSERT(widest <= HOP_MSEC(2));   /* within the limit */
     T_EQ(ev.poll, 0);            /* long ones closed it */
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- an idle loop does not spin --------------------------------------------- */
@@ -169,8 +169,8 @@ static void idle(void)
     hop_time cpu, wall;
 
     t_fill(&t, sizeof t, 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_busy_poll(&ev, HOP_MSEC(1)), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_busy_poll(&ev, HOP_MSEC(1)), HOP_OK);
     hop_frame_init(&s.hdr, sleeper, HOP_COROUTINE);
     hop_task_init(&t, &loop, &s.hdr, "sleeper");
     hop_spawn(&t);
@@ -186,10 +186,10 @@ static void idle(void)
     T_ASSERT(cpu < wall / 2);
     T_EQ(ev.poll, 0);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
-const t_case t_cases_event_poll[] = {
+const t_case t_cases_libevent_poll[] = {
     T_CASE(args),
     T_CASE(adapts),
     T_CASE(idle),

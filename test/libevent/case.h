@@ -1,5 +1,5 @@
 /*
- * test/event/ev_case.h: the one libevent loop of a hosted io test file, made
+ * test/libevent/case.h: the one libevent loop of a hosted io test file, made
  * and released around each case (loop_up, loop_down) and run until its
  * tasks are done (run). (Hosted only.)
  */
@@ -9,17 +9,17 @@
 #include "t.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 
 static inline void loop_up(void)
 {
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
 }
 
 static inline void loop_down(void)
 {
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 static inline void run(void)

@@ -1,5 +1,5 @@
 /*
- * test/event/limits.h: the task that the tests of the write side's limits
+ * test/libevent/limits.h: the task that the tests of the write side's limits
  * (send_timeout.c, limits.c) share.
  */
 #ifndef HOP_TEST_EVENT_LIMITS_H
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 
 /* A socket pair whose near end sv[0] has a small send buffer, so that a

@@ -1,5 +1,5 @@
 /*
- * lib/event/fd.c: waiting for a file descriptor to be readable or
+ * lib/libevent/fd.c: waiting for a file descriptor to be readable or
  * writable, with an optional deadline.
  *
  * The struct event lives in the caller's frame and is assigned afresh
@@ -11,7 +11,7 @@
 #include <event2/event.h>
 #include <event2/event_struct.h>
 
-#include "hop/event.h"
+#include "hop/libevent.h"
 #include "hop/backend.h"
 #include "hop/waitable.h"
 
@@ -48,7 +48,7 @@ static void deadline_cb(hop_timer *t)
 static int fd_arm(hop_waitable *w, hop_task *t)
 {
     hop_fd_frame *f = from_w(w);
-    struct event_base *base = hop_ev_base(hop_task_loop(t));
+    struct event_base *base = hop_libevent_base(hop_task_loop(t));
 
     hop_task_seal(t, w);
     f->task = t;
@@ -100,7 +100,7 @@ static hop_step fd_step(hop_gen *g, hop_frame *fr)
     HOP_BEGIN(g, self);
     if (hop_loop_current(hop_gen_loop(g)) == NULL)
         HOP_RAISE(self, HOP_ENOTASK);
-    if (hop_ev_base(hop_gen_loop(g)) == NULL || self->fd < 0 ||
+    if (hop_libevent_base(hop_gen_loop(g)) == NULL || self->fd < 0 ||
         (self->what & ~(HOP_READABLE | HOP_WRITABLE)) != 0 ||
         self->what == 0)
         HOP_RAISE(self, HOP_EINVAL);

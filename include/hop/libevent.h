@@ -1,10 +1,10 @@
 /*
- * hop/event.h: the libevent backend.
+ * hop/libevent.h: the libevent backend.
  *
- * A hop loop on a libevent event_base: hop's own, made by hop_ev_init,
+ * A hop loop on a libevent event_base: hop's own, made by hop_libevent_init,
  * or one the application already owns. With its own base, hop_loop_run
  * drives everything: it waits in event_base_loop until the next deadline
- * or an event. With the application's base (hop_ev_attach), the
+ * or an event. With the application's base (hop_libevent_attach), the
  * application keeps running event_base_dispatch as before and hop runs
  * its passes from libevent callbacks, so hop tasks live in the same loop
  * as the application's evhttp, bufferevent or evdns code.
@@ -17,8 +17,8 @@
  * This header declares libevent's types only by name; link with
  * libevent_core (pkg-config libevent_core).
  */
-#ifndef HOP_EVENT_H
-#define HOP_EVENT_H
+#ifndef HOP_LIBEVENT_H
+#define HOP_LIBEVENT_H
 
 #include "task.h"
 #include "future.h"
@@ -31,16 +31,16 @@ struct event_base;
 
 /*
  * Room for one struct event: 128 bytes on every platform libevent 2.1
- * supports (hop_ev_init checks event_get_struct_event_size()).
+ * supports (hop_libevent_init checks event_get_struct_event_size()).
  */
-#define HOP_EV_EVENT_SIZE 128
+#define HOP_LIBEVENT_EVENT_SIZE 128
 
 /* Storage for one struct event, aligned for it. */
-typedef union hop_ev_event {
-    unsigned char bytes[HOP_EV_EVENT_SIZE]; /* private */
+typedef union hop_libevent_event {
+    unsigned char bytes[HOP_LIBEVENT_EVENT_SIZE]; /* private */
     void *align_p;                          /* private */
     long long align_ll;                     /* private */
-} hop_ev_event;
+} hop_libevent_event;
 
 /*
  * The libevent backend's state. Caller-owned; not movable while
@@ -48,31 +48,31 @@ typedef union hop_ev_event {
  */
 typedef struct hop_post hop_post;
 
-typedef struct hop_ev {
+typedef struct hop_libevent {
     hop_loop *loop;           /* private: the loop it serves */
     hop_post *inbox;          /* private: posts from outside, newest first */
     int pipe_r;               /* private: self-pipe (-1 when posts are off) */
     int pipe_w;               /* private */
     int signaled;             /* private: a byte is in the pipe */
-    hop_ev_event poster;      /* private: reads the self-pipe */
+    hop_libevent_event poster;      /* private: reads the self-pipe */
     struct event_base *base;  /* private */
-    hop_ev_event timer;       /* private: the earliest deadline */
-    hop_ev_event runner;      /* private: runs passes (attached mode) */
-    int owns_base;            /* private: made by hop_ev_init */
+    hop_libevent_event timer;       /* private: the earliest deadline */
+    hop_libevent_event runner;      /* private: runs passes (attached mode) */
+    int owns_base;            /* private: made by hop_libevent_init */
     int attached;             /* private: the application runs the base */
     int expired;              /* private: the deadline timer fired */
     hop_time poll_max;        /* private: busy-poll limit (0: off) */
     hop_time poll;            /* private: the current busy-poll window */
     void *data;               /* public: for the caller */
-} hop_ev;
+} hop_libevent;
 
 /*
  * Make a new event_base and initialise the loop l on it; hop_loop_run
  * then runs it. HOP_ENOMEM when libevent cannot make a base, HOP_EINVAL
  * for NULL arguments or a libevent whose struct event is larger than
- * HOP_EV_EVENT_SIZE.
+ * HOP_LIBEVENT_EVENT_SIZE.
  */
-HOP_API int hop_ev_init(hop_loop *l, hop_ev *ev);
+HOP_API int hop_libevent_init(hop_loop *l, hop_libevent *ev);
 
 /*
  * Initialise the loop l on the application's event_base base. The
@@ -80,17 +80,18 @@ HOP_API int hop_ev_init(hop_loop *l, hop_ev *ev);
  * hop runs its passes from libevent callbacks whenever a task is ready
  * or a deadline is due. Do not call hop_loop_run for such a loop.
  */
-HOP_API int hop_ev_attach(hop_loop *l, hop_ev *ev, struct event_base *base);
+HOP_API int hop_libevent_attach(hop_loop *l, hop_libevent *ev,
+                                struct event_base *base);
 
 /*
  * Release the backend after hop_loop_cleanup succeeded: delete its
- * events and free the base hop_ev_init made. HOP_EBUSY while the loop
+ * events and free the base hop_libevent_init made. HOP_EBUSY while the loop
  * is still initialised.
  */
-HOP_API int hop_ev_cleanup(hop_ev *ev);
+HOP_API int hop_libevent_cleanup(hop_libevent *ev);
 
 /* The event_base of the loop l (NULL when l is not on this backend). */
-HOP_API struct event_base *hop_ev_base(const hop_loop *l);
+HOP_API struct event_base *hop_libevent_base(const hop_loop *l);
 
 /*
  * Busy polling: before hop_loop_run puts the thread to sleep, poll the
@@ -100,7 +101,7 @@ HOP_API struct event_base *hop_ev_base(const hop_loop *l);
  * the cost of waking a sleeping thread. 0 turns it off (the default).
  * HOP_EINVAL for NULL, a negative max_ns or an attached backend.
  */
-HOP_API int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns);
+HOP_API int hop_libevent_busy_poll(hop_libevent *ev, hop_time max_ns);
 
 /* -- posting from other threads and signal handlers ------------------------ */
 
@@ -112,8 +113,8 @@ HOP_API int hop_ev_busy_poll(hop_ev *ev, hop_time max_ns);
 struct hop_post {
     hop_post *next;                 /* private */
     void (*fn)(hop_post *p);        /* called in the loop's thread */
-    hop_future *future;             /* for hop_ev_post_complete */
-    hop_value value;                /* for hop_ev_post_complete */
+    hop_future *future;             /* for hop_libevent_post_complete */
+    hop_value value;                /* for hop_libevent_post_complete */
     void *data;                     /* public: for the caller */
 };
 
@@ -123,7 +124,7 @@ struct hop_post {
  * wait for reports a deadlock; after it, it waits for posts. Returns
  * HOP_OK, or -errno when the pipe cannot be made.
  */
-HOP_API int hop_ev_enable_posts(hop_ev *ev);
+HOP_API int hop_libevent_enable_posts(hop_libevent *ev);
 
 /*
  * Post p from any thread or a signal handler (async-signal-safe and
@@ -131,11 +132,12 @@ HOP_API int hop_ev_enable_posts(hop_ev *ev);
  * valid, and must not be posted again, until fn has run. HOP_ESTATE when
  * posts are not enabled; HOP_EINVAL for NULL arguments.
  */
-HOP_API int hop_ev_post(hop_ev *ev, hop_post *p, void (*fn)(hop_post *p));
+HOP_API int hop_libevent_post(hop_libevent *ev, hop_post *p,
+                              void (*fn)(hop_post *p));
 
 /* Post p to complete the future f with the value v in the loop's thread. */
-HOP_API int hop_ev_post_complete(hop_ev *ev, hop_post *p, hop_future *f,
-                                 hop_value v);
+HOP_API int hop_libevent_post_complete(hop_libevent *ev, hop_post *p,
+                                       hop_future *f, hop_value v);
 
 /*
  * hop_dump written to the file descriptor fd, or to standard error, with
@@ -163,7 +165,7 @@ HOP_API int hop_dump_stderr(const hop_loop *l);
 typedef struct hop_fd_frame {
     hop_frame hdr;      /* private */
     hop_waitable w;     /* private */
-    hop_ev_event ev;    /* private: the struct event */
+    hop_libevent_event ev;    /* private: the struct event */
     hop_timer timer;    /* private: the deadline */
     hop_task *task;     /* private */
     hop_time deadline;  /* private */
@@ -179,4 +181,4 @@ HOP_API hop_frame *hop_fd_wait(hop_fd_frame *f, int fd, int what,
 }
 #endif
 
-#endif /* HOP_EVENT_H */
+#endif /* HOP_LIBEVENT_H */

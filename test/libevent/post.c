@@ -1,5 +1,5 @@
 /*
- * test/event/post.c: posting to a loop on the libevent backend from
+ * test/libevent/post.c: posting to a loop on the libevent backend from
  * another thread and from a signal handler. (Hosted only.)
  */
 #define _POSIX_C_SOURCE 200809L
@@ -12,7 +12,7 @@
 #include "t.h"
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 static hop_future fut;
 static hop_post post;
 
@@ -44,7 +44,7 @@ static void *thread_main(void *arg)
 
     (void)arg;
     nanosleep(&ts, NULL);
-    hop_ev_post_complete(&ev, &post, &fut, 42);
+    hop_libevent_post_complete(&ev, &post, &fut, 42);
     return NULL;
 }
 
@@ -55,11 +55,11 @@ static void post_from_thread(void)
     pthread_t th;
 
     t_fill(&t, sizeof t, 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_post(&ev, &post, 0), HOP_EINVAL);
-    T_EQ(hop_ev_post_complete(&ev, &post, &fut, 1), HOP_ESTATE);
-    T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
-    T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_post(&ev, &post, 0), HOP_EINVAL);
+    T_EQ(hop_libevent_post_complete(&ev, &post, &fut, 1), HOP_ESTATE);
+    T_EQ(hop_libevent_enable_posts(&ev), HOP_OK);
+    T_EQ(hop_libevent_enable_posts(&ev), HOP_OK);
     hop_future_init(&fut, NULL);
     hop_frame_init(&w.hdr, waiter, HOP_COROUTINE);
     w.got = 0;
@@ -72,7 +72,7 @@ static void post_from_thread(void)
     T_EQ(w.got, 42);
     T_EQ(w.err, 0);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- a signal handler posts ----------------------------------------------- */
@@ -80,7 +80,7 @@ static void post_from_thread(void)
 static void on_signal(int sig)
 {
     (void)sig;
-    hop_ev_post_complete(&ev, &post, &fut, 7);
+    hop_libevent_post_complete(&ev, &post, &fut, 7);
 }
 
 /* Sleep 5 ms, then raise SIGUSR1 (its handler posts). */
@@ -104,8 +104,8 @@ static void post_from_signal(void)
     t_fill(&sa, sizeof sa, 0);
     sa.sa_handler = on_signal;
     T_EQ(sigaction(SIGUSR1, &sa, &old), 0);
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_enable_posts(&ev), HOP_OK);
     hop_future_init(&fut, NULL);
     hop_frame_init(&w.hdr, waiter, HOP_COROUTINE);
     w.got = 0;
@@ -119,7 +119,7 @@ static void post_from_signal(void)
     T_EQ(w.got, 7);
     T_EQ(sigaction(SIGUSR1, &old, NULL), 0);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* -- posts run in the order they were made ----------------------------------- */
@@ -137,24 +137,24 @@ static void post_order(void)
     hop_post p[3];
     int i;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
-    T_EQ(hop_ev_enable_posts(&ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_enable_posts(&ev), HOP_OK);
     norder = 0;
     for (i = 0; i < 3; i++) {
         p[i].data = (void *)(hop_value)(i + 1);
-        T_EQ(hop_ev_post(&ev, &p[i], note), HOP_OK);
+        T_EQ(hop_libevent_post(&ev, &p[i], note), HOP_OK);
     }
-    T_EQ(norder, 0); /* nothing runs inside hop_ev_post */
-    T_EQ(event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK), 0);
+    T_EQ(norder, 0); /* nothing runs inside hop_libevent_post */
+    T_EQ(event_base_loop(hop_libevent_base(&loop), EVLOOP_NONBLOCK), 0);
     T_EQ(norder, 3);
     T_EQ(order[0], 1);
     T_EQ(order[1], 2);
     T_EQ(order[2], 3);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
-const t_case t_cases_event_post[] = {
+const t_case t_cases_libevent_post[] = {
     T_CASE(post_from_thread),
     T_CASE(post_from_signal),
     T_CASE(post_order),

@@ -1,5 +1,5 @@
 /*
- * test/event/connect.c: accepting and connecting streams (hop/io.h) on
+ * test/libevent/connect.c: accepting and connecting streams (hop/io.h) on
  * the libevent backend: deadlines, a full unix listener, name
  * resolution, and the conformance cases IO-01 and IO-02. (Hosted only.)
  */
@@ -18,7 +18,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 #include "io.h"
 
@@ -279,7 +279,7 @@ static void io_resolve(void)
 
     loop_up();
     event_set_log_callback(quiet_log); /* (evdns reports the timeouts) */
-    dns = evdns_base_new(hop_ev_base(&loop), 0);
+    dns = evdns_base_new(hop_libevent_base(&loop), 0);
     T_ASSERT(dns != NULL);
     /* A numeric address is answered at once. */
     t_fill(&rt, sizeof rt, 0);
@@ -342,7 +342,7 @@ static void io_resolve(void)
     T_ASSERT(rt.rf.eai != 0);
     T_STREQ(hop_strerror(HOP_ERESOLVE), "name resolution failed");
     evdns_base_free(dns, 1); /* the late callback of the cancelled one */
-    event_base_loop(hop_ev_base(&loop), EVLOOP_NONBLOCK);
+    event_base_loop(hop_libevent_base(&loop), EVLOOP_NONBLOCK);
     close(udp);
     event_set_log_callback(NULL);
     loop_down();
@@ -540,7 +540,7 @@ static void IO_02(void)
     loop_down();
 }
 
-const t_case t_cases_event_connect[] = {
+const t_case t_cases_libevent_connect[] = {
     T_CASE(io_accept_connect),
     T_CASE(io_connect_deadline),
     T_CASE(io_connect_unix_full),

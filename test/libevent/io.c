@@ -1,5 +1,5 @@
 /*
- * test/event/io.c: streams (hop/io.h) over real sockets on the libevent
+ * test/libevent/io.c: streams (hop/io.h) over real sockets on the libevent
  * backend: reading, reading exactly, writing all, the buffered reader,
  * the end of the stream, resets and EPIPE, the cancel-safety contract, a
  * lingering close. (Hosted only.)
@@ -19,7 +19,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
-#include "ev_case.h"
+#include "case.h"
 #include "t.h"
 #include "io.h"
 
@@ -527,7 +527,7 @@ static void io_linger(void)
     loop_down();
 }
 
-const t_case t_cases_event_io[] = {
+const t_case t_cases_libevent_io[] = {
     T_CASE(io_read_write),
     T_CASE(io_read_pieces),
     T_CASE(io_eof),

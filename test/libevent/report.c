@@ -1,5 +1,5 @@
 /*
- * test/event/report.c: a loop of the libevent backend reports a task that
+ * test/libevent/report.c: a loop of the libevent backend reports a task that
  * failed unobserved on stderr, once, with its traceback; a hook or
  * hop_loop_set_report take that place. (Hosted only.)
  */
@@ -54,21 +54,21 @@ static void capture(void (*fn)(void), char *buf, size_t size)
 }
 
 static hop_loop loop;
-static hop_ev ev;
+static hop_libevent ev;
 
 static void run_two_failures(void)
 {
     hop_task t1, t2;
     frame f1, f2;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     t_spawn(&t1, &loop, &f1.hdr, failer, "first");
     t_spawn(&t2, &loop, &f2.hdr, failer, "second");
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_task_status(&t1), HOP_TASK_FAILED);
     T_EQ(hop_loop_unobserved(&loop), 2);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* Each failure once on stderr, with its message and traceback. */
@@ -92,7 +92,7 @@ static void ev_report_stderr(void)
     T_ASSERT(strstr(buf, "task 2 \"second\"") != NULL);
 #endif
 #if HOP_CONF_TRACE > 0
-    strcpy(line, "  at test/event/report.c:");
+    strcpy(line, "  at test/libevent/report.c:");
     t_itoa(raise_line, line + strlen(line));
     T_ASSERT(strstr(buf, line) != NULL);
 #else
@@ -118,11 +118,11 @@ static void run_reset(void)
     hop_task t;
     plain_frame f;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     t_spawn(&t, &loop, &f.hdr, reset, "reader");
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* An OS error raised without a message is reported with strerror's. */
@@ -141,13 +141,13 @@ static void run_silenced(void)
     hop_task t1;
     frame f1;
 
-    T_EQ(hop_ev_init(&loop, &ev), HOP_OK);
+    T_EQ(hop_libevent_init(&loop, &ev), HOP_OK);
     hop_loop_set_report(&loop, NULL, NULL);
     t_spawn(&t1, &loop, &f1.hdr, failer, "quiet");
     T_EQ(hop_loop_run(&loop, HOP_RUN_DEFAULT), HOP_OK);
     T_EQ(hop_loop_unobserved(&loop), 1);
     T_EQ(hop_loop_cleanup(&loop), HOP_OK);
-    T_EQ(hop_ev_cleanup(&ev), HOP_OK);
+    T_EQ(hop_libevent_cleanup(&ev), HOP_OK);
 }
 
 /* hop_loop_set_report(l, NULL, NULL): counted, not written. */
@@ -159,7 +159,7 @@ static void ev_report_silenced(void)
     T_STREQ(buf, "");
 }
 
-const t_case t_cases_event_report[] = {
+const t_case t_cases_libevent_report[] = {
     T_CASE(ev_report_stderr),
     T_CASE(ev_report_silenced),
     T_CASE(ev_report_errno),

@@ -1,5 +1,5 @@
 /*
- * lib/event/post.c: posting to a loop from other threads and signal
+ * lib/libevent/post.c: posting to a loop from other threads and signal
  * handlers.
  *
  * A post is pushed onto the backend's inbox with a compare-and-swap (no
@@ -16,16 +16,16 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "hop/event.h"
+#include "hop/libevent.h"
 #include "hop/backend.h"
 #include "hop/waitable.h"
-#include "ev_internal.h"
+#include "libevent_internal.h"
 
 #define EV(x) ((struct event *)(void *)(x).bytes)
 
 static void drain(evutil_socket_t fd, short what, void *arg)
 {
-    hop_ev *ev = arg;
+    hop_libevent *ev = arg;
     char buf[64];
     hop_post *list, *fifo = NULL;
 
@@ -55,7 +55,7 @@ static int nonblock(int fd)
     return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
-int hop_ev_enable_posts(hop_ev *ev)
+int hop_libevent_enable_posts(hop_libevent *ev)
 {
     int fds[2];
 
@@ -81,7 +81,7 @@ int hop_ev_enable_posts(hop_ev *ev)
     return HOP_OK;
 }
 
-int hop_ev_post(hop_ev *ev, hop_post *p, void (*fn)(hop_post *p))
+int hop_libevent_post(hop_libevent *ev, hop_post *p, void (*fn)(hop_post *p))
 {
     hop_post *head;
 
@@ -111,24 +111,24 @@ static void complete(hop_post *p)
     hop_future_complete(p->future, p->value);
 }
 
-int hop_ev_post_complete(hop_ev *ev, hop_post *p, hop_future *f,
-                         hop_value v)
+int hop_libevent_post_complete(hop_libevent *ev, hop_post *p, hop_future *f,
+                               hop_value v)
 {
     if (p == NULL || f == NULL)
         return HOP_EINVAL;
     p->future = f;
     p->value = v;
-    return hop_ev_post(ev, p, complete);
+    return hop_libevent_post(ev, p, complete);
 }
 
-void hop__ev_posts_init(hop_ev *ev)
+void hop__libevent_posts_init(hop_libevent *ev)
 {
     ev->inbox = NULL;
     ev->pipe_r = ev->pipe_w = -1;
     ev->signaled = 0;
 }
 
-void hop__ev_posts_cleanup(hop_ev *ev)
+void hop__libevent_posts_cleanup(hop_libevent *ev)
 {
     if (ev->pipe_r < 0)
         return;
