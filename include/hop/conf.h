@@ -103,6 +103,17 @@
 #endif
 
 /*
+ * HOP_CONF_DESCRIBE has hop's own waitables describe what a task waits
+ * on to hop_dump ("deadline +120 ms", "task 12", "fd 7 readable"). 0
+ * leaves their describing code out of the library (about half a KiB on
+ * Cortex-M0, with the decimal writer it pulls in): hop_dump then prints
+ * each waitable's kind ("sleep", "task", "fd"). Changes no layout.
+ */
+#ifndef HOP_CONF_DESCRIBE
+#define HOP_CONF_DESCRIBE 1
+#endif
+
+/*
  * HOP_CONF_BUDGET is a loop's default cooperative budget: how many units
  * of work (one for each operation of hop's io and sync that could go on
  * at once: a read, a write, a flush, an accept, a channel operation...)

@@ -96,6 +96,10 @@ struct hop_loop {
     void (*on_error)(hop_task *t); /* private: unhandled task errors */
     hop_write_fn report;   /* private: where unobserved failures go */
     void *report_ctx;      /* private: its context */
+    void (*child_ended)(hop_task *t); /* private: a group's child ended
+                              (set by the first child spawned) */
+    int (*wake_joins)(hop_loop *l, hop_task *t); /* private: wake the
+                              joins of t (set by the first join) */
     int (*report_task)(const hop_task *, hop_write_fn, void *); /* private:
                               writes a report (hop_task_write_error) */
     const char *(*errstr)(int); /* private: messages of other codes */

@@ -158,6 +158,7 @@ static void send_timeout_cb(hop_timer *tm)
     }
 }
 
+#if HOP_CONF_DESCRIBE
 static int describe(const hop_stream *s, const char *what, hop_write_fn wr,
                     void *ctx)
 {
@@ -167,6 +168,7 @@ static int describe(const hop_stream *s, const char *what, hop_write_fn wr,
         r = hop_write_int(wr, ctx, s->fd);
     return r == 0 ? hop_write_str(wr, ctx, what) : r;
 }
+#endif
 
 static int rw_arm(hop_waitable *w, hop_task *t)
 {
@@ -192,6 +194,7 @@ static void rw_disarm(hop_waitable *w, hop_task *t)
     s->reader = NULL; /* (the event stays: see read_cb) */
 }
 
+#if HOP_CONF_DESCRIBE
 static int rw_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                        void *ctx)
 {
@@ -199,6 +202,9 @@ static int rw_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
     return describe(HOP_CONTAINER_OF(w, hop_stream, rw), " readable", wr,
                     ctx);
 }
+#else
+#define rw_describe NULL
+#endif
 
 static int ww_arm(hop_waitable *w, hop_task *t)
 {
@@ -228,6 +234,7 @@ static void ww_disarm(hop_waitable *w, hop_task *t)
     hop_timer_stop(s->loop, &s->wtimer);
 }
 
+#if HOP_CONF_DESCRIBE
 static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                        void *ctx)
 {
@@ -235,6 +242,9 @@ static int ww_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
     return describe(HOP_CONTAINER_OF(w, hop_stream, ww), " writable", wr,
                     ctx);
 }
+#else
+#define ww_describe NULL
+#endif
 
 static const hop_waitable_ops rw_ops = {rw_arm, rw_disarm, "stream",
                                         rw_describe};

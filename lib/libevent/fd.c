@@ -74,6 +74,7 @@ static void fd_disarm(hop_waitable *w, hop_task *t)
     hop_timer_stop(hop_task_loop(t), &f->timer);
 }
 
+#if HOP_CONF_DESCRIBE
 /* "fd 7 readable" */
 static int fd_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                        void *ctx)
@@ -90,6 +91,9 @@ static int fd_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
         r = hop_write_str(wr, ctx, " writable");
     return r;
 }
+#else
+#define fd_describe NULL
+#endif
 
 static const hop_waitable_ops fd_ops = {fd_arm, fd_disarm, "fd",
                                         fd_describe};

@@ -162,6 +162,7 @@ int hop__group_spawn_at(hop_group *g, hop_task *t, const char *site)
     if (r != HOP_OK)
         return r;
     t->owner = (uintptr_t)(void *)g + 1u;
+    g->loop->child_ended = hop__group_child_ended;
     g->alive++;
     if (g->failed || g->cancelled)
         hop_task_cancel(t, NULL);

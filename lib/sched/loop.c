@@ -53,6 +53,8 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     l->report = NULL;
     l->report_ctx = NULL;
     l->report_task = NULL;
+    l->child_ended = NULL;
+    l->wake_joins = NULL;
     l->errstr = NULL;
     l->unobserved = 0;
     l->data = NULL;
@@ -263,11 +265,13 @@ static void end_task(hop_loop *l, hop_task *t, unsigned s)
     t->next = NULL;
     t->ctx = NULL;
     l->ntasks--;
+    /* (Groups and joins are reached through the loop, so that a program
+     * that uses neither links neither.) */
     if (grouped) {
-        hop__group_child_ended(t);
+        l->child_ended(t);
         t->owner = (uintptr_t)(void *)l; /* the group may go before it */
     }
-    if ((joined ? hop__wake_joins(l, t) : 0) == 0 && !grouped &&
+    if ((joined ? l->wake_joins(l, t) : 0) == 0 && !grouped &&
         s == HOP__T_FAILED) {
         /* Failed, and nobody there to see it. */
         if (l->unobserved != UINT32_MAX)
@@ -289,7 +293,10 @@ static int deliver(hop_gen *g, hop_task *t, hop_value *v)
     }
     if (t->flags & HOP__TF_ERR)
         return hop_gen_throw(g, (int)t->u.r.val, t->u.r.msg, v);
-    return hop_gen_send(g, t->u.r.val, v);
+    /* (The function, not the inline path of hop/core.h: a task's frames
+     * then always run at one depth of the C stack, whether started,
+     * resumed with a value or with an error.) */
+    return (hop_gen_send)(g, t->u.r.val, v);
 }
 
 /* Run t until it waits, yields to other tasks or ends. */
@@ -313,7 +320,7 @@ static void run_task(hop_loop *l, hop_task *t)
         }
         t->flags |= HOP__TF_STARTED;
         hop__gen_load(g, t->top, &t->exc);
-        r = hop_gen_send(g, HOP_EMPTY, &v);
+        r = (hop_gen_send)(g, HOP_EMPTY, &v);
     } else {
         hop__gen_load(g, t->top, &t->exc);
         r = deliver(g, t, &v);

@@ -409,6 +409,7 @@ int hop_task_cancel(hop_task *t, const char *msg)
 
 void hop__join_park(hop_loop *l, hop_join_frame *j)
 {
+    l->wake_joins = hop__wake_joins;
     j->target->flags |= HOP__TF_JOINED;
     j->jnext = l->joins;
     l->joins = j;

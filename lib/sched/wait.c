@@ -44,6 +44,7 @@ static void sleep_disarm(hop_waitable *w, hop_task *t)
     hop_timer_stop(hop__task_loop(t), &s->timer);
 }
 
+#if HOP_CONF_DESCRIBE
 /* "deadline +120 ms" (or "pass"), relative to the loop's clock. */
 static int sleep_describe(hop_waitable *w, const hop_task *t,
                           hop_write_fn wr, void *ctx)
@@ -62,6 +63,9 @@ static int sleep_describe(hop_waitable *w, const hop_task *t,
         r = hop__write_scaled(wr, ctx, d < 0 ? -d : d, 6);
     return r == 0 ? hop_write_str(wr, ctx, " ms") : r;
 }
+#else
+#define sleep_describe NULL
+#endif
 
 static const hop_waitable_ops sleep_ops = {sleep_arm, sleep_disarm,
                                            "sleep", sleep_describe};
@@ -118,6 +122,7 @@ static void join_disarm(hop_waitable *w, hop_task *t)
     hop__join_unpark(hop__task_loop(t), CONTAINER(w, hop_join_frame, w));
 }
 
+#if HOP_CONF_DESCRIBE
 /* "task 12" */
 static int join_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
                          void *ctx)
@@ -128,6 +133,9 @@ static int join_describe(hop_waitable *w, const hop_task *t, hop_write_fn wr,
     (void)t;
     return r == 0 ? hop_write_int(wr, ctx, hop_task_id(j->target)) : r;
 }
+#else
+#define join_describe NULL
+#endif
 
 static const hop_waitable_ops join_ops = {join_arm, join_disarm, "task",
                                           join_describe};

@@ -75,9 +75,9 @@ SIZE32(hop_frame, 16);
 SIZE32(hop_try, 16);
 SIZE32(hop_step, 8);
 SIZE32(hop_exc, 168);
-SIZE32(hop_gen, 204);
-SIZE32(hop_arena, 20);
-SIZE32(hop_loop, 4176);
+SIZE32(hop_gen, 208);
+SIZE32(hop_arena, 24);
+SIZE32(hop_loop, 4184);
 SIZE32(hop_backend, 16);
 SIZE32(hop_waitable_ops, 16);
 SIZE32(hop_task, 208);
@@ -95,9 +95,9 @@ SIZE32_TRACE0(hop_frame, 16);
 SIZE32_TRACE0(hop_try, 16);
 SIZE32_TRACE0(hop_step, 8);
 SIZE32_TRACE0(hop_exc, 104);
-SIZE32_TRACE0(hop_gen, 140);
-SIZE32_TRACE0(hop_arena, 20);
-SIZE32_TRACE0(hop_loop, 4112);
+SIZE32_TRACE0(hop_gen, 144);
+SIZE32_TRACE0(hop_arena, 24);
+SIZE32_TRACE0(hop_loop, 4120);
 SIZE32_TRACE0(hop_backend, 16);
 SIZE32_TRACE0(hop_waitable_ops, 16);
 SIZE32_TRACE0(hop_task, 144);
@@ -111,22 +111,22 @@ SIZE32_TRACE0(hop_group, 116);
 SIZE32_TRACE0(hop_bare, 72);
 SIZE32_TRACE0(hop_bare_event, 8);
 #elif ROW_TIMER1 && HOP_CONF_TRACE == 8
-SIZE32_TIMER1(hop_loop, 1360);
+SIZE32_TIMER1(hop_loop, 1368);
 #elif ROW_TIMER1
-SIZE32_TIMER1_TRACE0(hop_loop, 1296);
+SIZE32_TIMER1_TRACE0(hop_loop, 1304);
 #elif ROW_NAMES0 && HOP_CONF_TRACE == 8
 SIZE32_NAMES0(hop_task, 200);
 #elif ROW_NAMES0
 SIZE32_NAMES0_TRACE0(hop_task, 136);
 #elif ROW_ERRMSG0 && HOP_CONF_TRACE == 8
 SIZE32_ERRMSG0(hop_exc, 104);
-SIZE32_ERRMSG0(hop_gen, 140);
-SIZE32_ERRMSG0(hop_loop, 4112);
+SIZE32_ERRMSG0(hop_gen, 144);
+SIZE32_ERRMSG0(hop_loop, 4120);
 SIZE32_ERRMSG0(hop_task, 144);
 #elif ROW_ERRMSG0
 SIZE32_ERRMSG0_TRACE0(hop_exc, 40);
-SIZE32_ERRMSG0_TRACE0(hop_gen, 76);
-SIZE32_ERRMSG0_TRACE0(hop_loop, 4048);
+SIZE32_ERRMSG0_TRACE0(hop_gen, 80);
+SIZE32_ERRMSG0_TRACE0(hop_loop, 4056);
 SIZE32_ERRMSG0_TRACE0(hop_task, 80);
 #elif ROW_GROUPERR1 && HOP_CONF_TRACE == 8
 SIZE32_GROUPERR1(hop_group, 92);
@@ -137,9 +137,9 @@ SIZE32_NAMES0_ERRMSG0(hop_task, 136);
 #elif ROW_NAMES0_ERRMSG0
 SIZE32_NAMES0_ERRMSG0_TRACE0(hop_task, 72);
 #elif ROW_TIMER1_ERRMSG0 && HOP_CONF_TRACE == 8
-SIZE32_TIMER1_ERRMSG0(hop_loop, 1296);
+SIZE32_TIMER1_ERRMSG0(hop_loop, 1304);
 #elif ROW_TIMER1_ERRMSG0
-SIZE32_TIMER1_ERRMSG0_TRACE0(hop_loop, 1232);
+SIZE32_TIMER1_ERRMSG0_TRACE0(hop_loop, 1240);
 #else
 #error "sizes are published for the defaults and the knobs of the rows above"
 #endif
