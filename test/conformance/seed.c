@@ -1,7 +1,7 @@
 /*
  * test/conformance/seed.c: the trampoline hop descends from, cases
  * SEED-01, SEED-02, SEED-04 and SEED-05 of CASES.md, on the simulation
- * backend and on libevent. (SEED-03 is in tmo.c, with the deadlines.)
+ * backend and on libevent. (SEED-03 is in tmo_with.c, with the timeouts.)
  */
 #include "common.h"
 
