@@ -144,29 +144,7 @@ int hop__reraise(hop_gen *g, hop_try *t)
     return code;
 }
 
-/* -- formatted messages ------------------------------------------------- */
-
-#if HOP_CONF_ERRMSG > 0
-
-/* A bounded output buffer: what does not fit is counted, not written. */
-typedef struct {
-    char *p;
-    size_t size; /* room, with the terminating zero */
-    size_t len;  /* characters produced (may exceed size - 1) */
-} out_buf;
-
-static void out_c(out_buf *o, char c)
-{
-    if (o->len + 1 < o->size)
-        o->p[o->len] = c;
-    o->len++;
-}
-
-static void out_pad(out_buf *o, char c, int n)
-{
-    while (n-- > 0)
-        out_c(o, c);
-}
+/* -- decimal and hex digits ------------------------------------------- */
 
 /*
  * u / 10, its remainder in *rem, with shifts and adds only: a Cortex-M0
@@ -210,6 +188,30 @@ static char *digits(char *end, unsigned long long u, unsigned base,
         *--end = d[r];
     } while (u != 0);
     return end;
+}
+
+/* -- formatted messages ------------------------------------------------- */
+
+#if HOP_CONF_ERRMSG > 0
+
+/* A bounded output buffer: what does not fit is counted, not written. */
+typedef struct {
+    char *p;
+    size_t size; /* room, with the terminating zero */
+    size_t len;  /* characters produced (may exceed size - 1) */
+} out_buf;
+
+static void out_c(out_buf *o, char c)
+{
+    if (o->len + 1 < o->size)
+        o->p[o->len] = c;
+    o->len++;
+}
+
+static void out_pad(out_buf *o, char c, int n)
+{
+    while (n-- > 0)
+        out_c(o, c);
 }
 
 /*
