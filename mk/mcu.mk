@@ -32,7 +32,8 @@ MCU_TEST_SRC := $(TEST_HELPER_SRC) test/conformance/common.c \
 MCU_TEST_SRC_microbit := $(MCU_TEST_SRC)
 MCU_TEST_SRC_mps2-an385 := $(MCU_TEST_SRC) $(filter-out $(MCU_TEST_SRC),$(TEST_FREE_SRC))
 MCU_RUNNER_SRC := $(wildcard test/mcu/*.c)
-MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c,$(MCU_RUNNER_SRC))
+MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c test/mcu/size_gen.c \
+    test/mcu/size_tasks.c,$(MCU_RUNNER_SRC))
 MCU_RUNNER_HDRS := $(wildcard test/mcu/*.h)
 
 .PHONY: deps-mcu check-mcu mcu-core mcu-images mcu-sizes-inputs sizes
