@@ -125,9 +125,10 @@ check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 
 # Sizes: the core's sections per CPU (with the default knobs and with
 # each knob that changes its code), the bare backend's, the blink
-# program's, and sizeof on 32-bit ARM and on the host as doc/porting.md's
-# table publishes it (test/mcu/sizeof.sh). arm-none-eabi-size counts
-# .rodata in text.
+# program's, sizeof on 32-bit ARM and on the host as doc/porting.md's
+# table publishes it (test/mcu/sizeof.sh), and, last, the five figures of
+# the size configurations (test/mcu/configs.sh, below).
+# arm-none-eabi-size counts .rodata in text.
 #
 # The core built with each knob that changes its code, and with all of
 # them: make sizes prints the .text of each (in bytes, .rodata included).
@@ -157,7 +158,7 @@ $(foreach k,$(KNOB_VARIANTS),$(eval $(call knob_rules,$(k))))
 mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
     $(foreach k,$(KNOB_VARIANTS),$(MCU_CPUS:%=$(BUILDDIR)/mcu/$(k)-%/done))
 
-## sizes: .text/.data/.bss of the core per CPU and knob, sizeof on 32-bit and host
+## sizes: .text/.data/.bss of the core per CPU and knob, sizeof on 32-bit and host, the size configurations
 sizes: deps-mcu
 	@$(MAKE) --no-print-directory mcu-sizes-inputs
 	@for c in $(MCU_CPUS); do \
@@ -187,6 +188,36 @@ sizes: deps-mcu
 	    "(test/mcu/sizeof.sh)"
 	@MCU_CC=$(MCU_CC) MCU_NM=$(MCU_NM) CC="$(CC)" NM="$(NM)" \
 	    sh test/mcu/sizeof.sh $(BUILDDIR)/mcu/sizeof
+	@echo "== the configurations against the targets, cortex-m0" \
+	    "(test/mcu/configs.sh)"
+	@$(MCU_CONFIGS_ENV) sh test/mcu/configs.sh $(BUILDDIR)/mcu/sizes-configs
+
+# The configurations of doc/porting.md's table "Configurations against
+# the targets", built for Cortex-M0 with function sections and
+# --gc-sections and measured by test/mcu/configs.sh: gen
+# (test/mcu/size_gen.c on the generator layer), tasks
+# (test/mcu/size_tasks.c on the loop, tasks, timers, sleeps and the bare
+# backend), blink (the tutorial's blink program on the core and the bare
+# backend), and sizeof(hop_loop) and sizeof(hop_task) on 32-bit in the
+# small configuration. Each configuration's knobs and lib/ sources are
+# here and nowhere else: a knob added to the small configuration goes in
+# MCU_SMALL_KNOBS alone. `make sizes` ends with the script's five
+# figures.
+MCU_SMALL_KNOBS := -DHOP_CONF_TIMER_BITS=1 -DHOP_CONF_TRACE=0 \
+    -DHOP_CONF_ERRMSG=0 -DHOP_CONF_TASK_NAMES=0 -DHOP_CONF_GROUP_ERRORS=1 \
+    -DHOP_CONF_ERROR_NAMES=0
+MCU_CONF_KNOBS_gen := -DHOP_CONF_TRACE=0 -DHOP_CONF_ERROR_NAMES=0
+MCU_CONF_KNOBS_tasks :=
+MCU_CONF_KNOBS_blink :=
+MCU_CONF_SRC_gen := $(GEN_SRC)
+MCU_CONF_SRC_tasks := $(GEN_SRC) $(SCHED_SRC) $(BARE_SRC)
+MCU_CONF_SRC_blink := $(FREE_SRC)
+MCU_CONFIGS_ENV = MCU_CC="$(MCU_CC)" MCU_NM="$(MCU_NM)" \
+    MCU_SIZE="$(MCU_SIZE)" MCU_CFLAGS="$(MCU_CFLAGS)" \
+    KNOBS_SMALL="$(MCU_SMALL_KNOBS)" KNOBS_GEN="$(MCU_CONF_KNOBS_gen)" \
+    KNOBS_TASKS="$(MCU_CONF_KNOBS_tasks)" \
+    KNOBS_BLINK="$(MCU_CONF_KNOBS_blink)" SRC_GEN="$(MCU_CONF_SRC_gen)" \
+    SRC_TASKS="$(MCU_CONF_SRC_tasks)" SRC_BLINK="$(MCU_CONF_SRC_blink)"
 
 # Size assertions: test/mcu/size_asserts.c compiled per CPU once per
 # 32-bit cell of doc/porting.md's table, that is with the knobs of each
