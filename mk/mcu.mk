@@ -3,8 +3,9 @@
 # The core and the bare backend built freestanding for Cortex-M0 and M3,
 # the libc-free test runner (test/mcu/) on QEMU microbit (M0) and
 # mps2-an385 (M3), both resume variants, the sample samples/mcu/lines.c
-# on the same boards, and the sizes. check-mcu runs the cross builds of
-# mk/cross.mk too. Not part of `make check`.
+# on the same boards, the sizes, and the size configurations held to
+# doc/porting.md (their programs run on microbit). check-mcu runs the
+# cross builds of mk/cross.mk too. Not part of `make check`.
 
 MCU_DEPS := gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
 MCU_CC ?= arm-none-eabi-gcc
@@ -104,7 +105,7 @@ MCU_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/hop-
 ## mcu-images: build the MCU test images (both boards, both variants)
 mcu-images: $(MCU_IMAGES)
 
-## check-mcu: the suite on QEMU microbit (M0) and mps2-an385 (M3), the cross runs, the MCU sample
+## check-mcu: the suite on QEMU microbit (M0) and mps2-an385 (M3), the cross runs, the MCU sample, the size configurations
 # Each run must exit 0 and close with `N passed, 0 failed`.
 check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 	@$(MAKE) --no-print-directory mcu-images
@@ -202,7 +203,9 @@ sizes: deps-mcu
 # small configuration. Each configuration's knobs and lib/ sources are
 # here and nowhere else: a knob added to the small configuration goes in
 # MCU_SMALL_KNOBS alone. `make sizes` ends with the script's five
-# figures.
+# figures; mcu-configs (part of check-mcu) runs the three programs on
+# QEMU microbit and fails when a figure is above the one porting.md
+# publishes (test/mcu/targets.sh).
 MCU_SMALL_KNOBS := -DHOP_CONF_TIMER_BITS=1 -DHOP_CONF_TRACE=0 \
     -DHOP_CONF_ERRMSG=0 -DHOP_CONF_TASK_NAMES=0 -DHOP_CONF_GROUP_ERRORS=1 \
     -DHOP_CONF_ERROR_NAMES=0
@@ -218,6 +221,30 @@ MCU_CONFIGS_ENV = MCU_CC="$(MCU_CC)" MCU_NM="$(MCU_NM)" \
     KNOBS_TASKS="$(MCU_CONF_KNOBS_tasks)" \
     KNOBS_BLINK="$(MCU_CONF_KNOBS_blink)" SRC_GEN="$(MCU_CONF_SRC_gen)" \
     SRC_TASKS="$(MCU_CONF_SRC_tasks)" SRC_BLINK="$(MCU_CONF_SRC_blink)"
+MCU_CONFIGS := gen tasks blink
+
+.PHONY: mcu-configs
+## mcu-configs: the size configurations built, run on QEMU microbit and held to doc/porting.md (part of check-mcu)
+mcu-configs: deps-mcu
+	@d=$(BUILDDIR)/mcu/configs; mkdir -p $(BUILDDIR)/mcu; \
+	$(MCU_CONFIGS_ENV) sh test/mcu/configs.sh $$d > $$d.log 2>&1 || \
+	    { cat $$d.log; echo "mcu-configs: the build failed"; exit 1; }; \
+	for c in $(MCU_CONFIGS); do \
+	    timeout 60 $(QEMU_ARM) -M microbit -display none -monitor none \
+	        -serial none -chardev stdio,id=sh0 \
+	        -semihosting-config enable=on,target=native,chardev=sh0 \
+	        -kernel $$d/$$c.elf > $$d/$$c.log 2>&1; rc=$$?; \
+	    echo "== size configuration $$c on QEMU microbit: exit $$rc" \
+	        "$$(tail -n 1 $$d/$$c.log)"; \
+	    if [ $$rc -ne 0 ]; then \
+	        cat $$d/$$c.log; echo "mcu-configs: $$c failed; log: $$d/$$c.log"; \
+	        exit 1; \
+	    fi; \
+	done; \
+	echo "== the configurations against doc/porting.md (test/mcu/targets.sh)"; \
+	sh test/mcu/targets.sh $$d/figures
+
+check-mcu: mcu-configs
 
 # Size assertions: test/mcu/size_asserts.c compiled per CPU once per
 # 32-bit cell of doc/porting.md's table, that is with the knobs of each
