@@ -75,8 +75,8 @@ SIZE32(hop_frame, 16);
 SIZE32(hop_try, 16);
 SIZE32(hop_step, 8);
 SIZE32(hop_exc, 168);
-SIZE32(hop_gen, 204);
-SIZE32(hop_arena, 20);
+SIZE32(hop_gen, 208);
+SIZE32(hop_arena, 24);
 SIZE32(hop_loop, 4176);
 SIZE32(hop_backend, 16);
 SIZE32(hop_waitable_ops, 16);
@@ -95,8 +95,8 @@ SIZE32_TRACE0(hop_frame, 16);
 SIZE32_TRACE0(hop_try, 16);
 SIZE32_TRACE0(hop_step, 8);
 SIZE32_TRACE0(hop_exc, 104);
-SIZE32_TRACE0(hop_gen, 140);
-SIZE32_TRACE0(hop_arena, 20);
+SIZE32_TRACE0(hop_gen, 144);
+SIZE32_TRACE0(hop_arena, 24);
 SIZE32_TRACE0(hop_loop, 4112);
 SIZE32_TRACE0(hop_backend, 16);
 SIZE32_TRACE0(hop_waitable_ops, 16);
@@ -120,12 +120,12 @@ SIZE32_NAMES0(hop_task, 200);
 SIZE32_NAMES0_TRACE0(hop_task, 136);
 #elif ROW_ERRMSG0 && HOP_CONF_TRACE == 8
 SIZE32_ERRMSG0(hop_exc, 104);
-SIZE32_ERRMSG0(hop_gen, 140);
+SIZE32_ERRMSG0(hop_gen, 144);
 SIZE32_ERRMSG0(hop_loop, 4112);
 SIZE32_ERRMSG0(hop_task, 144);
 #elif ROW_ERRMSG0
 SIZE32_ERRMSG0_TRACE0(hop_exc, 40);
-SIZE32_ERRMSG0_TRACE0(hop_gen, 76);
+SIZE32_ERRMSG0_TRACE0(hop_gen, 80);
 SIZE32_ERRMSG0_TRACE0(hop_loop, 4048);
 SIZE32_ERRMSG0_TRACE0(hop_task, 80);
 #elif ROW_GROUPERR1 && HOP_CONF_TRACE == 8
