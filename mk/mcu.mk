@@ -3,8 +3,9 @@
 # The core and the bare backend built freestanding for Cortex-M0 and M3,
 # the libc-free test runner (test/mcu/) on QEMU microbit (M0) and
 # mps2-an385 (M3), both resume variants, the sample samples/mcu/lines.c
-# on the same boards, and the sizes. check-mcu runs the cross builds of
-# mk/cross.mk too. Not part of `make check`.
+# on the same boards, the sizes, and the size configurations held to
+# doc/porting.md (their programs run on microbit). check-mcu runs the
+# cross builds of mk/cross.mk too. Not part of `make check`.
 
 MCU_DEPS := gcc-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
 MCU_CC ?= arm-none-eabi-gcc
@@ -32,7 +33,8 @@ MCU_TEST_SRC := $(TEST_HELPER_SRC) test/conformance/common.c \
 MCU_TEST_SRC_microbit := $(MCU_TEST_SRC)
 MCU_TEST_SRC_mps2-an385 := $(MCU_TEST_SRC) $(filter-out $(MCU_TEST_SRC),$(TEST_FREE_SRC))
 MCU_RUNNER_SRC := $(wildcard test/mcu/*.c)
-MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c,$(MCU_RUNNER_SRC))
+MCU_RUNNER_SRC := $(filter-out test/mcu/sizes.c test/mcu/size_gen.c \
+    test/mcu/size_tasks.c,$(MCU_RUNNER_SRC))
 MCU_RUNNER_HDRS := $(wildcard test/mcu/*.h)
 
 .PHONY: deps-mcu check-mcu mcu-core mcu-images mcu-sizes-inputs sizes
@@ -103,7 +105,7 @@ MCU_IMAGES := $(foreach b,$(MCU_BOARDS),$(VARIANTS:%=$(BUILDDIR)/mcu/$(b)/%/hop-
 ## mcu-images: build the MCU test images (both boards, both variants)
 mcu-images: $(MCU_IMAGES)
 
-## check-mcu: the suite on QEMU microbit (M0) and mps2-an385 (M3), the cross runs, the MCU sample
+## check-mcu: the suite on QEMU microbit (M0) and mps2-an385 (M3), the cross runs, the MCU sample, the size configurations
 # Each run must exit 0 and close with `N passed, 0 failed`.
 check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 	@$(MAKE) --no-print-directory mcu-images
@@ -124,9 +126,10 @@ check-mcu: deps-mcu check-armhf check-s390x mcu-sample
 
 # Sizes: the core's sections per CPU (with the default knobs and with
 # each knob that changes its code), the bare backend's, the blink
-# program's, and sizeof on 32-bit ARM and on the host as doc/porting.md's
-# table publishes it (test/mcu/sizeof.sh). arm-none-eabi-size counts
-# .rodata in text.
+# program's, sizeof on 32-bit ARM and on the host as doc/porting.md's
+# table publishes it (test/mcu/sizeof.sh), and, last, the five figures of
+# the size configurations (test/mcu/configs.sh, below).
+# arm-none-eabi-size counts .rodata in text.
 #
 # The core built with each knob that changes its code, and with all of
 # them: make sizes prints the .text of each (in bytes, .rodata included).
@@ -156,7 +159,7 @@ $(foreach k,$(KNOB_VARIANTS),$(eval $(call knob_rules,$(k))))
 mcu-sizes-inputs: $(MCU_CPUS:%=$(BUILDDIR)/mcu/%/allowed) \
     $(foreach k,$(KNOB_VARIANTS),$(MCU_CPUS:%=$(BUILDDIR)/mcu/$(k)-%/done))
 
-## sizes: .text/.data/.bss of the core per CPU and knob, sizeof on 32-bit and host
+## sizes: .text/.data/.bss of the core per CPU and knob, sizeof on 32-bit and host, the size configurations
 sizes: deps-mcu
 	@$(MAKE) --no-print-directory mcu-sizes-inputs
 	@for c in $(MCU_CPUS); do \
@@ -186,6 +189,62 @@ sizes: deps-mcu
 	    "(test/mcu/sizeof.sh)"
 	@MCU_CC=$(MCU_CC) MCU_NM=$(MCU_NM) CC="$(CC)" NM="$(NM)" \
 	    sh test/mcu/sizeof.sh $(BUILDDIR)/mcu/sizeof
+	@echo "== the configurations against the targets, cortex-m0" \
+	    "(test/mcu/configs.sh)"
+	@$(MCU_CONFIGS_ENV) sh test/mcu/configs.sh $(BUILDDIR)/mcu/sizes-configs
+
+# The configurations of doc/porting.md's table "Configurations against
+# the targets", built for Cortex-M0 with function sections and
+# --gc-sections and measured by test/mcu/configs.sh: gen
+# (test/mcu/size_gen.c on the generator layer), tasks
+# (test/mcu/size_tasks.c on the loop, tasks, timers, sleeps and the bare
+# backend), blink (the tutorial's blink program on the core and the bare
+# backend), and sizeof(hop_loop) and sizeof(hop_task) on 32-bit in the
+# small configuration. Each configuration's knobs and lib/ sources are
+# here and nowhere else: a knob added to the small configuration goes in
+# MCU_SMALL_KNOBS alone. `make sizes` ends with the script's five
+# figures; mcu-configs (part of check-mcu) runs the three programs on
+# QEMU microbit and fails when a figure is above the one porting.md
+# publishes (test/mcu/targets.sh).
+MCU_SMALL_KNOBS := -DHOP_CONF_TIMER_BITS=1 -DHOP_CONF_TRACE=0 \
+    -DHOP_CONF_ERRMSG=0 -DHOP_CONF_TASK_NAMES=0 -DHOP_CONF_GROUP_ERRORS=1 \
+    -DHOP_CONF_ERROR_NAMES=0
+MCU_CONF_KNOBS_gen := -DHOP_CONF_TRACE=0 -DHOP_CONF_ERROR_NAMES=0
+MCU_CONF_KNOBS_tasks :=
+MCU_CONF_KNOBS_blink :=
+MCU_CONF_SRC_gen := $(GEN_SRC)
+MCU_CONF_SRC_tasks := $(GEN_SRC) $(SCHED_SRC) $(BARE_SRC)
+MCU_CONF_SRC_blink := $(FREE_SRC)
+MCU_CONFIGS_ENV = MCU_CC="$(MCU_CC)" MCU_NM="$(MCU_NM)" \
+    MCU_SIZE="$(MCU_SIZE)" MCU_CFLAGS="$(MCU_CFLAGS)" \
+    KNOBS_SMALL="$(MCU_SMALL_KNOBS)" KNOBS_GEN="$(MCU_CONF_KNOBS_gen)" \
+    KNOBS_TASKS="$(MCU_CONF_KNOBS_tasks)" \
+    KNOBS_BLINK="$(MCU_CONF_KNOBS_blink)" SRC_GEN="$(MCU_CONF_SRC_gen)" \
+    SRC_TASKS="$(MCU_CONF_SRC_tasks)" SRC_BLINK="$(MCU_CONF_SRC_blink)"
+MCU_CONFIGS := gen tasks blink
+
+.PHONY: mcu-configs
+## mcu-configs: the size configurations built, run on QEMU microbit and held to doc/porting.md (part of check-mcu)
+mcu-configs: deps-mcu
+	@d=$(BUILDDIR)/mcu/configs; mkdir -p $(BUILDDIR)/mcu; \
+	$(MCU_CONFIGS_ENV) sh test/mcu/configs.sh $$d > $$d.log 2>&1 || \
+	    { cat $$d.log; echo "mcu-configs: the build failed"; exit 1; }; \
+	for c in $(MCU_CONFIGS); do \
+	    timeout 60 $(QEMU_ARM) -M microbit -display none -monitor none \
+	        -serial none -chardev stdio,id=sh0 \
+	        -semihosting-config enable=on,target=native,chardev=sh0 \
+	        -kernel $$d/$$c.elf > $$d/$$c.log 2>&1; rc=$$?; \
+	    echo "== size configuration $$c on QEMU microbit: exit $$rc" \
+	        "$$(tail -n 1 $$d/$$c.log)"; \
+	    if [ $$rc -ne 0 ]; then \
+	        cat $$d/$$c.log; echo "mcu-configs: $$c failed; log: $$d/$$c.log"; \
+	        exit 1; \
+	    fi; \
+	done; \
+	echo "== the configurations against doc/porting.md (test/mcu/targets.sh)"; \
+	sh test/mcu/targets.sh $$d/figures
+
+check-mcu: mcu-configs
 
 # Size assertions: test/mcu/size_asserts.c compiled per CPU once per
 # 32-bit cell of doc/porting.md's table, that is with the knobs of each
