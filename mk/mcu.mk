@@ -206,12 +206,12 @@ sizes: deps-mcu
 # figures; mcu-configs (part of check-mcu) runs the three programs on
 # QEMU microbit and fails when a figure is above the one porting.md
 # publishes (test/mcu/targets.sh).
-MCU_SMALL_KNOBS := -DHOP_CONF_TIMER_BITS=1 -DHOP_CONF_TRACE=0 \
+MCU_SMALL_KNOBS := -DHOP_CONF_TIMER_BITS=0 -DHOP_CONF_TRACE=0 \
     -DHOP_CONF_ERRMSG=0 -DHOP_CONF_TASK_NAMES=0 -DHOP_CONF_GROUP_ERRORS=1 \
-    -DHOP_CONF_ERROR_NAMES=0
+    -DHOP_CONF_ERROR_NAMES=0 -DHOP_CONF_DESCRIBE=0
 MCU_CONF_KNOBS_gen := -DHOP_CONF_TRACE=0 -DHOP_CONF_ERROR_NAMES=0
-MCU_CONF_KNOBS_tasks :=
-MCU_CONF_KNOBS_blink :=
+MCU_CONF_KNOBS_tasks := $(MCU_SMALL_KNOBS)
+MCU_CONF_KNOBS_blink := $(MCU_SMALL_KNOBS)
 MCU_CONF_SRC_gen := $(GEN_SRC)
 MCU_CONF_SRC_tasks := $(GEN_SRC) $(SCHED_SRC) $(BARE_SRC)
 MCU_CONF_SRC_blink := $(FREE_SRC)

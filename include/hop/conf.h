@@ -71,14 +71,17 @@
  * the timer queue's radix heap. Wider digits move a timer fewer times
  * before it fires (faster with a million timers) and cost more lists in
  * each loop: 1 + (64 / bits) * (2^bits - 1) of them, two pointers and a
- * deadline each (65, 97 or 241). Changes the layout of hop_loop.
+ * deadline each (65, 97 or 241). 0 makes the queue one list in deadline
+ * order instead: one pointer in the loop, and a start costs a walk of
+ * the timers due earlier (for a microcontroller with a few timers).
+ * Changes the layout of hop_loop.
  */
 #ifndef HOP_CONF_TIMER_BITS
 #define HOP_CONF_TIMER_BITS 4
 #endif
-#if HOP_CONF_TIMER_BITS != 1 && HOP_CONF_TIMER_BITS != 2 &&                 \
-    HOP_CONF_TIMER_BITS != 4
-#error "HOP_CONF_TIMER_BITS must be 1, 2 or 4"
+#if HOP_CONF_TIMER_BITS != 0 && HOP_CONF_TIMER_BITS != 1 &&                 \
+    HOP_CONF_TIMER_BITS != 2 && HOP_CONF_TIMER_BITS != 4
+#error "HOP_CONF_TIMER_BITS must be 0, 1, 2 or 4"
 #endif
 
 /*

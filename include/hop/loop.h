@@ -78,10 +78,12 @@ struct hop_loop {
     hop_task *waiting;     /* private: every task waiting on a waitable */
     struct hop_join_frame *joins; /* private: every join waiting */
     hop_timer *buckets[HOP__TIMER_BUCKETS]; /* private: the timer queue */
+#if HOP_CONF_TIMER_BITS > 0
     hop_timer *btails[HOP__TIMER_BUCKETS];  /* private: each list's last */
     hop_time tlast;        /* private: the deadline bucket 0 is due at */
     hop_time bmin[HOP__TIMER_BUCKETS]; /* private: each list's earliest
                                           deadline, or INT64_MIN: unknown */
+#endif
     uint32_t ntimers;      /* private: timers queued */
     uint32_t seq;          /* private: timer start counter */
     uint32_t ntasks;       /* private: tasks spawned and not finished */

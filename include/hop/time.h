@@ -39,8 +39,12 @@ typedef struct hop_loop hop_loop;
 typedef struct hop_timer hop_timer;
 
 /* Lists in the timer queue (see HOP_CONF_TIMER_BITS). */
+#if HOP_CONF_TIMER_BITS > 0
 #define HOP__TIMER_BUCKETS                                                   \
     (1 + (64 / HOP_CONF_TIMER_BITS) * ((1 << HOP_CONF_TIMER_BITS) - 1))
+#else
+#define HOP__TIMER_BUCKETS 1
+#endif
 
 /* -- timers --------------------------------------------------------------- */
 

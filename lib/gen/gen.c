@@ -77,6 +77,14 @@ static int done(hop_gen *g, int o, hop_value v, hop_value *out)
 #define CREATED_FLAGS (HOP__FF_SIG | HOP_STATE_CREATED)
 #define CHECK_MASK (HOP__FF_SIG_MASK | HOP__FS_MASK)
 
+/* Have g->top go on with the error e raised where it awaits. */
+static void raise_at(hop_gen *g, int e)
+{
+    hop__exc_new(g, e, NULL, 0);
+    g->val = HOP_EMPTY;
+    g->err = e;
+}
+
 /* May the fresh frame c be awaited: made by hop_frame_init, never
  * started? */
 static inline int awaitable(const hop_frame *c)
@@ -105,10 +113,12 @@ static void refuse(hop_gen *g, const hop_frame *c)
         else
             e = 0;
     }
-    g->val = HOP_EMPTY;
-    g->err = e;
-    if (e != 0)
-        hop__exc_new(g, e, NULL, 0);
+    if (e != 0) {
+        raise_at(g, e);
+    } else {
+        g->val = HOP_EMPTY;
+        g->err = 0;
+    }
 }
 
 /*
@@ -145,11 +155,9 @@ static int yield_exiting(hop_gen *g, hop_frame *f, hop_value v,
         finish(g, f);
         f = next;
     }
-    hop__exc_new(g, HOP_EIGNORED, NULL, 0);
     p->flags |= HOP__FF_CLOSING;
     g->top = p;
-    g->val = HOP_EMPTY;
-    g->err = HOP_EIGNORED;
+    raise_at(g, HOP_EIGNORED);
     return 0;
 }
 
@@ -257,10 +265,18 @@ int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
     }
 }
 
-/* Resume g->top with v or err, keeping the marks of a close. */
+/* Resume g->top with v or err, keeping the marks of a close: the
+ * checked drivers' way in, which leaves even a plain yield to the
+ * trampoline (hop__gen_resume is the inline way in of hop_gen_send). */
 static int resume(hop_gen *g, hop_value v, int err, hop_value *out)
 {
-    return hop__gen_resume(g, g->state & HOP__GS_MARKS, v, err, out);
+    hop_step s;
+
+    g->val = v;
+    g->err = err;
+    g->state = (g->state & HOP__GS_MARKS) | HOP_STATE_RUNNING;
+    s = g->top->fn(g, g->top);
+    return hop__gen_continue(g, s.op, s.v, out);
 }
 
 /* -- the handle --------------------------------------------------------- */
@@ -366,35 +382,30 @@ static int drive(hop_gen *g, int op, hop_value v, int err, const char *msg,
     if (st == HOP_STATE_FINISHED) {
         if (op != CLOSE && root_is_coroutine(g))
             return HOP_EREUSED;
-        if (op == THROW) {
-            hop__exc_new(g, err, msg, 0);
-            put(out, err);
-            return HOP_RAISED;
+        if (op != THROW) {
+            put(out, HOP_EMPTY);
+            return HOP_RETURNED;
         }
-        put(out, HOP_EMPTY);
-        return HOP_RETURNED;
-    }
-    if (st == HOP_STATE_CREATED) {
+    } else if (st == HOP_STATE_CREATED) {
         if (op == SEND && v != HOP_EMPTY)
             return HOP_ENOTSTARTED;
         if (hop__fstate(g->root) != HOP_STATE_CREATED)
             return HOP_EBUSY;
         if (op == SEND) {
-            hop__fset(g->root, HOP_STATE_SUSPENDED);
-            g->root->caller = NULL;
-            g->top = g->root;
+            push(g, NULL, g->root);
             return resume(g, HOP_EMPTY, 0, out);
         }
         /* Thrown or closed before the first line: the body never runs. */
         finish(g, g->root);
         if (op == CLOSE)
             return done(g, HOP_RETURNED, HOP_EMPTY, out);
-        hop__exc_new(g, err, msg, 0);
-        return done(g, HOP_RAISED, err, out);
-    }
-    if (op == SEND)
+    } else if (op == SEND) {
         return resume(g, v, 0, out);
+    }
+    /* A throw, or the close of a suspended generator. */
     hop__exc_new(g, err, msg, 0);
+    if (st != HOP_STATE_SUSPENDED)
+        return done(g, HOP_RAISED, err, out);
     if (err == HOP_EEXIT) {
         g->top->flags |= HOP__FF_CLOSING;
         g->state |= op == CLOSE ? HOP__GS_CLOSING | HOP__GS_EXITING

@@ -36,9 +36,16 @@ int hop_loop_init(hop_loop *l, const hop_backend *be, void *ctx)
     {
         int i;
         for (i = 0; i < HOP__TIMER_BUCKETS; i++)
-            l->buckets[i] = l->btails[i] = NULL;
+            l->buckets[i] = NULL;
+    }
+#if HOP_CONF_TIMER_BITS > 0
+    {
+        int i;
+        for (i = 0; i < HOP__TIMER_BUCKETS; i++)
+            l->btails[i] = NULL;
     }
     l->tlast = 0;
+#endif
     l->ntimers = 0;
     l->seq = 0;
     l->ntasks = 0;

@@ -32,6 +32,50 @@ int hop_timer_active(const hop_timer *t)
     return t != NULL && t->active != 0;
 }
 
+#if HOP_CONF_TIMER_BITS == 0
+/*
+ * The queue is one list in the order timers fire: by deadline, then in
+ * start order. Starting walks past the timers due no later; stopping is
+ * O(1); the first is the next to fire.
+ */
+static void queue(hop_loop *l, hop_timer *t)
+{
+    hop_timer **p = &l->buckets[0];
+
+    while (*p != NULL && (*p)->when <= t->when)
+        p = &(*p)->next;
+    t->next = *p;
+    if (t->next != NULL)
+        t->next->pprev = &t->next;
+    t->pprev = p;
+    *p = t;
+}
+
+static void heap_remove(hop_loop *l, hop_timer *t)
+{
+    *t->pprev = t->next;
+    if (t->next != NULL)
+        t->next->pprev = t->pprev;
+    t->next = NULL;
+    t->pprev = NULL;
+    l->ntimers--;
+    t->active = 0;
+}
+
+hop_time hop__timers_next(const hop_loop *l)
+{
+    return l->buckets[0] != NULL ? l->buckets[0]->when : HOP_FOREVER;
+}
+
+void hop__timers_fire(hop_loop *l, hop_time now)
+{
+    while (l->buckets[0] != NULL && l->buckets[0]->when <= now) {
+        hop_timer *t = l->buckets[0];
+        heap_remove(l, t);
+        t->fn(t);
+    }
+}
+#else
 /*
  * The queue is a radix heap. tlast is the deadline of the timers in
  * bucket 0, never later than the clock. A timer with deadline k > tlast
@@ -168,6 +212,29 @@ static void heap_remove(hop_loop *l, hop_timer *t)
     t->active = 0;
 }
 
+hop_time hop__timers_next(const hop_loop *l)
+{
+    if (l->ntimers == 0)
+        return HOP_FOREVER;
+    if (l->buckets[0] != NULL)
+        return l->tlast;
+    {
+        unsigned i = first_bucket(l);
+        return l->bmin[i] != UNKNOWN ? l->bmin[i]
+                                     : bucket_min(l->buckets[i]);
+    }
+}
+
+void hop__timers_fire(hop_loop *l, hop_time now)
+{
+    while (due_bucket(l, now)) {
+        hop_timer *t = l->buckets[0];
+        heap_remove(l, t);
+        t->fn(t);
+    }
+}
+#endif /* HOP_CONF_TIMER_BITS */
+
 int hop_timer_start(hop_loop *l, hop_timer *t, hop_time when)
 {
     if (l == NULL || l->magic != HOP__LOOP_MAGIC || t == NULL ||
@@ -194,24 +261,3 @@ int hop_timer_stop(hop_loop *l, hop_timer *t)
     return HOP_OK;
 }
 
-hop_time hop__timers_next(const hop_loop *l)
-{
-    if (l->ntimers == 0)
-        return HOP_FOREVER;
-    if (l->buckets[0] != NULL)
-        return l->tlast;
-    {
-        unsigned i = first_bucket(l);
-        return l->bmin[i] != UNKNOWN ? l->bmin[i]
-                                     : bucket_min(l->buckets[i]);
-    }
-}
-
-void hop__timers_fire(hop_loop *l, hop_time now)
-{
-    while (due_bucket(l, now)) {
-        hop_timer *t = l->buckets[0];
-        heap_remove(l, t);
-        t->fn(t);
-    }
-}
