@@ -292,6 +292,22 @@ static int root_is_coroutine(const hop_gen *g)
     return g->root == NULL || (g->root->flags & HOP__FF_COROUTINE) != 0;
 }
 
+/* Every field of a fresh handle: the root frame, the state, the owner. */
+static void set_up(hop_gen *g, hop_frame *root, unsigned state, void *owner)
+{
+    g->top = NULL;
+    g->root = root;
+    g->val = HOP_EMPTY;
+    g->err = 0;
+    g->state = state;
+    g->magic = HOP__GEN_MAGIC;
+    g->arena = NULL;
+    g->data = NULL;
+    g->exc = &g->rec;
+    g->owner = owner;
+    hop__exc_new(g, 0, NULL, 0);
+}
+
 /*
  * g drives a generator that has started and not finished. g may be
  * memory never written: only the magic and the state are read, and a
@@ -323,17 +339,7 @@ int hop_gen_init(hop_gen *g, hop_frame *root)
      * read from memory never written, in the caller. */
     __asm__ __volatile__("" : "+r"(busy));
 #endif
-    g->top = NULL;
-    g->root = root;
-    g->val = HOP_EMPTY;
-    g->err = 0;
-    g->state = HOP_STATE_CREATED;
-    g->magic = HOP__GEN_MAGIC;
-    g->arena = NULL;
-    g->data = NULL;
-    g->exc = &g->rec;
-    g->owner = NULL;
-    hop__exc_new(g, 0, NULL, 0);
+    set_up(g, root, HOP_STATE_CREATED, NULL);
     busy = HOP_OK;
 #if defined(__GNUC__)
     __asm__ __volatile__("" : "+r"(busy)); /* (a fresh HOP_OK, as above) */
@@ -487,17 +493,7 @@ const hop_exc *hop_gen_exc(const hop_gen *g)
 
 void hop__gen_init_driven(hop_gen *g, void *owner)
 {
-    g->top = NULL;
-    g->root = NULL;
-    g->val = HOP_EMPTY;
-    g->err = 0;
-    g->state = HOP_STATE_FINISHED;
-    g->magic = HOP__GEN_MAGIC;
-    g->arena = NULL;
-    g->data = NULL;
-    g->exc = &g->rec;
-    g->owner = owner;
-    hop__exc_new(g, 0, NULL, 0);
+    set_up(g, NULL, HOP_STATE_FINISHED, owner);
 }
 
 void hop__gen_load(hop_gen *g, hop_frame *f, hop_exc *exc)
