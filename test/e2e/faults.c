@@ -1,5 +1,5 @@
 /*
- * test/e2e_faults.c: fault injection into samples/resp-server. The
+ * test/e2e/faults.c: fault injection into samples/resp-server. The
  * server (its modules under samples/resp/ and samples/common/, linked
  * here, so that its system calls go through hop_io_set_sys) runs in a
  * thread of its own; for each kind of fault and for N over a

@@ -1,5 +1,5 @@
 /*
- * test/e2e_resp_unit.c: samples/resp/store.c, the data set of
+ * test/e2e/resp_unit.c: samples/resp/store.c, the data set of
  * samples/resp-server, tested from the inside: how its table of keys
  * spreads keys that a client chose to collide, and its hash function.
  * (Hosted only.)
