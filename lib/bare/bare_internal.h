@@ -47,7 +47,7 @@ unsigned hop__bare_drain(hop_bare *b);
  * Wait, in the loop's context, until deadline, an event or a wake: run
  * the events queued (returning as soon as any ran), else return when the
  * clock has reached deadline or hop_bare_wake was called, else call the
- * idle hook inside the critical section and look again (idle.c).
+ * idle hook inside the critical section and look again (tick.c).
  */
 void hop__bare_idle_wait(hop_bare *b, hop_time deadline);
 

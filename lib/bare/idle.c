@@ -5,13 +5,8 @@
  * and passes of the loop (hop_loop_run with HOP_RUN_NOWAIT), so events
  * run between passes, in the main loop, and a stream of ready tasks
  * never starves them. When nothing is ready, queued or due, the loop is
- * idle: run_until_idle returns, run calls the idle hook.
- *
- * The idle hook is called inside the critical section, after a last look
- * at the ring and the clock made inside it: an interrupt that posts or
- * ticks after that look stays pending until the hook sleeps, and WFI
- * returns at once for a pending interrupt, so no wake-up is lost between
- * the look and the sleep.
+ * idle: run_until_idle returns, run waits as the backend's wait does
+ * (tick.c), calling the idle hook.
  */
 #include "bare_internal.h"
 
@@ -24,30 +19,10 @@ int hop_bare_set_idle(hop_bare *b, hop_bare_idle_fn fn, void *ctx)
     return HOP_OK;
 }
 
-void hop__bare_idle_wait(hop_bare *b, hop_time deadline)
-{
-    for (;;) {
-        unsigned s;
-        int done;
-
-        if (hop__bare_drain(b) > 0 || hop_loop_stopping(b->loop))
-            return;
-        s = hop__bare_enter(b);
-        done = b->woken || b->now >= deadline;
-        b->woken = 0;
-        if (!done && b->count == 0 && b->idle != NULL)
-            b->idle(b->idle_ctx, deadline);
-        hop__bare_leave(b, s);
-        if (done || hop_loop_stopping(b->loop))
-            return;
-    }
-}
-
 /*
- * The loop's private fields read here (be, be_ctx, stop, running) belong
- * to the core's hop_loop; a backend may read them, as the core's own
- * hop_loop_run does, but writes only stop (cleared on entry, as
- * hop_loop_run clears it).
+ * What is read of the loop goes through hop/backend.h (its context on
+ * this backend, whether it runs or was stopped); the stop is cleared on
+ * entry, as hop_loop_run clears it.
  */
 static int run(hop_loop *l, int forever)
 {

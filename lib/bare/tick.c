@@ -7,6 +7,13 @@
  * 64-bit store is two stores, so the clock is read and written inside
  * the critical section: an interrupt can never show the loop half a
  * tick.
+ *
+ * Waiting (the backend's wait, and hop_bare_run when idle) calls the
+ * idle hook inside the critical section, after a last look at the ring
+ * and the clock made inside it: an interrupt that posts or ticks after
+ * that look stays pending until the hook sleeps, and WFI returns at once
+ * for a pending interrupt, so no wake-up is lost between the look and
+ * the sleep.
  */
 #include "bare_internal.h"
 
@@ -25,6 +32,25 @@ void hop__bare_leave_none(void *ctx, unsigned state)
 static hop_time bare_now(void *ctx)
 {
     return hop_bare_now((hop_bare *)ctx);
+}
+
+void hop__bare_idle_wait(hop_bare *b, hop_time deadline)
+{
+    for (;;) {
+        unsigned s;
+        int done;
+
+        if (hop__bare_drain(b) > 0 || hop_loop_stopping(b->loop))
+            return;
+        s = hop__bare_enter(b);
+        done = b->woken || b->now >= deadline;
+        b->woken = 0;
+        if (!done && b->count == 0 && b->idle != NULL)
+            b->idle(b->idle_ctx, deadline);
+        hop__bare_leave(b, s);
+        if (done || hop_loop_stopping(b->loop))
+            return;
+    }
 }
 
 /*

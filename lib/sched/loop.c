@@ -208,11 +208,7 @@ int hop_loop_unobserved(const hop_loop *l)
 
 hop_loop *hop_gen_loop(const hop_gen *g)
 {
-    hop_loop *l = hop__gen_owner(g);
-
-    /* (Only a loop drives a handle today; the check costs two loads.) */
-    return l != NULL && l->magic == HOP__LOOP_MAGIC && &l->run == g ? l
-                                                                    : NULL;
+    return hop__gen_loop(g);
 }
 
 /* Put t, which has just armed its waitable, on l's waiting list: first,
@@ -236,12 +232,6 @@ void hop__task_beside(hop_task *t, hop_task *other)
 {
     t->u.w.pprev = other->u.w.pprev;
     t->flags |= HOP__TF_BESIDE;
-}
-
-void hop__loop_notify(hop_loop *l)
-{
-    if (!l->running && l->be->notify != NULL)
-        l->be->notify(l->be_ctx);
 }
 
 hop_time hop_loop_deadline(const hop_loop *l)

@@ -61,12 +61,19 @@ static inline hop_loop *hop__task_loop(const hop_task *t)
  * on the next pass (a yield to the other tasks, sleep(0)). */
 void hop__task_requeue(hop_task *t);
 
+/* The loop that drives the handle g, or NULL (hop_gen_loop). */
+static inline hop_loop *hop__gen_loop(const hop_gen *g)
+{
+    hop_loop *l = (hop_loop *)hop__gen_owner(g);
+
+    /* (Only a loop drives a handle today; the check costs two loads.) */
+    return l != NULL && l->magic == HOP__LOOP_MAGIC && &l->run == g ? l
+                                                                    : NULL;
+}
+
 /* The task running the frame a step got g for, or NULL (a plain
  * generator handle, or no task running). */
-static inline hop_task *hop__current(const hop_gen *g)
-{
-    return hop_loop_current(hop_gen_loop(g));
-}
+hop_task *hop__current(const hop_gen *g);
 
 /*
  * The scopes and groups a task has entered and not left, innermost first
@@ -139,8 +146,6 @@ const char *hop__task_static_msg(const hop_task *t);
 /* A child task of a group has ended. */
 void hop__group_child_ended(hop_task *t);
 
-/* Work appeared: tell a backend that runs passes from its callbacks. */
-void hop__loop_notify(hop_loop *l);
 
 /* The earliest expiry in l's timer heap, or HOP_FOREVER. */
 hop_time hop__timers_next(const hop_loop *l);
@@ -149,6 +154,10 @@ hop_time hop__timers_next(const hop_loop *l);
 void hop__timers_fire(hop_loop *l, hop_time now);
 
 /* -- the states and lists of tasks, shared by loop.c and task.c --------- */
+
+/* Work appeared: tell a backend that runs passes from its callbacks
+ * (task.c, below loop.c and timer.c, which use it too). */
+void hop__loop_notify(hop_loop *l);
 
 /* The start time of a delayed task (kept in two halves). */
 static inline hop_time hop__start_of(const hop_task *t)

@@ -11,6 +11,19 @@
 
 #define ST(t) hop__tstate(t)
 
+hop_task *hop__current(const hop_gen *g)
+{
+    hop_loop *l = hop__gen_loop(g);
+
+    return l != NULL ? l->current : NULL;
+}
+
+void hop__loop_notify(hop_loop *l)
+{
+    if (!l->running && l->be->notify != NULL)
+        l->be->notify(l->be_ctx);
+}
+
 /* -- tasks ---------------------------------------------------------------- */
 
 int hop_task_init(hop_task *t, hop_loop *l, hop_frame *root,
