@@ -436,10 +436,11 @@ static inline int hop__gen_yielded(hop_gen *g, hop_value v, hop_value *out)
 /*
  * Resume the suspended handle g (marks: its close marks) with the value v
  * or the error err: run its innermost frame once, and go on in the
- * trampoline (hop__gen_continue) for anything but a plain yield. Every
- * resume goes through here, the inline fast path of hop_gen_send too.
- * (An exit cannot begin while a frame runs: with no mark at entry, none
- * is there at its yield.)
+ * trampoline (hop__gen_continue) for anything but a plain yield: the
+ * inline way in of hop_gen_send. (The checked drivers in the library go
+ * straight to the trampoline, which handles the yield with the same
+ * hop__gen_yielded. An exit cannot begin while a frame runs: with no
+ * mark at entry, none is there at its yield.)
  */
 static inline int hop__gen_resume(hop_gen *g, unsigned marks, hop_value v,
                                   int err, hop_value *out)

@@ -228,9 +228,9 @@ static int dispatch(hop_gen *g, hop_frame *f, intptr_t op, hop_value v,
  * The trampoline: go on from the record (op, v) that the frame g->top
  * just returned, resuming frames until the driver has something to see.
  * A yield, a call and a return to a caller are handled here; everything
- * else goes to dispatch(). Every resume enters through hop__gen_resume
- * (hop/core.h), which makes the first step and comes here for anything
- * but a plain yield.
+ * else goes to dispatch(). The inline fast path of hop_gen_send
+ * (hop__gen_resume, hop/core.h) and the checked drivers (resume() below)
+ * make the first step and come here with its record.
  */
 int hop__gen_continue(hop_gen *g, intptr_t op, hop_value v, hop_value *out)
 {
